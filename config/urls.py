@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from ketacare.api.api import api
+
+admin.site.site_header = "KetaCare administration"
+
+urlpatterns = [
+    path("", include("ketacare.clinics.urls")),
+    path("accounts/", include("ketacare.accounts.urls")),
+    path("patients/", include("ketacare.patients.urls")),
+    path("reports/", include("ketacare.reports.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,75 @@
+"""Shared test fixtures: two clinics and a named persona for every role.
+
+Harbor clinic (ours): ada (clinic admin), pia (prescriber), nina (nurse), theo (therapist),
+fran (front desk). Summit clinic (theirs): sol (nurse). Paula is a patient with a portal login.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from ketacare.accounts.models import User
+from ketacare.clinics.models import Clinic, Role
+from ketacare.patients.models import Patient, PatientAccount
+from tests.factories import ClinicFactory, PatientFactory, UserFactory, staff
+
+
+@dataclass
+class World:
+    harbor: Clinic
+    summit: Clinic
+    ada: User
+    pia: User
+    nina: User
+    theo: User
+    fran: User
+    sol: User
+    paula_user: User
+    patient: Patient
+    their_patient: Patient
+
+    def by_role(self) -> dict[str, User]:
+        return {
+            Role.CLINIC_ADMIN: self.ada,
+            Role.PRESCRIBER: self.pia,
+            Role.NURSE: self.nina,
+            Role.THERAPIST: self.theo,
+            Role.FRONT_DESK: self.fran,
+        }
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    harbor = ClinicFactory.create(name="Harbor Clinic", slug="harbor")
+    summit = ClinicFactory.create(name="Summit Clinic", slug="summit", timezone="America/Denver")
+    nina = staff(harbor, Role.NURSE, email="nina@harbor.test", full_name="Nina Nurse")
+    sol = staff(summit, Role.NURSE, email="sol@summit.test", full_name="Sol Nurse")
+    patient = PatientFactory.create(
+        clinic=harbor, actor=nina, given_name="Paula", family_name="Rivera"
+    )
+    their_patient = PatientFactory.create(
+        clinic=summit, actor=sol, given_name="Quinn", family_name="Moreau"
+    )
+    paula_user = UserFactory.create(email="paula@example.test", full_name="Paula Rivera")
+    PatientAccount.objects.create(user=paula_user, patient=patient)
+    return World(
+        harbor=harbor,
+        summit=summit,
+        ada=staff(harbor, Role.CLINIC_ADMIN, email="ada@harbor.test", full_name="Ada Admin"),
+        pia=staff(harbor, Role.PRESCRIBER, email="pia@harbor.test", full_name="Pia Prescriber"),
+        nina=nina,
+        theo=staff(harbor, Role.THERAPIST, email="theo@harbor.test", full_name="Theo Therapist"),
+        fran=staff(harbor, Role.FRONT_DESK, email="fran@harbor.test", full_name="Fran Desk"),
+        sol=sol,
+        paula_user=paula_user,
+        patient=patient,
+        their_patient=their_patient,
+    )
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client

@@ -1,0 +1,1 @@
+"""KetaCare: supervised ketamine and esketamine treatment for depression."""

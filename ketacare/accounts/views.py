@@ -1,0 +1,54 @@
+"""Sign-in, sign-out and personal API tokens."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from ketacare.accounts import services
+from ketacare.accounts.forms import ApiTokenForm, LoginForm
+from ketacare.accounts.models import ApiToken
+from ketacare.clinics.http import SignedInRequest
+from ketacare.clinics.permissions import authenticated_view, public_view
+
+login = public_view(
+    auth_views.LoginView.as_view(
+        template_name="accounts/login.html",
+        authentication_form=LoginForm,
+        redirect_authenticated_user=True,
+    )
+)
+logout = public_view(auth_views.LogoutView.as_view())
+
+
+@authenticated_view
+def api_tokens(request: SignedInRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_token = services.api_token_create(
+            actor=request.user,
+            name=form.cleaned_data["name"],
+        )
+        form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=request.user)
+    context = {"form": form, "tokens": tokens, "new_token": new_token}
+    return render(request, "accounts/api_tokens.html", context)
+
+
+@authenticated_view
+@require_POST
+def api_token_revoke(request: SignedInRequest, token_id: uuid.UUID) -> HttpResponse:
+    token = ApiToken.objects.filter(
+        user=request.user,
+        public_id=token_id,
+        revoked_at__isnull=True,
+    ).first()
+    if token is None:
+        raise Http404("No such active token.")
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, f"Token “{token.name}” revoked.")
+    return redirect("accounts:api_tokens")

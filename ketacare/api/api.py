@@ -1,0 +1,18 @@
+"""The `/api/v1/` application: every app's router mounted on one NinjaAPI."""
+
+from ninja import NinjaAPI
+
+from ketacare.api import errors
+from ketacare.api.auth import AUTH
+from ketacare.patients.api import router as patients_router
+
+api = NinjaAPI(
+    title="KetaCare API",
+    version="1",
+    description="Patients and the treatment record of a KetaCare clinic. Session or bearer-token"
+    " authentication; every read of a chart and every write is audited.",
+    auth=AUTH,
+    urls_namespace="api",
+)
+errors.install(api)
+api.add_router("/patients", patients_router, tags=["patients"])

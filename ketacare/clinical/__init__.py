@@ -1,0 +1,140 @@
+"""KetaCare's pure clinical core: rating scales, eligibility, dosing, protocols, safety and
+outcome rules. No Django, no database: typed functions and frozen dataclasses, each rule naming
+the section of the clinical reference (REFERENCE §n) it implements. See docs/clinical.md.
+
+Invalid input raises `ClinicalInputError` (a ValueError) naming the field and the allowed values.
+"""
+
+from __future__ import annotations
+
+from ketacare.clinical import codes
+from ketacare.clinical.dosing import (
+    DEVICE_MG,
+    Dose,
+    EsketamineIndication,
+    Infusion,
+    Sex,
+    WeightBasis,
+    allowed_esketamine_doses,
+    dosing_weight,
+    esketamine_devices,
+    ideal_body_weight,
+    infusion,
+    weight_based_dose,
+)
+from ketacare.clinical.eligibility import (
+    Eligibility,
+    EligibilityFacts,
+    EligibilityStatus,
+    HepaticImpairment,
+    assess_eligibility,
+)
+from ketacare.clinical.errors import ClinicalInputError
+from ketacare.clinical.findings import Finding, FindingKind
+from ketacare.clinical.outcomes import (
+    REMISSION_MAX,
+    RESPONSE_REDUCTION_PCT,
+    Outcome,
+    classify,
+    phq9_change_category,
+)
+from ketacare.clinical.protocols import (
+    PROTOCOLS,
+    DoseRule,
+    MonitoringPlan,
+    Phase,
+    PlannedSession,
+    PreDoseRule,
+    Protocol,
+    customise,
+    get_protocol,
+    plan_sessions,
+)
+from ketacare.clinical.routes import ROUTES, Route
+from ketacare.clinical.safety import (
+    ESKETAMINE_MIN_OBSERVATION_MIN,
+    Readiness,
+    discharge_readiness,
+    evaluate_vitals,
+    pre_dose_check,
+)
+from ketacare.clinical.scales import INSTRUMENTS, SCALES, Instrument, Scale, get_scale
+from ketacare.clinical.scoring import Score, score
+from ketacare.clinical.suicide import RISK_LEVELS, RiskLevel, TriageSettings
+from ketacare.clinical.triage import Triage, suicide_triage
+from ketacare.clinical.vitals import (
+    ENTRY_LIMITS,
+    ESKETAMINE_PRE_DOSE_THRESHOLDS,
+    PLAUSIBLE_RANGES,
+    SUGGESTED_IV_THRESHOLDS,
+    SUGGESTED_PRE_START_BP,
+    Vitals,
+    VitalThresholds,
+    plausibility,
+)
+
+__all__ = [
+    "DEVICE_MG",
+    "ENTRY_LIMITS",
+    "ESKETAMINE_MIN_OBSERVATION_MIN",
+    "ESKETAMINE_PRE_DOSE_THRESHOLDS",
+    "INSTRUMENTS",
+    "PLAUSIBLE_RANGES",
+    "PROTOCOLS",
+    "REMISSION_MAX",
+    "RESPONSE_REDUCTION_PCT",
+    "RISK_LEVELS",
+    "ROUTES",
+    "SCALES",
+    "SUGGESTED_IV_THRESHOLDS",
+    "SUGGESTED_PRE_START_BP",
+    "ClinicalInputError",
+    "Dose",
+    "DoseRule",
+    "Eligibility",
+    "EligibilityFacts",
+    "EligibilityStatus",
+    "EsketamineIndication",
+    "Finding",
+    "FindingKind",
+    "HepaticImpairment",
+    "Infusion",
+    "Instrument",
+    "MonitoringPlan",
+    "Outcome",
+    "Phase",
+    "PlannedSession",
+    "PreDoseRule",
+    "Protocol",
+    "Readiness",
+    "RiskLevel",
+    "Route",
+    "Scale",
+    "Score",
+    "Sex",
+    "Triage",
+    "TriageSettings",
+    "VitalThresholds",
+    "Vitals",
+    "WeightBasis",
+    "allowed_esketamine_doses",
+    "assess_eligibility",
+    "classify",
+    "codes",
+    "customise",
+    "discharge_readiness",
+    "dosing_weight",
+    "esketamine_devices",
+    "evaluate_vitals",
+    "get_protocol",
+    "get_scale",
+    "ideal_body_weight",
+    "infusion",
+    "phq9_change_category",
+    "plan_sessions",
+    "plausibility",
+    "pre_dose_check",
+    "score",
+    "suicide_triage",
+    "weight_based_dose",
+]

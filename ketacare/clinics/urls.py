@@ -1,0 +1,8 @@
+from django.urls import path
+
+from ketacare.clinics import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("clinic/switch/", views.switch_clinic, name="switch_clinic"),
+]

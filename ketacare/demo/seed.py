@@ -1,0 +1,255 @@
+"""The synthetic demo network: two clinics, staff in every role, patients with histories.
+
+Everything is made through the same services the app uses, so the demo's audit trail is
+real. The generator is deterministic (seeded), and seeding twice changes nothing.
+"""
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from ketacare.accounts.models import User
+from ketacare.accounts.services import user_create
+from ketacare.clinics.models import Clinic, Role
+from ketacare.clinics.services import clinic_create, membership_grant
+from ketacare.patients import services as patients
+
+DEMO_PASSWORD = "ketacare-demo"
+
+
+@dataclass(frozen=True)
+class DemoClinic:
+    slug: str
+    name: str
+    timezone: str
+    city: str
+    state: str
+    mrn_prefix: str
+
+
+CLINICS = (
+    DemoClinic("northside", "Northside Ketamine Clinic", "America/New_York", "Boston", "MA", "NS"),
+    DemoClinic(
+        "lakeshore", "Lakeshore Esketamine Center", "America/Chicago", "Chicago", "IL", "LS"
+    ),
+)
+STAFF = (
+    (Role.CLINIC_ADMIN, "admin", "Dana Whitfield", ""),
+    (Role.PRESCRIBER, "prescriber", "Dr. Amara Okafor", "MD"),
+    (Role.NURSE, "nurse", "Luis Romero", "RN"),
+    (Role.THERAPIST, "therapist", "Priya Natarajan", "LCSW"),
+    (Role.FRONT_DESK, "frontdesk", "Sam Keller", ""),
+)
+GIVEN_F = [
+    "Maria",
+    "Aisha",
+    "Emily",
+    "Grace",
+    "Hannah",
+    "Leah",
+    "Nora",
+    "Olivia",
+    "Rosa",
+    "Sofia",
+    "Tara",
+    "Yuki",
+    "Chloe",
+    "Imani",
+]
+GIVEN_M = [
+    "Aaron",
+    "Ben",
+    "Carlos",
+    "David",
+    "Elijah",
+    "Felix",
+    "Hassan",
+    "Jamal",
+    "Kenji",
+    "Liam",
+    "Marcus",
+    "Noah",
+    "Omar",
+    "Peter",
+]
+FAMILY = [
+    "Rivera",
+    "Chen",
+    "Okonkwo",
+    "Schmidt",
+    "Patel",
+    "Johnson",
+    "Nguyen",
+    "Haddad",
+    "Kowalski",
+    "Garcia",
+    "Murphy",
+    "Tanaka",
+    "Brown",
+    "Silva",
+    "Cohen",
+    "Adeyemi",
+    "Larsen",
+    "Moreau",
+    "Singh",
+    "Walker",
+]
+ANTIDEPRESSANTS = [
+    ("Sertraline", "100 mg"),
+    ("Escitalopram", "20 mg"),
+    ("Venlafaxine XR", "225 mg"),
+    ("Bupropion XL", "300 mg"),
+    ("Duloxetine", "60 mg"),
+    ("Mirtazapine", "30 mg"),
+    ("Fluoxetine", "40 mg"),
+    ("Vortioxetine", "20 mg"),
+]
+OTHER_MEDS = [
+    ("Lisinopril", "10 mg", "daily"),
+    ("Levothyroxine", "75 mcg", "daily"),
+    ("Lorazepam", "0.5 mg", "as needed"),
+    ("Zolpidem", "5 mg", "at night"),
+    ("Atorvastatin", "20 mg", "daily"),
+    ("Methylphenidate ER", "36 mg", "daily"),
+]
+ALLERGIES = [
+    ("Penicillin", "Hives", "moderate"),
+    ("Sulfonamides", "Rash", "mild"),
+    ("Latex", "Contact dermatitis", "mild"),
+    ("Codeine", "Nausea and vomiting", "mild"),
+    ("Peanuts", "Anaphylaxis", "severe"),
+]
+DIAGNOSES = [("icd10cm", "F33.2"), ("icd10cm", "F33.1"), ("icd10cm", "F32.2"), ("icd10cm", "F33.9")]
+PATIENTS_PER_CLINIC = 24
+
+
+def staff_email(role_key: str, clinic: DemoClinic) -> str:
+    return f"{role_key}@{clinic.slug}.demo"
+
+
+def seed(progress: Callable[[str], None] = print) -> bool:
+    """Create the demo network; returns False (doing nothing) if it already exists."""
+    if Clinic.objects.filter(slug__in=[c.slug for c in CLINICS]).exists():
+        progress("Demo network already present; leaving it as it is.")
+        return False
+    rng = random.Random(20261126)
+    for spec in CLINICS:
+        with transaction.atomic():
+            clinic, nurse, prescriber = _seed_clinic(spec, progress)
+            for number in range(PATIENTS_PER_CLINIC):
+                _seed_patient(rng, clinic, nurse, prescriber)
+                if (number + 1) % 8 == 0:
+                    progress(f"  {spec.name}: {number + 1}/{PATIENTS_PER_CLINIC} patients")
+    return True
+
+
+def _seed_clinic(spec: DemoClinic, progress: Callable[[str], None]) -> tuple[Clinic, User, User]:
+    progress(f"Creating {spec.name}")
+    clinic = clinic_create(
+        actor=None,
+        name=spec.name,
+        slug=spec.slug,
+        timezone=spec.timezone,
+        city=spec.city,
+        state=spec.state,
+        mrn_prefix=spec.mrn_prefix,
+        phone="555-0100",
+    )
+    users: dict[Role, User] = {}
+    for role, key, name, credentials in STAFF:
+        user = user_create(
+            actor=None,
+            email=staff_email(key, spec),
+            full_name=name,
+            password=DEMO_PASSWORD,
+            check_password=False,
+        )
+        membership_grant(actor=None, clinic=clinic, user=user, role=role, credentials=credentials)
+        users[role] = user
+    return clinic, users[Role.NURSE], users[Role.PRESCRIBER]
+
+
+def _seed_patient(rng: random.Random, clinic: Clinic, nurse: User, prescriber: User) -> None:
+    sex = rng.choice(["female", "male"])
+    given = rng.choice(GIVEN_F if sex == "female" else GIVEN_M)
+    family = rng.choice(FAMILY)
+    birth = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randint(0, 365 * 52))
+    patient = patients.patient_register(
+        actor=nurse,
+        clinic=clinic,
+        given_name=given,
+        family_name=family,
+        date_of_birth=birth,
+        sex=sex,
+        phone=f"555-01{rng.randint(10, 99)}",
+        email=f"{given.lower()}.{family.lower()}@example.org",
+        address_line1=f"{rng.randint(10, 999)} Elm Street",
+        city=clinic.city,
+        state=clinic.state,
+        postal_code=f"{rng.randint(10000, 99999)}",
+        emergency_contact_name=f"{rng.choice(GIVEN_F + GIVEN_M)} {family}",
+        emergency_contact_relationship=rng.choice(["Spouse", "Parent", "Sibling", "Friend"]),
+        emergency_contact_phone=f"555-02{rng.randint(10, 99)}",
+    )
+    _seed_history(rng, patient, nurse, prescriber, sex)
+
+
+def _seed_history(
+    rng: random.Random, patient: object, nurse: User, prescriber: User, sex: str
+) -> None:
+    height = Decimal(rng.randint(152, 172) if sex == "female" else rng.randint(165, 190))
+    weight = Decimal(rng.randint(55, 115))
+    now = timezone.now()
+    for months_ago in sorted(rng.sample(range(1, 18), rng.randint(1, 4)), reverse=True):
+        weight += Decimal(rng.randint(-3, 3))
+        patients.measurement_record(
+            actor=nurse,
+            patient=patient,  # type: ignore[arg-type]
+            measured_at=now - dt.timedelta(days=30 * months_ago),
+            weight_kg=weight,
+            height_cm=height,
+        )
+    system, code = rng.choice(DIAGNOSES)
+    patients.diagnosis_record(
+        actor=prescriber,
+        patient=patient,  # type: ignore[arg-type]
+        system=system,
+        code=code,
+    )
+    patients.diagnosis_record(
+        actor=prescriber,
+        patient=patient,  # type: ignore[arg-type]
+        system="snomed",
+        code="1153570009",
+    )
+    for name, dose in rng.sample(ANTIDEPRESSANTS, rng.randint(2, 4)):
+        started = (now - dt.timedelta(days=rng.randint(60, 900))).date()
+        patients.medication_record(
+            actor=nurse,
+            patient=patient,  # type: ignore[arg-type]
+            name=name,
+            dose=dose,
+            frequency="daily",
+            started_on=started,
+        )
+    for name, dose, frequency in rng.sample(OTHER_MEDS, rng.randint(0, 2)):
+        patients.medication_record(
+            actor=nurse,
+            patient=patient,  # type: ignore[arg-type]
+            name=name,
+            dose=dose,
+            frequency=frequency,
+        )
+    for substance, reaction, severity in rng.sample(ALLERGIES, rng.choice([0, 0, 1, 1, 2])):
+        patients.allergy_record(
+            actor=nurse,
+            patient=patient,  # type: ignore[arg-type]
+            substance=substance,
+            reaction=reaction,
+            severity=severity,
+        )

@@ -1,0 +1,79 @@
+"""Patient endpoints: the same permissions and audit as the pages."""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
+
+from ketacare.api.auth import requires
+from ketacare.clinics.models import Clinic, Membership
+from ketacare.clinics.permissions import Perm, demand
+from ketacare.clinics.queries import memberships_of
+from ketacare.patients import services
+from ketacare.patients.models import Patient
+from ketacare.patients.queries import patient_for
+from ketacare.patients.schemas import PatientIn, PatientOut, PatientPatch
+
+router = Router()
+
+
+class PatientFilter(Schema):
+    q: str = ""
+    clinic_id: uuid.UUID | None = None
+
+
+@router.get("", response=list[PatientOut])
+@requires(Perm.PATIENT_LIST)
+@paginate(LimitOffsetPagination)
+def patient_list(request: HttpRequest, filters: Query[PatientFilter]) -> list[Patient]:
+    """Patients of your clinics; search by name, date of birth (YYYY-MM-DD) or MRN."""
+    patients = Patient.objects.visible_to(request.user).select_related("clinic")
+    if filters.clinic_id:
+        patients = patients.filter(clinic__public_id=filters.clinic_id)
+    return patients.search(filters.q)  # type: ignore[return-value]
+
+
+def _clinic_for_create(request: HttpRequest, clinic_id: uuid.UUID | None) -> Clinic:
+    memberships = memberships_of(request.user)
+    chosen: Membership | None = None
+    if clinic_id is None and len(memberships) == 1:
+        chosen = memberships[0]
+    else:
+        chosen = next((m for m in memberships if m.clinic.public_id == clinic_id), None)
+    if chosen is None:
+        raise ValidationError(
+            {
+                "clinic_id": "Give the id of one of your clinics: "
+                + ", ".join(str(m.clinic.public_id) for m in memberships)
+            }
+        )
+    demand(chosen.role, Perm.PATIENT_REGISTER)
+    return chosen.clinic
+
+
+@router.post("", response={201: PatientOut})
+@requires(Perm.PATIENT_REGISTER)
+def patient_create(request: HttpRequest, payload: PatientIn) -> Status[Patient]:
+    clinic = _clinic_for_create(request, payload.clinic_id)
+    data = payload.dict(exclude={"clinic_id"})
+    patient = services.patient_register(actor=request.user, clinic=clinic, **data)  # type: ignore[arg-type]
+    return Status(201, patient)
+
+
+@router.get("/{uuid:patient_id}", response=PatientOut)
+@requires(Perm.PATIENT_VIEW)
+def patient_read(request: HttpRequest, patient_id: uuid.UUID) -> Patient:
+    patient = patient_for(request.user, patient_id, Perm.PATIENT_VIEW, via="api").patient
+    services.patient_chart_read(actor=request.user, patient=patient, via="api")  # type: ignore[arg-type]
+    return patient
+
+
+@router.patch("/{uuid:patient_id}", response=PatientOut)
+@requires(Perm.PATIENT_EDIT)
+def patient_update(request: HttpRequest, patient_id: uuid.UUID, payload: PatientPatch) -> Patient:
+    patient = patient_for(request.user, patient_id, Perm.PATIENT_EDIT, via="api").patient
+    changes = payload.dict(exclude_unset=True)
+    return services.patient_update(actor=request.user, patient=patient, **changes)  # type: ignore[arg-type]

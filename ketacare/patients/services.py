@@ -1,0 +1,252 @@
+"""Write paths for the patient record. One function per use case, each audited in the same
+transaction as the change."""
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Model
+
+from ketacare.accounts.models import User
+from ketacare.clinical import codes
+from ketacare.clinics.models import Clinic
+from ketacare.clinics.services import actor_of
+from ketacare.core import audit
+from ketacare.core.models import AuditAction, AuditOutcome
+from ketacare.patients.models import (
+    Allergy,
+    BodyMeasurement,
+    ChartEntry,
+    CodeSystem,
+    Diagnosis,
+    Medication,
+    Patient,
+)
+
+DEMOGRAPHIC_FIELDS = (
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "date_of_birth",
+    "sex",
+    "pronouns",
+    "phone",
+    "email",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "postal_code",
+    "emergency_contact_name",
+    "emergency_contact_relationship",
+    "emergency_contact_phone",
+)
+
+
+# The picker's list comes from the clinical core (REFERENCE §8.2, §8.3).
+_DIAGNOSIS_TERMS = {(system, code): term for system, code, term in codes.DIAGNOSES}
+
+
+def _values(instance: Model, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(instance, name) for name in fields}
+
+
+def _entry(
+    action: AuditAction, obj: Patient | ChartEntry, *, changes: dict[str, Any] | None = None
+) -> audit.AuditEntry:
+    patient = obj if isinstance(obj, Patient) else obj.patient
+    return audit.AuditEntry(
+        action=action,
+        object_type=obj._meta.model_name or "",
+        object_id=str(obj.public_id),
+        clinic_id=patient.clinic.public_id,
+        patient_id=patient.public_id,
+        changes=changes or {},
+    )
+
+
+def _next_mrn(clinic: Clinic) -> str:
+    # The clinic row lock serialises registrations so two front desks never draw one MRN.
+    Clinic.objects.select_for_update().filter(pk=clinic.pk).first()
+    number = Patient.objects.filter(clinic=clinic).count() + 1
+    while Patient.objects.filter(clinic=clinic, mrn=f"{clinic.mrn_prefix}-{number:06d}").exists():
+        number += 1
+    return f"{clinic.mrn_prefix}-{number:06d}"
+
+
+def patient_register(*, actor: User, clinic: Clinic, mrn: str = "", **fields: Any) -> Patient:
+    with transaction.atomic():
+        patient = Patient(clinic=clinic, mrn=mrn or _next_mrn(clinic), **fields)
+        patient.full_clean()
+        patient.save()
+        audit.record(
+            _entry(
+                AuditAction.CREATE,
+                patient,
+                changes=audit.diff({}, _values(patient, ("mrn", *DEMOGRAPHIC_FIELDS))),
+            ),
+            actor_of(actor, clinic),
+        )
+        return patient
+
+
+def patient_update(*, actor: User, patient: Patient, **fields: Any) -> Patient:
+    unknown = set(fields) - set(DEMOGRAPHIC_FIELDS)
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed here." for name in unknown})
+    with transaction.atomic():
+        before = _values(patient, DEMOGRAPHIC_FIELDS)
+        for name, value in fields.items():
+            setattr(patient, name, value)
+        patient.full_clean()
+        changes = audit.diff(before, _values(patient, DEMOGRAPHIC_FIELDS))
+        if changes:
+            patient.save()
+            audit.record(
+                _entry(AuditAction.UPDATE, patient, changes=changes),
+                actor_of(actor, patient.clinic),
+            )
+        return patient
+
+
+def patient_chart_read(*, actor: User, patient: Patient, via: str = "web") -> None:
+    """Record that `actor` opened this chart (HIPAA: every read of a chart is audited)."""
+    with transaction.atomic():
+        audit.record(
+            _entry(AuditAction.READ, patient, changes={"via": via}), actor_of(actor, patient.clinic)
+        )
+
+
+def patient_access_denied(*, actor: User, public_id: uuid.UUID, via: str = "web") -> None:
+    """Record a request for a patient the actor may not see; the caller answers 404."""
+    target = Patient.objects.filter(public_id=public_id).select_related("clinic").first()
+    audit.record_now(
+        audit.AuditEntry(
+            action=AuditAction.READ,
+            object_type="patient",
+            object_id=str(public_id),
+            clinic_id=target.clinic.public_id if target else None,
+            patient_id=target.public_id if target else None,
+            changes={"via": via},
+            outcome=AuditOutcome.DENIED,
+        ),
+        actor_of(actor),
+    )
+
+
+def _add_entry(actor: User, entry: ChartEntry, fields: tuple[str, ...]) -> Any:
+    with transaction.atomic():
+        entry.full_clean()
+        entry.save()
+        audit.record(
+            _entry(AuditAction.CREATE, entry, changes=audit.diff({}, _values(entry, fields))),
+            actor_of(actor, entry.clinic),
+        )
+        return entry
+
+
+def measurement_record(
+    *,
+    actor: User,
+    patient: Patient,
+    measured_at: datetime,
+    weight_kg: Decimal,
+    height_cm: Decimal | None = None,
+) -> BodyMeasurement:
+    entry = BodyMeasurement(
+        patient=patient,
+        clinic=patient.clinic,
+        recorded_by=actor,
+        measured_at=measured_at,
+        weight_kg=weight_kg,
+        height_cm=height_cm,
+    )
+    return _add_entry(actor, entry, ("measured_at", "weight_kg", "height_cm"))  # type: ignore[no-any-return]
+
+
+def allergy_record(
+    *, actor: User, patient: Patient, substance: str, reaction: str = "", severity: str = "unknown"
+) -> Allergy:
+    entry = Allergy(
+        patient=patient,
+        clinic=patient.clinic,
+        recorded_by=actor,
+        substance=substance,
+        reaction=reaction,
+        severity=severity,
+    )
+    return _add_entry(actor, entry, ("substance", "reaction", "severity"))  # type: ignore[no-any-return]
+
+
+def medication_record(
+    *,
+    actor: User,
+    patient: Patient,
+    name: str,
+    dose: str = "",
+    frequency: str = "",
+    started_on: Any = None,
+    stopped_on: Any = None,
+) -> Medication:
+    entry = Medication(
+        patient=patient,
+        clinic=patient.clinic,
+        recorded_by=actor,
+        name=name,
+        dose=dose,
+        frequency=frequency,
+        started_on=started_on,
+        stopped_on=stopped_on,
+    )
+    fields = ("name", "dose", "frequency", "started_on", "stopped_on")
+    return _add_entry(actor, entry, fields)  # type: ignore[no-any-return]
+
+
+def diagnosis_record(
+    *, actor: User, patient: Patient, system: str, code: str, onset_on: Any = None
+) -> Diagnosis:
+    if system not in CodeSystem.values:
+        raise ValidationError({"system": f"Use one of: {', '.join(CodeSystem.values)}."})
+    term = _DIAGNOSIS_TERMS.get((system, code))
+    if term is None:
+        allowed = ", ".join(c for s, c, _ in codes.DIAGNOSES if s == system)
+        raise ValidationError(
+            {
+                "code": f"{code!r} is not a known {CodeSystem(system).label} "
+                f"depression code. Allowed: {allowed}."
+            }
+        )
+    entry = Diagnosis(
+        patient=patient,
+        clinic=patient.clinic,
+        recorded_by=actor,
+        system=system,
+        code=code,
+        term=term,
+        onset_on=onset_on,
+    )
+    return _add_entry(actor, entry, ("system", "code", "term", "onset_on"))  # type: ignore[no-any-return]
+
+
+def chart_entry_mark_error(*, actor: User, entry: ChartEntry, reason: str) -> ChartEntry:
+    """Corrections never delete: the row stays, marked entered-in-error with the reason."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why this entry is wrong (required)."})
+    if entry.entered_in_error:
+        raise ValidationError({"reason": "This entry is already marked entered in error."})
+    with transaction.atomic():
+        entry.entered_in_error, entry.error_reason = True, reason[:300]
+        entry.save(update_fields=["entered_in_error", "error_reason", "updated_at"])
+        audit.record(
+            _entry(
+                AuditAction.CORRECT,
+                entry,
+                changes={"entered_in_error": {"old": False, "new": True}, "reason": reason},
+            ),
+            actor_of(actor, entry.clinic),
+        )
+        return entry

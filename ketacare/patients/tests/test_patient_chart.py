@@ -1,0 +1,106 @@
+"""The chart page: what each role sees, its audit, and a bounded number of queries."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conftest import World, client_for
+from ketacare.core.models import AuditAction, AuditEvent, AuditOutcome
+from ketacare.patients import services
+
+pytestmark = pytest.mark.django_db
+
+
+def _chart(world: World) -> str:
+    return f"/patients/{world.patient.public_id}/"
+
+
+def _grow_history(world: World, entries: int) -> None:
+    for n in range(entries):
+        services.measurement_record(
+            actor=world.nina,
+            patient=world.patient,
+            measured_at=dt.datetime(2026, 1, 1 + n % 28, tzinfo=dt.UTC),
+            weight_kg=Decimal(70 + n % 5),
+            height_cm=Decimal(170),
+        )
+        services.allergy_record(actor=world.nina, patient=world.patient, substance=f"Drug {n}")
+        services.medication_record(actor=world.nina, patient=world.patient, name=f"Med {n}")
+        services.diagnosis_record(
+            actor=world.pia, patient=world.patient, system="icd10cm", code="F33.2"
+        )
+
+
+def test_a_nurse_sees_the_full_chart_with_bmi(world: World) -> None:
+    services.measurement_record(
+        actor=world.nina,
+        patient=world.patient,
+        measured_at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC),
+        weight_kg=Decimal(80),
+        height_cm=Decimal(180),
+    )
+    services.allergy_record(actor=world.nina, patient=world.patient, substance="Penicillin")
+    page = client_for(world.nina).get(_chart(world)).content.decode()
+    assert "Paula Rivera" in page
+    assert "BMI <strong>24.7</strong>" in page
+    assert "Penicillin" in page
+
+
+def test_front_desk_sees_demographics_but_no_clinical_sections(world: World) -> None:
+    services.allergy_record(actor=world.nina, patient=world.patient, substance="Penicillin")
+    page = client_for(world.fran).get(_chart(world)).content.decode()
+    assert "Emergency contact" in page
+    assert "Penicillin" not in page
+    assert "Current medications" not in page
+
+
+def test_opening_a_chart_is_audited_and_listed_under_who_viewed(world: World) -> None:
+    client_for(world.theo).get(_chart(world))
+    page = client_for(world.nina).get(_chart(world)).content.decode()
+    read = AuditEvent.objects.filter(action=AuditAction.READ, patient_id=world.patient.public_id)
+    assert list(read.values_list("actor_email", flat=True).order_by("seq")) == [
+        "theo@harbor.test",
+        "nina@harbor.test",
+    ]
+    assert "theo@harbor.test" in page
+
+
+def test_a_nurse_of_another_clinic_gets_404_and_the_attempt_is_audited(world: World) -> None:
+    response = client_for(world.sol).get(_chart(world))
+    assert response.status_code == 404
+    assert "Rivera" not in response.content.decode()
+    denied = AuditEvent.objects.get(outcome=AuditOutcome.DENIED)
+    assert (denied.actor_email, denied.patient_id) == ("sol@summit.test", world.patient.public_id)
+    assert denied.clinic_id == world.harbor.public_id
+
+
+def test_the_chart_query_count_does_not_grow_with_history(world: World) -> None:
+    client = client_for(world.nina)
+    _grow_history(world, 2)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(_chart(world)).status_code == 200
+    _grow_history(world, 30)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(_chart(world)).status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)
+    assert len(large.captured_queries) <= 25
+
+
+def test_the_patient_list_query_count_does_not_grow_with_patients(
+    world: World, django_assert_max_num_queries: object
+) -> None:
+    for n in range(40):
+        services.patient_register(
+            actor=world.nina,
+            clinic=world.harbor,
+            given_name=f"P{n}",
+            family_name="Bulk",
+            date_of_birth=dt.date(1990, 1, 1),
+            sex="male",
+        )
+    client = client_for(world.nina)
+    with django_assert_max_num_queries(10):  # type: ignore[operator]
+        assert client.get("/patients/").status_code == 200

@@ -1,0 +1,212 @@
+"""Every URL and every API operation, against every role, own clinic, other clinic, anonymous.
+
+The URL list is read from the resolver and the API, not kept by hand: a new endpoint without a
+declared rule (`permission_rule`) fails `test_every_endpoint_declares_a_permission_rule`, and
+one whose behaviour disagrees with its rule fails the matrix.
+"""
+
+import datetime as dt
+import json
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import World, client_for
+from ketacare.accounts.models import User
+from ketacare.accounts.services import api_token_create
+from ketacare.api.api import api
+from ketacare.clinics.permissions import AUTHENTICATED, PUBLIC, role_can
+from ketacare.clinics.queries import role_in
+from ketacare.patients.services import measurement_record
+
+pytestmark = pytest.mark.django_db
+SKIPPED_NAMESPACES = {"admin", "api"}  # admin: Django's own staff check (test below); api: below
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    route: str
+    name: str
+    view: Any
+
+    @property
+    def params(self) -> list[str]:
+        return re.findall(r"<(?:\w+:)?(\w+)>", self.route)
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[Endpoint]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            space = entry.namespace or namespace
+            if space in SKIPPED_NAMESPACES:
+                continue
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), space)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace else str(entry.name)
+            yield Endpoint(prefix + str(entry.pattern), name, entry.callback)
+
+
+ENDPOINTS = list(_walk(get_resolver().url_patterns))
+
+
+def _api_operations() -> Iterator[tuple[str, str, Any]]:
+    schema = api.get_openapi_schema()
+    views = {op.operation_id or api.get_openapi_operation_id(op): op for op in _ninja_operations()}
+    for path, methods in schema["paths"].items():
+        for method, spec in methods.items():
+            yield path, method.upper(), views[spec["operationId"]].view_func
+
+
+def _ninja_operations() -> Iterator[Any]:
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            yield from path_view.operations
+
+
+API_OPERATIONS = list(_api_operations())
+
+
+def test_every_endpoint_declares_a_permission_rule() -> None:
+    undeclared = [e.name for e in ENDPOINTS if not hasattr(e.view, "permission_rule")]
+    undeclared += [f"{m} {p}" for p, m, f in API_OPERATIONS if not hasattr(f, "permission_rule")]
+    assert undeclared == []
+    assert len(ENDPOINTS) >= 10
+    assert len(API_OPERATIONS) >= 4
+
+
+def _personas(world: World) -> dict[str, User | None]:
+    return {"anonymous": None, **world.by_role(), "patient_portal": world.paula_user}
+
+
+def _url(endpoint: Endpoint, world: World, user: User | None, other_clinic: bool) -> str:
+    patient = world.their_patient if other_clinic else world.patient
+    samples: dict[str, Any] = {"patient_id": patient.public_id}
+    if "entry_id" in endpoint.params:
+        nurse = world.sol if other_clinic else world.nina
+        entry = measurement_record(
+            actor=nurse,
+            patient=patient,
+            measured_at=dt.datetime(2026, 1, 5, 10, tzinfo=dt.UTC),
+            weight_kg=Decimal(70),
+        )
+        samples.update(kind="measurement", entry_id=entry.public_id)
+    if "token_id" in endpoint.params:
+        owner = user or world.nina
+        token, _ = api_token_create(actor=owner, name="matrix")
+        samples["token_id"] = token.public_id
+    missing = set(endpoint.params) - set(samples)
+    assert not missing, f"add a sample value for {missing} used by {endpoint.name}"
+    return reverse(endpoint.name, kwargs={k: samples[k] for k in endpoint.params})
+
+
+def _expected(rule: Any, user: User | None, world: World, other_clinic: bool) -> str:
+    if rule == PUBLIC:
+        return "allowed"
+    if user is None:
+        return "login"
+    if rule == AUTHENTICATED:
+        return "allowed"
+    if not role_can(role_in(user, world.harbor), rule):
+        return "forbidden"
+    return "not_found" if other_clinic else "allowed"
+
+
+def _agrees(rule: Any, want: str, got: str) -> bool:
+    # A public page may still send a visitor on to sign in (logout does); it never forbids.
+    return got != "forbidden" if rule == PUBLIC else got == want
+
+
+def _outcome(status: int, location: str) -> str:
+    if status == 302 and "/accounts/login/" in location:
+        return "login"
+    return {403: "forbidden", 404: "not_found", 401: "login"}.get(status, "allowed")
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
+def test_pages_answer_each_persona_as_their_rule_says(endpoint: Endpoint, world: World) -> None:
+    rule = endpoint.view.permission_rule
+    uses_patient = "patient_id" in endpoint.params
+    mismatches = []
+    for persona, user in _personas(world).items():
+        for other_clinic in (False, True) if uses_patient else (False,):
+            url = _url(endpoint, world, user, other_clinic)
+            for method in ("get", "post"):
+                response = getattr(client_for(user), method)(url)
+                assert response.status_code < 500, f"{method} {url} as {persona}"
+                got = _outcome(response.status_code, response.get("Location", ""))
+                want = _expected(rule, user, world, other_clinic)
+                if not _agrees(rule, want, got):
+                    mismatches.append((persona, other_clinic, method, want, got))
+    assert mismatches == []
+
+
+API_BODIES: dict[str, dict[str, Any]] = {
+    "POST": {
+        "given_name": "Matrix",
+        "family_name": "Case",
+        "date_of_birth": "1990-02-03",
+        "sex": "male",
+    },
+    "PATCH": {"phone": "555-0123"},
+}
+
+
+def _api_url(path: str, world: World, other_clinic: bool) -> str:
+    patient = world.their_patient if other_clinic else world.patient
+    return path.replace("{patient_id}", str(patient.public_id))
+
+
+def _api_call(client: Client, method: str, url: str) -> Any:
+    body = API_BODIES.get(method)
+    if body is None:
+        return client.generic(method, url)
+    return client.generic(method, url, json.dumps(body), content_type="application/json")
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "view"), API_OPERATIONS, ids=[f"{m} {p}" for p, m, _ in API_OPERATIONS]
+)
+def test_api_answers_each_persona_as_its_rule_says(
+    path: str, method: str, view: Any, world: World
+) -> None:
+    mismatches = []
+    for persona, user in _personas(world).items():
+        for other_clinic in (False, True) if "{patient_id}" in path else (False,):
+            response = _api_call(client_for(user), method, _api_url(path, world, other_clinic))
+            assert response.status_code < 500, f"{method} {path} as {persona}"
+            assert response.status_code != 422, response.content
+            got = _outcome(response.status_code, "")
+            want = _expected(view.permission_rule, user, world, other_clinic)
+            if not _agrees(view.permission_rule, want, got):
+                mismatches.append((persona, other_clinic, want, got))
+    assert mismatches == []
+
+
+def test_a_token_from_another_clinic_cannot_reach_our_patient_through_the_api(world: World) -> None:
+    _token, raw = api_token_create(actor=world.sol, name="summit bridge")
+    url = f"/api/v1/patients/{world.patient.public_id}"
+    response = Client().get(url, HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_the_django_admin_turns_away_everyone_but_platform_staff(world: World) -> None:
+    for user in [None, *world.by_role().values(), world.paula_user]:
+        response = client_for(user).get(reverse("admin:index"))
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]
+
+
+def test_unknown_ids_answer_404_not_500(world: World) -> None:
+    client = client_for(world.nina)
+    assert client.get(f"/patients/{uuid.uuid4()}/").status_code == 404
+    assert client.get("/patients/not-a-uuid/").status_code == 404
+    assert client.get(f"/api/v1/patients/{uuid.uuid4()}").status_code == 404
+    assert client.get("/api/v1/patients/not-a-uuid").status_code == 404
