@@ -5,6 +5,7 @@ fran (front desk). Summit clinic (theirs): sol (nurse). Paula is a patient with 
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -13,6 +14,12 @@ from ketacare.accounts.models import User
 from ketacare.clinics.models import Clinic, Role
 from ketacare.patients.models import Patient, PatientAccount
 from tests.factories import ClinicFactory, PatientFactory, UserFactory, staff
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    # Argon2 is deliberately slow; tests that are not about hashing need not pay for it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @dataclass

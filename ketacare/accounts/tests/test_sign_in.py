@@ -1,11 +1,15 @@
 """Signing in and out: email login, audit, lockout, idle timeout, Argon2."""
 
+from typing import Any
+
 import pytest
 from django.conf import settings
 from django.test import Client
 
+from config import settings as config_settings
 from conftest import World
 from ketacare.accounts.models import User
+from ketacare.accounts.services import user_create
 from ketacare.core.models import AuditAction, AuditEvent
 from tests.factories import PASSWORD
 
@@ -55,9 +59,10 @@ def test_sessions_expire_after_fifteen_idle_minutes_by_default() -> None:
     assert settings.SESSION_SAVE_EVERY_REQUEST
 
 
-def test_passwords_are_hashed_with_argon2(world: World) -> None:
-    user = User.objects.get(email="nina@harbor.test")
-    assert user.password.startswith("argon2")
+def test_passwords_are_hashed_with_argon2(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = config_settings.PASSWORD_HASHERS
+    user = user_create(actor=None, email="argon@harbor.test", full_name="Argon", password=PASSWORD)
+    assert User.objects.get(pk=user.pk).password.startswith("argon2")
 
 
 def test_pages_send_signed_out_visitors_to_sign_in() -> None:
