@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "ketacare.accounts",
     "ketacare.clinics",
     "ketacare.patients",
+    "ketacare.assessments",
+    "ketacare.screening",
     "ketacare.reports",
     "ketacare.api",
     "ketacare.demo",

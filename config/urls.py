@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("ketacare.clinics.urls")),
     path("accounts/", include("ketacare.accounts.urls")),
     path("patients/", include("ketacare.patients.urls")),
+    path("patients/", include("ketacare.assessments.urls")),
+    path("patients/", include("ketacare.screening.urls")),
     path("reports/", include("ketacare.reports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

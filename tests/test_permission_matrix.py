@@ -22,9 +22,14 @@ from conftest import World, client_for
 from ketacare.accounts.models import User
 from ketacare.accounts.services import api_token_create
 from ketacare.api.api import api
+from ketacare.assessments.services import assessment_record
 from ketacare.clinics.permissions import AUTHENTICATED, PUBLIC, role_can
 from ketacare.clinics.queries import role_in
+from ketacare.patients.models import Patient
 from ketacare.patients.services import measurement_record
+from ketacare.screening.models import Intake
+from ketacare.screening.queries import open_intake
+from ketacare.screening.services import intake_start, trial_record
 
 pytestmark = pytest.mark.django_db
 SKIPPED_NAMESPACES = {"admin", "api"}  # admin: Django's own staff check (test below); api: below
@@ -97,6 +102,12 @@ def _url(endpoint: Endpoint, world: World, user: User | None, other_clinic: bool
             weight_kg=Decimal(70),
         )
         samples.update(kind="measurement", entry_id=entry.public_id)
+    if "instrument" in endpoint.params:
+        samples["instrument"] = "phq9"
+    if "assessment_id" in endpoint.params:
+        samples["assessment_id"] = _assessment(world, other_clinic).public_id
+    if "trial_id" in endpoint.params:
+        samples["trial_id"] = _trial(world, other_clinic).public_id
     if "token_id" in endpoint.params:
         owner = user or world.nina
         token, _ = api_token_create(actor=owner, name="matrix")
@@ -104,6 +115,46 @@ def _url(endpoint: Endpoint, world: World, user: User | None, other_clinic: bool
     missing = set(endpoint.params) - set(samples)
     assert not missing, f"add a sample value for {missing} used by {endpoint.name}"
     return reverse(endpoint.name, kwargs={k: samples[k] for k in endpoint.params})
+
+
+def _nurse_and_patient(world: World, other_clinic: bool) -> tuple[User, Patient]:
+    return (world.sol, world.their_patient) if other_clinic else (world.nina, world.patient)
+
+
+def _assessment(world: World, other_clinic: bool) -> Any:
+    nurse, patient = _nurse_and_patient(world, other_clinic)
+    answers = {"1": False, "2": False, "6": False}
+    return assessment_record(
+        actor=nurse,
+        patient=patient,
+        instrument="cssrs_screener",
+        answers=answers,
+        administered_at=dt.datetime(2026, 1, 5, 10, tzinfo=dt.UTC),
+    )
+
+
+def _intake(world: World, other_clinic: bool) -> Intake:
+    """An open intake complete enough for the eligibility check (route, pregnancy, C-SSRS)."""
+    nurse, patient = _nurse_and_patient(world, other_clinic)
+    intake = open_intake(patient)
+    if intake is None:
+        _assessment(world, other_clinic)
+        details = {"intended_route": "iv", "pregnancy_status": "not_applicable"}
+        intake = intake_start(actor=nurse, patient=patient, **details)
+    return intake
+
+
+def _trial(world: World, other_clinic: bool) -> Any:
+    nurse, _patient = _nurse_and_patient(world, other_clinic)
+    return trial_record(
+        actor=nurse,
+        intake=_intake(world, other_clinic),
+        drug="Sertraline",
+        dose="100 mg",
+        weeks=8,
+        adequate=True,
+        outcome="no_response",
+    )
 
 
 def _expected(rule: Any, user: User | None, world: World, other_clinic: bool) -> str:
@@ -158,13 +209,42 @@ API_BODIES: dict[str, dict[str, Any]] = {
 }
 
 
+# Bodies valid for the operation, so an allowed caller is never answered 422.
+API_BODIES_BY_PATH: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/v1/patients/{patient_id}/assessments"): {
+        "instrument": "gad7",
+        "answers": {str(item): 1 for item in range(1, 8)},
+        "administered_at": "2026-01-05T10:00:00Z",
+    },
+    ("POST", "/api/v1/patients/{patient_id}/intake"): {},
+    ("PATCH", "/api/v1/patients/{patient_id}/intake"): {"substance_use": "None reported."},
+    ("POST", "/api/v1/patients/{patient_id}/intake/trials"): {
+        "drug": "Escitalopram",
+        "dose": "20 mg",
+        "weeks": 8,
+        "adequate": True,
+        "outcome": "partial_response",
+    },
+    ("POST", "/api/v1/patients/{patient_id}/intake/vitals"): {
+        "measured_at": "2026-01-05T10:00:00Z",
+        "sbp": 120,
+        "dbp": 80,
+    },
+    ("POST", "/api/v1/patients/{patient_id}/eligibility/decisions"): {
+        "route": "iv",
+        "decision": "not_eligible",
+    },
+    ("POST", "/api/v1/patients/{patient_id}/medications"): {"name": "Matrix medicine"},
+}
+
+
 def _api_url(path: str, world: World, other_clinic: bool) -> str:
     patient = world.their_patient if other_clinic else world.patient
     return path.replace("{patient_id}", str(patient.public_id))
 
 
-def _api_call(client: Client, method: str, url: str) -> Any:
-    body = API_BODIES.get(method)
+def _api_call(client: Client, method: str, url: str, path: str = "") -> Any:
+    body = API_BODIES_BY_PATH.get((method, path), API_BODIES.get(method))
     if body is None:
         return client.generic(method, url)
     return client.generic(method, url, json.dumps(body), content_type="application/json")
@@ -177,9 +257,12 @@ def test_api_answers_each_persona_as_its_rule_says(
     path: str, method: str, view: Any, world: World
 ) -> None:
     mismatches = []
+    for other_clinic in (False, True):
+        _intake(world, other_clinic)  # the intake and eligibility operations act on one
     for persona, user in _personas(world).items():
         for other_clinic in (False, True) if "{patient_id}" in path else (False,):
-            response = _api_call(client_for(user), method, _api_url(path, world, other_clinic))
+            url = _api_url(path, world, other_clinic)
+            response = _api_call(client_for(user), method, url, path)
             assert response.status_code < 500, f"{method} {path} as {persona}"
             assert response.status_code != 422, response.content
             got = _outcome(response.status_code, "")

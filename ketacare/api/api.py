@@ -4,7 +4,9 @@ from ninja import NinjaAPI
 
 from ketacare.api import errors
 from ketacare.api.auth import AUTH
+from ketacare.assessments.api import router as assessments_router
 from ketacare.patients.api import router as patients_router
+from ketacare.screening.api import router as screening_router
 
 api = NinjaAPI(
     title="KetaCare API",
@@ -16,3 +18,5 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/patients", patients_router, tags=["patients"])
+api.add_router("/patients", assessments_router, tags=["assessments"])
+api.add_router("/patients", screening_router, tags=["screening"])

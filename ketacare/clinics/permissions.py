@@ -26,19 +26,31 @@ class Perm(StrEnum):
     CHART_RECORD = "chart.record"
     DIAGNOSIS_RECORD = "diagnosis.record"
     AUDIT_VIEW = "audit.view"
+    INTAKE_VIEW = "intake.view"
+    INTAKE_RECORD = "intake.record"
+    ASSESSMENT_RECORD = "assessment.record"
+    ELIGIBILITY_SIGN = "eligibility.sign"
 
 
 _EVERY_ROLE = {Perm.PATIENT_LIST, Perm.PATIENT_VIEW}
 _FRONT_DESK = _EVERY_ROLE | {Perm.PATIENT_REGISTER, Perm.PATIENT_EDIT}
-_CLINICAL_READ = _EVERY_ROLE | {Perm.CHART_VIEW_CLINICAL}
+_CLINICAL_READ = _EVERY_ROLE | {Perm.CHART_VIEW_CLINICAL, Perm.INTAKE_VIEW}
+# Screening data is recorded by the clinicians who take it. Therapists administer rating
+# scales in their sessions, so they record assessments but not the medical intake. Only a
+# prescriber signs an eligibility decision (DESIGN: clinical decisions are signed by the
+# right role); the clinic admin reads but never records clinical data.
+_SCREENING = {Perm.INTAKE_RECORD, Perm.ASSESSMENT_RECORD}
 
 GRANTS: dict[Role, frozenset[Perm]] = {
     Role.CLINIC_ADMIN: frozenset(_FRONT_DESK | _CLINICAL_READ | {Perm.AUDIT_VIEW}),
     Role.PRESCRIBER: frozenset(
-        _FRONT_DESK | _CLINICAL_READ | {Perm.CHART_RECORD, Perm.DIAGNOSIS_RECORD}
+        _FRONT_DESK
+        | _CLINICAL_READ
+        | _SCREENING
+        | {Perm.CHART_RECORD, Perm.DIAGNOSIS_RECORD, Perm.ELIGIBILITY_SIGN}
     ),
-    Role.NURSE: frozenset(_FRONT_DESK | _CLINICAL_READ | {Perm.CHART_RECORD}),
-    Role.THERAPIST: frozenset(_CLINICAL_READ),
+    Role.NURSE: frozenset(_FRONT_DESK | _CLINICAL_READ | _SCREENING | {Perm.CHART_RECORD}),
+    Role.THERAPIST: frozenset(_CLINICAL_READ | {Perm.ASSESSMENT_RECORD}),
     Role.FRONT_DESK: frozenset(_FRONT_DESK),
 }
 

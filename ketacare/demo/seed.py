@@ -15,9 +15,14 @@ from django.utils import timezone
 
 from ketacare.accounts.models import User
 from ketacare.accounts.services import user_create
+from ketacare.assessments.services import assessment_record
 from ketacare.clinics.models import Clinic, Role
 from ketacare.clinics.services import clinic_create, membership_grant
 from ketacare.patients import services as patients
+from ketacare.patients.models import Patient
+from ketacare.screening import services as screening
+from ketacare.screening.models import Intake
+from ketacare.screening.review import eligibility_review
 
 DEMO_PASSWORD = "ketacare-demo"
 
@@ -38,6 +43,7 @@ CLINICS = (
         "lakeshore", "Lakeshore Esketamine Center", "America/Chicago", "Chicago", "IL", "LS"
     ),
 )
+ROUTE_OF_CLINIC = {"northside": "iv", "lakeshore": "esketamine_nasal"}
 STAFF = (
     (Role.CLINIC_ADMIN, "admin", "Dana Whitfield", ""),
     (Role.PRESCRIBER, "prescriber", "Dr. Amara Okafor", "MD"),
@@ -124,6 +130,11 @@ ALLERGIES = [
     ("Codeine", "Nausea and vomiting", "mild"),
     ("Peanuts", "Anaphylaxis", "severe"),
 ]
+REMS_CLASSES = {
+    "Lorazepam": "benzodiazepine",
+    "Zolpidem": "non_benzo_sedative_hypnotic",
+    "Methylphenidate ER": "psychostimulant",
+}
 DIAGNOSES = [("icd10cm", "F33.2"), ("icd10cm", "F33.1"), ("icd10cm", "F32.2"), ("icd10cm", "F33.9")]
 PATIENTS_PER_CLINIC = 24
 
@@ -142,7 +153,8 @@ def seed(progress: Callable[[str], None] = print) -> bool:
         with transaction.atomic():
             clinic, nurse, prescriber = _seed_clinic(spec, progress)
             for number in range(PATIENTS_PER_CLINIC):
-                _seed_patient(rng, clinic, nurse, prescriber)
+                patient = _seed_patient(rng, clinic, nurse, prescriber)
+                _seed_screening(patient, number, nurse, prescriber)
                 if (number + 1) % 8 == 0:
                     progress(f"  {spec.name}: {number + 1}/{PATIENTS_PER_CLINIC} patients")
     return True
@@ -174,7 +186,7 @@ def _seed_clinic(spec: DemoClinic, progress: Callable[[str], None]) -> tuple[Cli
     return clinic, users[Role.NURSE], users[Role.PRESCRIBER]
 
 
-def _seed_patient(rng: random.Random, clinic: Clinic, nurse: User, prescriber: User) -> None:
+def _seed_patient(rng: random.Random, clinic: Clinic, nurse: User, prescriber: User) -> Patient:
     sex = rng.choice(["female", "male"])
     given = rng.choice(GIVEN_F if sex == "female" else GIVEN_M)
     family = rng.choice(FAMILY)
@@ -197,6 +209,7 @@ def _seed_patient(rng: random.Random, clinic: Clinic, nurse: User, prescriber: U
         emergency_contact_phone=f"555-02{rng.randint(10, 99)}",
     )
     _seed_history(rng, patient, nurse, prescriber, sex)
+    return patient
 
 
 def _seed_history(
@@ -244,6 +257,7 @@ def _seed_history(
             name=name,
             dose=dose,
             frequency=frequency,
+            rems_class=REMS_CLASSES.get(name, ""),
         )
     for substance, reaction, severity in rng.sample(ALLERGIES, rng.choice([0, 0, 1, 1, 2])):
         patients.allergy_record(
@@ -253,3 +267,93 @@ def _seed_history(
             reaction=reaction,
             severity=severity,
         )
+
+
+def _seed_screening(patient: Patient, number: int, nurse: User, prescriber: User) -> None:
+    """Every sixth patient has an intake in progress, every sixth a complete one with a signed
+    decision, and patient 2 of each clinic a hard stop signed not eligible."""
+    # A stream of its own, so the patients' histories stay as they were before screening.
+    rng = random.Random(f"{patient.clinic.slug}-{number}")
+    route = ROUTE_OF_CLINIC[patient.clinic.slug]
+    if number % 6 == 0:
+        intake = _seed_intake(rng, patient, nurse, route, trials=1)
+        _seed_scale(rng, patient, nurse, "phq9")
+    elif number % 6 == 1 or number == 2:
+        intake = _seed_intake(rng, patient, nurse, route, trials=3, hard_stop=number == 2)
+        for instrument in ("phq9", "gad7", "cssrs_screener"):
+            _seed_scale(rng, patient, nurse, instrument)
+        _seed_decision(intake, prescriber, route)
+
+
+def _seed_intake(
+    rng: random.Random,
+    patient: Patient,
+    nurse: User,
+    route: str,
+    trials: int,
+    hard_stop: bool = False,
+) -> Intake:
+    intake = screening.intake_start(
+        actor=nurse,
+        patient=patient,
+        referral_source=rng.choice(["psychiatrist", "primary_care", "therapist", "self"]),
+        psychiatric_history="Recurrent major depression since early adulthood.",
+        intended_route=route,
+        on_oral_antidepressant=True,
+        pregnancy_status="not_pregnant" if patient.sex == "female" else "not_applicable",
+        substance_use="Alcohol socially; no other substances.",
+        ketamine_hypersensitivity=hard_stop,  # a hard stop on every route (§1.8, §2.5)
+    )
+    for name, dose in rng.sample(ANTIDEPRESSANTS, trials):
+        screening.trial_record(
+            actor=nurse,
+            intake=intake,
+            drug=name,
+            dose=dose,
+            weeks=rng.randint(6, 12),
+            adequate=True,
+            outcome=rng.choice(["no_response", "partial_response"]),
+        )
+    screening.intake_vitals_record(
+        actor=nurse,
+        intake=intake,
+        measured_at=timezone.now() - dt.timedelta(days=3),
+        sbp=rng.randint(110, 135),
+        dbp=rng.randint(70, 85),
+        hr=rng.randint(60, 90),
+        spo2=rng.randint(96, 99),
+        rr=rng.randint(12, 18),
+    )
+    return intake
+
+
+def _seed_scale(rng: random.Random, patient: Patient, nurse: User, instrument: str) -> None:
+    answers: dict[str, int | bool]
+    if instrument == "cssrs_screener":
+        answers = {"1": False, "2": False, "6": False}
+    else:
+        items = 9 if instrument == "phq9" else 7
+        answers = {str(item): rng.randint(1, 3) for item in range(1, items + 1)}
+        answers["9" if instrument == "phq9" else "7"] = 0
+    assessment_record(
+        actor=nurse,
+        patient=patient,
+        instrument=instrument,
+        answers=answers,
+        administered_at=timezone.now() - dt.timedelta(days=3),
+    )
+
+
+def _seed_decision(intake: Intake, prescriber: User, route: str) -> None:
+    review = eligibility_review(intake, route)
+    status = review.eligibility.status if review.eligibility else "ineligible"
+    decision = {"eligible": "eligible", "needs_review": "eligible", "ineligible": "not_eligible"}
+    reason = "Reviewed with the patient; closer monitoring planned." if review.warnings else ""
+    screening.eligibility_sign(
+        actor=prescriber,
+        intake=intake,
+        route=route,
+        decision=decision[status],
+        reason=reason,
+        facts_digest=review.digest,
+    )

@@ -13,9 +13,15 @@ from ketacare.clinics.models import Clinic, Membership
 from ketacare.clinics.permissions import Perm, demand
 from ketacare.clinics.queries import memberships_of
 from ketacare.patients import services
-from ketacare.patients.models import Patient
+from ketacare.patients.models import Medication, Patient
 from ketacare.patients.queries import patient_for
-from ketacare.patients.schemas import PatientIn, PatientOut, PatientPatch
+from ketacare.patients.schemas import (
+    MedicationIn,
+    MedicationOut,
+    PatientIn,
+    PatientOut,
+    PatientPatch,
+)
 
 router = Router()
 
@@ -77,3 +83,21 @@ def patient_update(request: HttpRequest, patient_id: uuid.UUID, payload: Patient
     patient = patient_for(request.user, patient_id, Perm.PATIENT_EDIT, via="api").patient
     changes = payload.dict(exclude_unset=True)
     return services.patient_update(actor=request.user, patient=patient, **changes)  # type: ignore[arg-type]
+
+
+@router.get("/{uuid:patient_id}/medications", response=list[MedicationOut])
+@requires(Perm.CHART_VIEW_CLINICAL)
+def medication_list(request: HttpRequest, patient_id: uuid.UUID) -> list[Medication]:
+    patient = patient_for(request.user, patient_id, Perm.CHART_VIEW_CLINICAL, via="api").patient
+    return list(patient.medications.order_by("entered_in_error", "name"))
+
+
+@router.post("/{uuid:patient_id}/medications", response={201: MedicationOut})
+@requires(Perm.CHART_RECORD)
+def medication_create(
+    request: HttpRequest, patient_id: uuid.UUID, payload: MedicationIn
+) -> Status[Medication]:
+    """Record a current medication, with its REMS concomitant class (eligibility reads it)."""
+    patient = patient_for(request.user, patient_id, Perm.CHART_RECORD, via="api").patient
+    medication = services.medication_record(actor=request.user, patient=patient, **payload.dict())  # type: ignore[arg-type]
+    return Status(201, medication)

@@ -41,7 +41,7 @@ class AllergyForm(forms.ModelForm[Allergy]):
 class MedicationForm(forms.ModelForm[Medication]):
     class Meta:
         model = Medication
-        fields = ("name", "dose", "frequency", "started_on", "stopped_on")
+        fields = ("name", "dose", "frequency", "started_on", "stopped_on", "rems_class")
         widgets = {"started_on": DATE, "stopped_on": DATE}
 
 

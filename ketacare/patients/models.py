@@ -174,12 +174,33 @@ class Allergy(ChartEntry):
         verbose_name_plural = "allergies"
 
 
+class RemsClass(models.TextChoices):
+    """The concomitant-medication classes the SPRAVATO REMS monitoring form asks about
+    (REFERENCE §1.11); eligibility reads them as CNS depressants, psychostimulants, MAOIs."""
+
+    BENZODIAZEPINE = "benzodiazepine", "Benzodiazepine"
+    NON_BENZO_SEDATIVE_HYPNOTIC = (
+        "non_benzo_sedative_hypnotic",
+        "Non-benzodiazepine sedative hypnotic",
+    )
+    PSYCHOSTIMULANT = "psychostimulant", "Psychostimulant"
+    MAOI = "maoi", "MAOI"
+    OPIOID = "opioid", "Opioid"
+
+
 class Medication(ChartEntry):
     name = models.CharField(max_length=120)
     dose = models.CharField(max_length=80, blank=True)
     frequency = models.CharField(max_length=80, blank=True)
     started_on = models.DateField(null=True, blank=True)
     stopped_on = models.DateField(null=True, blank=True)
+    rems_class = models.CharField(
+        "REMS concomitant class",
+        max_length=30,
+        choices=RemsClass.choices,
+        blank=True,
+        help_text="Leave empty when the medicine is in none of these classes.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -190,6 +211,10 @@ class Medication(ChartEntry):
                 | Q(started_on__isnull=True)
                 | Q(stopped_on__gte=models.F("started_on")),
                 name="medication_stops_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(rems_class="") | Q(rems_class__in=RemsClass.values),
+                name="medication_rems_class_known",
             ),
         ]
 

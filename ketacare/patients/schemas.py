@@ -72,3 +72,25 @@ class PatientOut(Schema):
     emergency_contact_name: str
     emergency_contact_relationship: str
     emergency_contact_phone: str
+
+
+RemsClassValue = Literal[
+    "", "benzodiazepine", "non_benzo_sedative_hypnotic", "psychostimulant", "maoi", "opioid"
+]
+
+
+class MedicationIn(Schema):
+    name: str = Field(min_length=1, max_length=120)
+    dose: str = Field("", max_length=80)
+    frequency: str = Field("", max_length=80)
+    started_on: dt.date | None = None
+    stopped_on: dt.date | None = None
+    rems_class: RemsClassValue = Field(
+        "", description="The SPRAVATO REMS concomitant class, if any (empty: none)."
+    )
+
+
+class MedicationOut(MedicationIn):
+    id: uuid.UUID = Field(alias="public_id")
+    entered_in_error: bool
+    error_reason: str

@@ -190,6 +190,7 @@ def medication_record(
     frequency: str = "",
     started_on: Any = None,
     stopped_on: Any = None,
+    rems_class: str = "",
 ) -> Medication:
     entry = Medication(
         patient=patient,
@@ -200,8 +201,9 @@ def medication_record(
         frequency=frequency,
         started_on=started_on,
         stopped_on=stopped_on,
+        rems_class=rems_class,
     )
-    fields = ("name", "dose", "frequency", "started_on", "stopped_on")
+    fields = ("name", "dose", "frequency", "started_on", "stopped_on", "rems_class")
     return _add_entry(actor, entry, fields)  # type: ignore[no-any-return]
 
 

@@ -29,3 +29,16 @@ def test_seeding_again_changes_nothing() -> None:
     count = Patient.objects.count()
     assert not seed(progress=lambda _line: None)
     assert Patient.objects.count() == count
+
+
+def test_seeding_adds_intakes_baseline_scales_and_signed_decisions() -> None:
+    from ketacare.assessments.models import Assessment
+    from ketacare.screening.models import EligibilityDecision, Intake
+
+    seed(progress=lambda _line: None)
+    assert Intake.objects.filter(eligibility_decisions__isnull=True).exists()
+    decisions = set(EligibilityDecision.objects.values_list("decision", flat=True))
+    assert {"eligible", "not_eligible"} <= decisions
+    assert EligibilityDecision.objects.filter(status="ineligible").count() == 2
+    assert Assessment.objects.filter(instrument="cssrs_screener").exists()
+    assert verify_chains() == []

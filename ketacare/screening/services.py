@@ -1,0 +1,308 @@
+"""Write paths for screening: the intake, its trials and vitals, and the signed eligibility
+decision. One function per use case, each audited in the same transaction."""
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from ketacare import clinical
+from ketacare.accounts.models import User
+from ketacare.assessments.services import check_effective_time
+from ketacare.clinical.vitals import VITAL_NAMES
+from ketacare.clinics.models import Role
+from ketacare.clinics.queries import role_in
+from ketacare.clinics.services import actor_of
+from ketacare.core import audit
+from ketacare.core.models import AuditAction
+from ketacare.patients.models import ChartEntry, Patient
+from ketacare.patients.services import chart_entry_mark_error, measurement_record
+from ketacare.screening.models import (
+    MEDICAL_FLAGS,
+    AntidepressantTrial,
+    Decision,
+    EligibilityDecision,
+    Intake,
+    IntakeStatus,
+    IntakeVitals,
+)
+from ketacare.screening.review import Review, eligibility_review, finding_dicts, triage_dict
+
+INTAKE_FIELDS = (
+    "referral_source",
+    "referral_detail",
+    "psychiatric_history",
+    "intended_route",
+    "on_oral_antidepressant",
+    "pregnancy_status",
+    "breastfeeding",
+    "substance_use",
+    "hepatic_impairment",
+    *(name for name, _ in MEDICAL_FLAGS),
+)
+TRIAL_FIELDS = ("drug", "dose", "weeks", "adequate", "outcome")
+
+
+class IntakeAlreadyOpen(ValidationError):
+    """The patient already has an open intake; the API answers 409 Conflict."""
+
+
+def _entry(
+    action: AuditAction, obj: Intake | ChartEntry | EligibilityDecision, changes: dict[str, Any]
+) -> audit.AuditEntry:
+    return audit.AuditEntry(
+        action=action,
+        object_type=obj._meta.model_name or "",
+        object_id=str(obj.public_id),
+        clinic_id=obj.clinic.public_id,
+        patient_id=obj.patient.public_id,
+        changes=changes,
+    )
+
+
+def _values(instance: Model, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {name: getattr(instance, name) for name in fields}
+
+
+def _unknown_fields(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(INTAKE_FIELDS)
+    if unknown:
+        raise ValidationError({name: "This field is not part of the intake." for name in unknown})
+
+
+def intake_start(*, actor: User, patient: Patient, **fields: Any) -> Intake:
+    """Open the patient's intake; a patient has at most one open intake."""
+    _unknown_fields(fields)
+    with transaction.atomic():
+        # The patient row lock makes two simultaneous starts queue; the second one is refused.
+        Patient.objects.select_for_update().filter(pk=patient.pk).first()
+        if Intake.objects.filter(patient=patient, status=IntakeStatus.OPEN).exists():
+            raise IntakeAlreadyOpen("This patient already has an open intake; edit that one.")
+        intake = Intake(patient=patient, clinic=patient.clinic, started_by=actor, **fields)
+        intake.full_clean()
+        intake.save()
+        changes = audit.diff({}, _values(intake, INTAKE_FIELDS))
+        audit.record(_entry(AuditAction.CREATE, intake, changes), actor_of(actor, patient.clinic))
+        return intake
+
+
+def intake_update(*, actor: User, intake: Intake, **fields: Any) -> Intake:
+    _unknown_fields(fields)
+    if intake.status != IntakeStatus.OPEN:
+        raise ValidationError("This intake is closed; it can no longer be changed.")
+    with transaction.atomic():
+        before = _values(intake, INTAKE_FIELDS)
+        for name, value in fields.items():
+            setattr(intake, name, value)
+        intake.full_clean()
+        changes = audit.diff(before, _values(intake, INTAKE_FIELDS))
+        if changes:
+            intake.save()
+            audit.record(
+                _entry(AuditAction.UPDATE, intake, changes), actor_of(actor, intake.clinic)
+            )
+        return intake
+
+
+def trial_record(
+    *,
+    actor: User,
+    intake: Intake,
+    drug: str,
+    dose: str,
+    weeks: int,
+    adequate: bool,
+    outcome: str,
+) -> AntidepressantTrial:
+    """One antidepressant tried in this episode (REFERENCE §1.2: TRD counts adequate trials)."""
+    trial = AntidepressantTrial(
+        intake=intake,
+        patient=intake.patient,
+        clinic=intake.clinic,
+        recorded_by=actor,
+        drug=drug.strip(),
+        dose=dose.strip(),
+        weeks=weeks,
+        adequate=adequate,
+        outcome=outcome,
+    )
+    with transaction.atomic():
+        trial.full_clean()
+        trial.save()
+        changes = audit.diff({}, _values(trial, TRIAL_FIELDS))
+        audit.record(_entry(AuditAction.CREATE, trial, changes), actor_of(actor, intake.clinic))
+        return trial
+
+
+def trial_mark_error(*, actor: User, trial: AntidepressantTrial, reason: str) -> None:
+    chart_entry_mark_error(actor=actor, entry=trial, reason=reason)
+
+
+def checked_vitals(readings: dict[str, int | None]) -> clinical.Vitals:
+    """The readings as the core's Vitals, or every impossible one named with its range."""
+    problems: dict[str, list[str]] = {}
+    for name in VITAL_NAMES:
+        value = readings.get(name)
+        try:
+            clinical.Vitals(**{name: value})
+        except clinical.ClinicalInputError as error:
+            problems[name] = [str(error)]
+    if problems:
+        raise ValidationError(problems)
+    if all(readings.get(name) is None for name in VITAL_NAMES):
+        raise ValidationError({NON_FIELD_ERRORS: ["Enter at least one reading."]})
+    try:
+        return clinical.Vitals(**{name: readings.get(name) for name in VITAL_NAMES})
+    except clinical.ClinicalInputError as error:
+        raise ValidationError({error.field.split(" ")[0]: [str(error)]}) from error
+
+
+def unconfirmed_findings(vitals: clinical.Vitals, confirmed: bool) -> list[clinical.Finding]:
+    """Unusual readings (KetaCare's plausibility ranges) stand only once confirmed."""
+    findings = clinical.plausibility(vitals)
+    if findings and not confirmed:
+        raise ValidationError({"confirm_readings": [finding.message for finding in findings]})
+    return findings
+
+
+def intake_vitals_record(
+    *,
+    actor: User,
+    intake: Intake,
+    measured_at: dt.datetime,
+    confirm_readings: bool = False,
+    weight_kg: Decimal | None = None,
+    height_cm: Decimal | None = None,
+    **readings: int | None,
+) -> IntakeVitals:
+    """Screening vitals, and weight/height on the chart's measurements at the same time."""
+    check_effective_time("measured_at", measured_at)
+    if height_cm is not None and weight_kg is None:
+        raise ValidationError({"weight_kg": "Give the weight with the height."})
+    findings = unconfirmed_findings(checked_vitals(readings), confirm_readings)
+    vitals = IntakeVitals(
+        intake=intake,
+        patient=intake.patient,
+        clinic=intake.clinic,
+        recorded_by=actor,
+        measured_at=measured_at,
+        plausibility_confirmed=bool(findings),
+        confirmed_findings=[finding.message for finding in findings],
+        **{name: readings.get(name) for name in VITAL_NAMES},
+    )
+    with transaction.atomic():
+        vitals.full_clean()
+        vitals.save()
+        fields = ("measured_at", *VITAL_NAMES, "plausibility_confirmed", "confirmed_findings")
+        changes = audit.diff({}, _values(vitals, fields))
+        audit.record(_entry(AuditAction.CREATE, vitals, changes), actor_of(actor, intake.clinic))
+        if weight_kg is not None:
+            measurement_record(
+                actor=actor,
+                patient=intake.patient,
+                measured_at=measured_at,
+                weight_kg=weight_kg,
+                height_cm=height_cm,
+            )
+        return vitals
+
+
+def _require_prescriber(actor: User, intake: Intake) -> None:
+    # Checked here, not only in the view: whatever calls this, only a prescriber of the
+    # patient's clinic signs (DESIGN: clinical decisions are signed by the right role).
+    if role_in(actor, intake.clinic) != Role.PRESCRIBER:
+        raise PermissionDenied("Only a prescriber of this clinic signs an eligibility decision.")
+
+
+def _decided(review: Review, decision: str, reason: str) -> tuple[str, list[str]]:
+    """The decision to store and the warnings it overrides, or why it cannot be signed."""
+    assert review.eligibility is not None
+    status = review.eligibility.status
+    if decision not in Decision.values:
+        raise ValidationError({"decision": f"Choose one of: {', '.join(Decision.values)}."})
+    if decision == Decision.NOT_ELIGIBLE:
+        return decision, []
+    if status == "ineligible":
+        stops = "; ".join(finding.message for finding in review.eligibility.hard_stops)
+        raise ValidationError({"decision": f"A hard stop cannot be overridden: {stops}"})
+    if status == "eligible":
+        if decision == Decision.ELIGIBLE_WITH_OVERRIDE:
+            raise ValidationError({"decision": "There are no warnings to override."})
+        return decision, []
+    if not reason:
+        warnings = "; ".join(finding.message for finding in review.warnings)
+        raise ValidationError({"reason": f"Write why you override these warnings: {warnings}"})
+    return Decision.ELIGIBLE_WITH_OVERRIDE, [finding.code for finding in review.warnings]
+
+
+def eligibility_sign(
+    *,
+    actor: User,
+    intake: Intake,
+    route: str,
+    decision: str,
+    reason: str = "",
+    facts_digest: str = "",
+) -> EligibilityDecision:
+    """Sign the eligibility decision for `route` on the facts as they are now.
+
+    `facts_digest` is the fingerprint of the review the prescriber read; if the intake or
+    chart has changed since, signing is refused so nobody signs findings they did not see.
+    """
+    _require_prescriber(actor, intake)
+    if intake.status != IntakeStatus.OPEN:
+        raise ValidationError("This intake is closed.")
+    reason = reason.strip()
+    with transaction.atomic():
+        Intake.objects.select_for_update().filter(pk=intake.pk).first()
+        review = eligibility_review(intake, route)
+        if review.missing or review.eligibility is None or review.facts is None:
+            raise ValidationError(review.missing or "The facts are incomplete.")
+        if facts_digest and facts_digest != review.digest:
+            raise ValidationError(
+                {"facts_digest": "The record changed since you reviewed it; review it again."}
+            )
+        chosen, overridden = _decided(review, decision, reason)
+        signed = _save_decision(actor, review, chosen, reason, overridden)
+        changes = {
+            "route": signed.route,
+            "status": signed.status,
+            "decision": signed.decision,
+            "reason": signed.reason,
+            "overridden_warnings": overridden,
+            "hard_stops": [finding.code for finding in review.eligibility.hard_stops],
+        }
+        audit.record(_entry(AuditAction.CREATE, signed, changes), actor_of(actor, intake.clinic))
+        return signed
+
+
+def _save_decision(
+    actor: User, review: Review, decision: str, reason: str, overridden: list[str]
+) -> EligibilityDecision:
+    assert review.eligibility is not None
+    assert review.facts is not None
+    signed = EligibilityDecision(
+        clinic=review.intake.clinic,
+        patient=review.intake.patient,
+        intake=review.intake,
+        route=review.eligibility.route,
+        status=review.eligibility.status,
+        findings=finding_dicts(review.eligibility.findings),
+        facts=dataclasses.asdict(review.facts),
+        fact_sources=review.fact_sources,
+        indications=sorted(review.eligibility.indications),
+        triage=triage_dict(review.triage),
+        decision=decision,
+        reason=reason,
+        overridden_warnings=overridden,
+        signed_by=actor,
+        signed_at=timezone.now(),
+    )
+    signed.full_clean()
+    signed.save()
+    return signed
