@@ -4,10 +4,12 @@ Harbor clinic (ours): ada (clinic admin), pia (prescriber), nina (nurse), theo (
 fran (front desk). Summit clinic (theirs): sol (nurse). Paula is a patient with a portal login.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from ketacare.accounts.models import User
@@ -20,6 +22,44 @@ from tests.factories import ClinicFactory, PatientFactory, UserFactory, staff
 def fast_password_hashing(settings: Any) -> None:
     # Argon2 is deliberately slow; tests that are not about hashing need not pay for it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+GUARD_SQL = {
+    "sqlite": (
+        [
+            "DROP TRIGGER IF EXISTS core_auditevent_no_update",
+            "DROP TRIGGER IF EXISTS core_auditevent_no_delete",
+        ],
+        [
+            "CREATE TRIGGER IF NOT EXISTS core_auditevent_no_update BEFORE UPDATE ON "
+            "core_auditevent BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;",
+            "CREATE TRIGGER IF NOT EXISTS core_auditevent_no_delete BEFORE DELETE ON "
+            "core_auditevent BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;",
+        ],
+    ),
+    "postgresql": (
+        ["ALTER TABLE core_auditevent DISABLE TRIGGER USER"],
+        ["ALTER TABLE core_auditevent ENABLE TRIGGER USER"],
+    ),
+}
+
+
+def _run_sql(statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+@pytest.fixture
+def audit_guards_lifted_for_flush(transactional_db: None) -> Iterator[None]:
+    """Transactional tests end with a flush, which the append-only triggers refuse.
+
+    The guards are put back before the test and lifted only for the flush after it.
+    """
+    lift, restore = GUARD_SQL[connection.vendor]
+    _run_sql(restore)
+    yield
+    _run_sql(lift)
 
 
 @dataclass

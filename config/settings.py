@@ -169,6 +169,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "ketacare" / "static"]
 # Production serves collected, hashed files; the demo serves straight from the apps.
 STATIC_ROOT = VAR_DIR / "static" if PRODUCTION else None
 STORAGES = {
