@@ -14,8 +14,9 @@ from django.test import Client
 
 from ketacare.accounts.models import User
 from ketacare.clinics.models import Clinic, Role
-from ketacare.patients.models import Patient, PatientAccount
-from tests.factories import ClinicFactory, PatientFactory, UserFactory, staff
+from ketacare.patients.models import Patient
+from ketacare.patients.services import patient_account_create
+from tests.factories import PASSWORD, ClinicFactory, PatientFactory, staff
 
 
 @pytest.fixture(autouse=True)
@@ -98,8 +99,9 @@ def world(db: None) -> World:
     their_patient = PatientFactory.create(
         clinic=summit, actor=sol, given_name="Quinn", family_name="Moreau"
     )
-    paula_user = UserFactory.create(email="paula@example.test", full_name="Paula Rivera")
-    PatientAccount.objects.create(user=paula_user, patient=patient)
+    paula_user = patient_account_create(
+        actor=nina, patient=patient, email="paula@example.test", password=PASSWORD
+    ).user
     return World(
         harbor=harbor,
         summit=summit,
