@@ -4,22 +4,63 @@ Harbor clinic (ours): ada (clinic admin), pia (prescriber), nina (nurse), theo (
 fran (front desk). Summit clinic (theirs): sol (nurse). Paula is a patient with a portal login.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from ketacare.accounts.models import User
 from ketacare.clinics.models import Clinic, Role
-from ketacare.patients.models import Patient, PatientAccount
-from tests.factories import ClinicFactory, PatientFactory, UserFactory, staff
+from ketacare.patients.models import Patient
+from ketacare.patients.services import patient_account_create
+from tests.factories import PASSWORD, ClinicFactory, PatientFactory, staff
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Any) -> None:
     # Argon2 is deliberately slow; tests that are not about hashing need not pay for it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+GUARD_SQL = {
+    "sqlite": (
+        [
+            "DROP TRIGGER IF EXISTS core_auditevent_no_update",
+            "DROP TRIGGER IF EXISTS core_auditevent_no_delete",
+        ],
+        [
+            "CREATE TRIGGER IF NOT EXISTS core_auditevent_no_update BEFORE UPDATE ON "
+            "core_auditevent BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;",
+            "CREATE TRIGGER IF NOT EXISTS core_auditevent_no_delete BEFORE DELETE ON "
+            "core_auditevent BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;",
+        ],
+    ),
+    "postgresql": (
+        ["ALTER TABLE core_auditevent DISABLE TRIGGER USER"],
+        ["ALTER TABLE core_auditevent ENABLE TRIGGER USER"],
+    ),
+}
+
+
+def _run_sql(statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+@pytest.fixture
+def audit_guards_lifted_for_flush(transactional_db: None) -> Iterator[None]:
+    """Transactional tests end with a flush, which the append-only triggers refuse.
+
+    The guards are put back before the test and lifted only for the flush after it.
+    """
+    lift, restore = GUARD_SQL[connection.vendor]
+    _run_sql(restore)
+    yield
+    _run_sql(lift)
 
 
 @dataclass
@@ -58,8 +99,9 @@ def world(db: None) -> World:
     their_patient = PatientFactory.create(
         clinic=summit, actor=sol, given_name="Quinn", family_name="Moreau"
     )
-    paula_user = UserFactory.create(email="paula@example.test", full_name="Paula Rivera")
-    PatientAccount.objects.create(user=paula_user, patient=patient)
+    paula_user = patient_account_create(
+        actor=nina, patient=patient, email="paula@example.test", password=PASSWORD
+    ).user
     return World(
         harbor=harbor,
         summit=summit,

@@ -107,6 +107,9 @@ def _databases() -> dict[str, dict[str, object]]:
     url = os.environ.get("DATABASE_URL", "")
     if url:
         db = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+        # CI names its own test database so it never collides with a developer's test run.
+        if os.environ.get("KETACARE_TEST_DATABASE"):
+            db["TEST"] = {"NAME": os.environ["KETACARE_TEST_DATABASE"]}
         return {"default": db}
     return {
         "default": {
@@ -171,6 +174,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "ketacare" / "static"]
 # Production serves collected, hashed files; the demo serves straight from the apps.
 STATIC_ROOT = VAR_DIR / "static" if PRODUCTION else None
 STORAGES = {

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpResponse
@@ -19,6 +20,7 @@ login = public_view(
         template_name="accounts/login.html",
         authentication_form=LoginForm,
         redirect_authenticated_user=True,
+        extra_context={"idle_minutes": settings.IDLE_TIMEOUT_MINUTES},
     )
 )
 logout = public_view(auth_views.LogoutView.as_view())

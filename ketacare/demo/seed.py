@@ -45,11 +45,11 @@ CLINICS = (
 )
 ROUTE_OF_CLINIC = {"northside": "iv", "lakeshore": "esketamine_nasal"}
 STAFF = (
-    (Role.CLINIC_ADMIN, "admin", "Dana Whitfield", ""),
-    (Role.PRESCRIBER, "prescriber", "Dr. Amara Okafor", "MD"),
-    (Role.NURSE, "nurse", "Luis Romero", "RN"),
-    (Role.THERAPIST, "therapist", "Priya Natarajan", "LCSW"),
-    (Role.FRONT_DESK, "frontdesk", "Sam Keller", ""),
+    (Role.CLINIC_ADMIN, "admin", ("Dana Whitfield", "Marcus Lee"), ""),
+    (Role.PRESCRIBER, "prescriber", ("Dr. Amara Okafor", "Dr. Henrik Solberg"), "MD"),
+    (Role.NURSE, "nurse", ("Luis Romero", "Grace Adeyemi"), "RN"),
+    (Role.THERAPIST, "therapist", ("Priya Natarajan", "Jonah Feld"), "LCSW"),
+    (Role.FRONT_DESK, "frontdesk", ("Sam Keller", "Rita Okoye"), ""),
 )
 GIVEN_F = [
     "Maria",
@@ -173,11 +173,11 @@ def _seed_clinic(spec: DemoClinic, progress: Callable[[str], None]) -> tuple[Cli
         phone="555-0100",
     )
     users: dict[Role, User] = {}
-    for role, key, name, credentials in STAFF:
+    for role, key, names, credentials in STAFF:
         user = user_create(
             actor=None,
             email=staff_email(key, spec),
-            full_name=name,
+            full_name=names[CLINICS.index(spec)],
             password=DEMO_PASSWORD,
             check_password=False,
         )

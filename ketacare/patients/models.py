@@ -1,6 +1,7 @@
 """The patient record: demographics, contacts, body measurements, allergies, medications,
 diagnoses. Clinical rows are never deleted; a wrong one is marked entered-in-error."""
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -88,6 +89,12 @@ class Patient(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.family_name}, {self.given_name}"
+
+    @property
+    def age_years(self) -> int:
+        today = dt.date.today()
+        born = self.date_of_birth
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
     @property
     def display_name(self) -> str:

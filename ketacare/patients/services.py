@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from ketacare.accounts.models import User
+from ketacare.accounts.services import user_create
 from ketacare.clinical import codes
 from ketacare.clinics.models import Clinic
 from ketacare.clinics.services import actor_of
@@ -24,6 +25,7 @@ from ketacare.patients.models import (
     Diagnosis,
     Medication,
     Patient,
+    PatientAccount,
 )
 
 DEMOGRAPHIC_FIELDS = (
@@ -110,6 +112,28 @@ def patient_update(*, actor: User, patient: Patient, **fields: Any) -> Patient:
                 actor_of(actor, patient.clinic),
             )
         return patient
+
+
+def patient_account_create(
+    *, actor: User, patient: Patient, email: str, password: str | None
+) -> PatientAccount:
+    """Give a patient a portal sign-in linked to their record."""
+    with transaction.atomic():
+        name = f"{patient.given_name} {patient.family_name}"
+        user = user_create(actor=actor, email=email, full_name=name, password=password)
+        account = PatientAccount.objects.create(user=user, patient=patient)
+        audit.record(
+            audit.AuditEntry(
+                action=AuditAction.CREATE,
+                object_type="patient_account",
+                object_id=str(user.public_id),
+                clinic_id=patient.clinic.public_id,
+                patient_id=patient.public_id,
+                changes={"email": user.email},
+            ),
+            actor_of(actor, patient.clinic),
+        )
+        return account
 
 
 def patient_chart_read(*, actor: User, patient: Patient, via: str = "web") -> None:

@@ -128,7 +128,6 @@ def test_a_failing_audit_write_rolls_back_the_change_it_describes(
     assert Patient.objects.count() == before
 
 
-@pytest.mark.django_db(transaction=True)
-def test_recording_outside_a_transaction_is_refused() -> None:
+def test_recording_outside_a_transaction_is_refused(audit_guards_lifted_for_flush: None) -> None:
     with pytest.raises(RuntimeError, match="transaction"):
         audit.record(audit.AuditEntry(action=AuditAction.READ), audit.ANONYMOUS)

@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    # A clean environment: no test database URL, no async-safety override from browser tests.
+    leave_out = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in leave_out}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

@@ -32,8 +32,9 @@ class Command(BaseCommand):
     def _print_logins(self, bind: str) -> None:
         self.stdout.write(self.style.SUCCESS(f"\nKetaCare demo: http://{bind}/"))
         self.stdout.write(f"Every demo login uses the password: {DEMO_PASSWORD}")
-        for clinic in CLINICS:
+        for index, clinic in enumerate(CLINICS):
             self.stdout.write(f"  {clinic.name}")
-            for role, key, name, _credentials in STAFF:
-                self.stdout.write(f"    {role.label:<13} {staff_email(key, clinic):<28} {name}")
+            for role, key, names, _credentials in STAFF:
+                email = staff_email(key, clinic)
+                self.stdout.write(f"    {role.label:<13} {email:<28} {names[index]}")
         self.stdout.write("")
