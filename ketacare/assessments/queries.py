@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from ketacare.assessments.models import Assessment, AssessmentContext
+from ketacare.assessments.trend import TREND_INSTRUMENTS
 from ketacare.patients.models import Patient
 
 
@@ -19,3 +20,13 @@ def latest_by_instrument(
     for assessment in rows.order_by("-administered_at", "-pk"):
         latest.setdefault(assessment.instrument, assessment)
     return latest
+
+
+def trend_scores(patient: Patient) -> list[Assessment]:
+    """The valid PHQ-9 and GAD-7 administrations, oldest first: one query, whatever the
+    history, with only the columns the score trend draws."""
+    rows = Assessment.objects.filter(
+        patient=patient, instrument__in=TREND_INSTRUMENTS, entered_in_error=False
+    )
+    fields = ("instrument", "total", "severity_label", "administered_at", "context")
+    return list(rows.only(*fields, "entered_in_error").order_by("administered_at", "pk"))

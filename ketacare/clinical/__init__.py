@@ -50,6 +50,7 @@ from ketacare.clinical.protocols import (
     get_protocol,
     plan_sessions,
 )
+from ketacare.clinical.rems import BloodPressure, RemsForm, rems_form_due, rems_form_problems
 from ketacare.clinical.routes import ROUTES, Route
 from ketacare.clinical.safety import (
     ESKETAMINE_MIN_OBSERVATION_MIN,
@@ -88,6 +89,7 @@ __all__ = [
     "SCALES",
     "SUGGESTED_IV_THRESHOLDS",
     "SUGGESTED_PRE_START_BP",
+    "BloodPressure",
     "ClinicalInputError",
     "Dose",
     "DoseRule",
@@ -107,6 +109,7 @@ __all__ = [
     "PreDoseRule",
     "Protocol",
     "Readiness",
+    "RemsForm",
     "RiskLevel",
     "Route",
     "Scale",
@@ -134,6 +137,8 @@ __all__ = [
     "plan_sessions",
     "plausibility",
     "pre_dose_check",
+    "rems_form_due",
+    "rems_form_problems",
     "score",
     "suicide_triage",
     "weight_based_dose",
