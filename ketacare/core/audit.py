@@ -8,11 +8,12 @@ content and the previous row's hash in the same chain; `verify_chains` recompute
 import hashlib
 import json
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from ketacare.core.models import AuditAction, AuditChainHead, AuditEvent, AuditOutcome
@@ -123,6 +124,21 @@ def record_now(entry: AuditEntry, actor: Actor) -> AuditEvent:
     """Record an event that has no surrounding change (a login, a denied read)."""
     with transaction.atomic():
         return record(entry, actor)
+
+
+def field_values(instance: Model, fields: Sequence[str]) -> dict[str, Any]:
+    return {name: getattr(instance, name) for name in fields}
+
+
+def assign_and_diff(
+    instance: Model, fields: Sequence[str], updates: Mapping[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """Set `updates` on `instance`, validate it, and return the changes as old/new pairs."""
+    before = field_values(instance, fields)
+    for name, value in updates.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    return diff(before, field_values(instance, fields))
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:

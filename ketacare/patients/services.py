@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
 
 from ketacare.accounts.models import User
 from ketacare.accounts.services import user_create
@@ -52,10 +51,6 @@ DEMOGRAPHIC_FIELDS = (
 _DIAGNOSIS_TERMS = {(system, code): term for system, code, term in codes.DIAGNOSES}
 
 
-def _values(instance: Model, fields: tuple[str, ...]) -> dict[str, Any]:
-    return {name: getattr(instance, name) for name in fields}
-
-
 def _entry(
     action: AuditAction, obj: Patient | ChartEntry, *, changes: dict[str, Any] | None = None
 ) -> audit.AuditEntry:
@@ -88,7 +83,7 @@ def patient_register(*, actor: User, clinic: Clinic, mrn: str = "", **fields: An
             _entry(
                 AuditAction.CREATE,
                 patient,
-                changes=audit.diff({}, _values(patient, ("mrn", *DEMOGRAPHIC_FIELDS))),
+                changes=audit.diff({}, audit.field_values(patient, ("mrn", *DEMOGRAPHIC_FIELDS))),
             ),
             actor_of(actor, clinic),
         )
@@ -100,11 +95,7 @@ def patient_update(*, actor: User, patient: Patient, **fields: Any) -> Patient:
     if unknown:
         raise ValidationError({name: "This field cannot be changed here." for name in unknown})
     with transaction.atomic():
-        before = _values(patient, DEMOGRAPHIC_FIELDS)
-        for name, value in fields.items():
-            setattr(patient, name, value)
-        patient.full_clean()
-        changes = audit.diff(before, _values(patient, DEMOGRAPHIC_FIELDS))
+        changes = audit.assign_and_diff(patient, DEMOGRAPHIC_FIELDS, fields)
         if changes:
             patient.save()
             audit.record(
@@ -166,7 +157,9 @@ def _add_entry(actor: User, entry: ChartEntry, fields: tuple[str, ...]) -> Any:
         entry.full_clean()
         entry.save()
         audit.record(
-            _entry(AuditAction.CREATE, entry, changes=audit.diff({}, _values(entry, fields))),
+            _entry(
+                AuditAction.CREATE, entry, changes=audit.diff({}, audit.field_values(entry, fields))
+            ),
             actor_of(actor, entry.clinic),
         )
         return entry

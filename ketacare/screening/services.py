@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Model
 from django.utils import timezone
 
 from ketacare import clinical
@@ -65,10 +64,6 @@ def _entry(
     )
 
 
-def _values(instance: Model, fields: tuple[str, ...]) -> dict[str, Any]:
-    return {name: getattr(instance, name) for name in fields}
-
-
 def _unknown_fields(fields: dict[str, Any]) -> None:
     unknown = set(fields) - set(INTAKE_FIELDS)
     if unknown:
@@ -86,7 +81,7 @@ def intake_start(*, actor: User, patient: Patient, **fields: Any) -> Intake:
         intake = Intake(patient=patient, clinic=patient.clinic, started_by=actor, **fields)
         intake.full_clean()
         intake.save()
-        changes = audit.diff({}, _values(intake, INTAKE_FIELDS))
+        changes = audit.diff({}, audit.field_values(intake, INTAKE_FIELDS))
         audit.record(_entry(AuditAction.CREATE, intake, changes), actor_of(actor, patient.clinic))
         return intake
 
@@ -96,11 +91,7 @@ def intake_update(*, actor: User, intake: Intake, **fields: Any) -> Intake:
     if intake.status != IntakeStatus.OPEN:
         raise ValidationError("This intake is closed; it can no longer be changed.")
     with transaction.atomic():
-        before = _values(intake, INTAKE_FIELDS)
-        for name, value in fields.items():
-            setattr(intake, name, value)
-        intake.full_clean()
-        changes = audit.diff(before, _values(intake, INTAKE_FIELDS))
+        changes = audit.assign_and_diff(intake, INTAKE_FIELDS, fields)
         if changes:
             intake.save()
             audit.record(
@@ -134,7 +125,7 @@ def trial_record(
     with transaction.atomic():
         trial.full_clean()
         trial.save()
-        changes = audit.diff({}, _values(trial, TRIAL_FIELDS))
+        changes = audit.diff({}, audit.field_values(trial, TRIAL_FIELDS))
         audit.record(_entry(AuditAction.CREATE, trial, changes), actor_of(actor, intake.clinic))
         return trial
 
@@ -199,7 +190,7 @@ def intake_vitals_record(
         vitals.full_clean()
         vitals.save()
         fields = ("measured_at", *VITAL_NAMES, "plausibility_confirmed", "confirmed_findings")
-        changes = audit.diff({}, _values(vitals, fields))
+        changes = audit.diff({}, audit.field_values(vitals, fields))
         audit.record(_entry(AuditAction.CREATE, vitals, changes), actor_of(actor, intake.clinic))
         if weight_kg is not None:
             measurement_record(
