@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "ketacare.patients",
     "ketacare.assessments",
     "ketacare.screening",
+    "ketacare.treatment",
     "ketacare.reports",
     "ketacare.api",
     "ketacare.demo",

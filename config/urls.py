@@ -11,6 +11,7 @@ urlpatterns = [
     path("patients/", include("ketacare.patients.urls")),
     path("patients/", include("ketacare.assessments.urls")),
     path("patients/", include("ketacare.screening.urls")),
+    path("", include("ketacare.treatment.urls")),
     path("reports/", include("ketacare.reports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

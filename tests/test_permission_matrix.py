@@ -23,6 +23,7 @@ from ketacare.accounts.models import User
 from ketacare.accounts.services import api_token_create
 from ketacare.api.api import api
 from ketacare.assessments.services import assessment_record
+from ketacare.clinics.models import Role
 from ketacare.clinics.permissions import AUTHENTICATED, PUBLIC, role_can
 from ketacare.clinics.queries import role_in
 from ketacare.patients.models import Patient
@@ -30,6 +31,11 @@ from ketacare.patients.services import measurement_record
 from ketacare.screening.models import Intake
 from ketacare.screening.queries import open_intake
 from ketacare.screening.services import intake_start, trial_record
+from ketacare.treatment.models import PlannedSession, TreatmentCourse
+from ketacare.treatment.queries import open_course
+from ketacare.treatment.services import course_pause
+from ketacare.treatment.tests.builders import builtin, signed_eligible, started_course
+from tests.factories import staff
 
 pytestmark = pytest.mark.django_db
 SKIPPED_NAMESPACES = {"admin", "api"}  # admin: Django's own staff check (test below); api: below
@@ -108,6 +114,13 @@ def _url(endpoint: Endpoint, world: World, user: User | None, other_clinic: bool
         samples["assessment_id"] = _assessment(world, other_clinic).public_id
     if "trial_id" in endpoint.params:
         samples["trial_id"] = _trial(world, other_clinic).public_id
+    if "protocol_id" in endpoint.params:
+        clinic = world.summit if other_clinic else world.harbor
+        samples["protocol_id"] = builtin(clinic, "iv_ketamine_twice_weekly").public_id
+    if "course_id" in endpoint.params:
+        samples["course_id"] = _course(world, other_clinic).public_id
+    if "session_id" in endpoint.params:
+        samples["session_id"] = _session(world, other_clinic).public_id
     if "token_id" in endpoint.params:
         owner = user or world.nina
         token, _ = api_token_create(actor=owner, name="matrix")
@@ -157,6 +170,32 @@ def _trial(world: World, other_clinic: bool) -> Any:
     )
 
 
+def _prescriber(world: World, other_clinic: bool) -> User:
+    if not other_clinic:
+        return world.pia
+    found = User.objects.filter(email="sam@summit.test").first()
+    return found or staff(world.summit, Role.PRESCRIBER, email="sam@summit.test")
+
+
+def _course(world: World, other_clinic: bool, code: str = "") -> TreatmentCourse:
+    """The patient's open course (an esketamine one when `code` asks), started if need be."""
+    nurse, patient = _nurse_and_patient(world, other_clinic)
+    course = open_course(patient)
+    if course is None:
+        prescriber = _prescriber(world, other_clinic)
+        course = started_course(
+            patient, nurse=nurse, prescriber=prescriber, code=code or "iv_ketamine_twice_weekly"
+        )
+    return course
+
+
+def _session(world: World, other_clinic: bool) -> PlannedSession:
+    course = _course(world, other_clinic)
+    session = course.sessions.exclude(status="cancelled").order_by("scheduled_on").first()
+    assert session is not None
+    return session
+
+
 def _expected(rule: Any, user: User | None, world: World, other_clinic: bool) -> str:
     if rule == PUBLIC:
         return "allowed"
@@ -183,7 +222,7 @@ def _outcome(status: int, location: str) -> str:
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
 def test_pages_answer_each_persona_as_their_rule_says(endpoint: Endpoint, world: World) -> None:
     rule = endpoint.view.permission_rule
-    uses_patient = "patient_id" in endpoint.params
+    uses_patient = bool({"patient_id", "protocol_id"} & set(endpoint.params))
     mismatches = []
     for persona, user in _personas(world).items():
         for other_clinic in (False, True) if uses_patient else (False,):
@@ -235,16 +274,59 @@ API_BODIES_BY_PATH: dict[tuple[str, str], dict[str, Any]] = {
         "decision": "not_eligible",
     },
     ("POST", "/api/v1/patients/{patient_id}/medications"): {"name": "Matrix medicine"},
+    ("POST", "/api/v1/protocols/{protocol_id}/versions"): {"settings": {"name": "Matrix v2"}},
+    ("PATCH", "/api/v1/protocols/{protocol_id}"): {"settings": {"name": "Matrix draft"}},
+    ("POST", "/api/v1/courses/{course_id}/pause"): {"reason": "Matrix"},
+    ("POST", "/api/v1/courses/{course_id}/resume"): {"resume_on": "2030-03-04"},
+    ("POST", "/api/v1/courses/{course_id}/end"): {"reason": "Matrix"},
+    ("POST", "/api/v1/courses/{course_id}/dose"): {"fixed_dose_mg": 56, "reason": "Matrix"},
+    ("POST", "/api/v1/courses/{course_id}/rems-enrollment"): {
+        "enrollment_id": "M-1",
+        "enrolled_on": "2026-01-05",
+    },
+    ("POST", "/api/v1/sessions/{session_id}/book"): {"scheduled_time": "09:30"},
+    ("POST", "/api/v1/sessions/{session_id}/move"): {"scheduled_on": "2031-01-06"},
+    ("POST", "/api/v1/sessions/{session_id}/cancel"): {"reason": "Matrix"},
 }
+# Paths of rows that belong to one clinic: each is also tried with the other clinic's row.
+CLINIC_ROW_PARAMS = ("{patient_id}", "{protocol_id}", "{course_id}", "{session_id}")
 
 
 def _api_url(path: str, world: World, other_clinic: bool) -> str:
     patient = world.their_patient if other_clinic else world.patient
-    return path.replace("{patient_id}", str(patient.public_id))
+    url = path.replace("{patient_id}", str(patient.public_id))
+    if "{protocol_id}" in path:
+        clinic = world.summit if other_clinic else world.harbor
+        url = url.replace("{protocol_id}", str(builtin(clinic, "oral_ketamine").public_id))
+    if "{course_id}" in path:
+        url = url.replace("{course_id}", str(_course(world, other_clinic).public_id))
+    if "{session_id}" in path:
+        url = url.replace("{session_id}", str(_session(world, other_clinic).public_id))
+    return url
 
 
-def _api_call(client: Client, method: str, url: str, path: str = "") -> Any:
-    body = API_BODIES_BY_PATH.get((method, path), API_BODIES.get(method))
+def _prepare_treatment(path: str, world: World) -> None:
+    """Put each clinic's patient in the state the operation acts on."""
+    for other_clinic in (False, True):
+        nurse, patient = _nurse_and_patient(world, other_clinic)
+        prescriber = _prescriber(world, other_clinic)
+        if path.endswith("/patients/{patient_id}/courses"):
+            signed_eligible(patient, nurse=nurse, prescriber=prescriber)
+        elif "{course_id}" in path or "{session_id}" in path:
+            # Esketamine everywhere: its fixed doses and REMS enrollment serve every operation.
+            course = _course(world, other_clinic, "esketamine_trd")
+            if path.endswith("/resume"):
+                course_pause(actor=prescriber, course=course, reason="Matrix")
+
+
+def _api_body(method: str, path: str, world: World) -> Any:
+    if (method, path) == ("POST", "/api/v1/patients/{patient_id}/courses"):
+        version = builtin(world.harbor, "iv_ketamine_twice_weekly")
+        return {"protocol_id": str(version.public_id), "start_date": "2030-01-07"}
+    return API_BODIES_BY_PATH.get((method, path), API_BODIES.get(method))
+
+
+def _api_call(client: Client, method: str, url: str, body: Any = None) -> Any:
     if body is None:
         return client.generic(method, url)
     return client.generic(method, url, json.dumps(body), content_type="application/json")
@@ -259,10 +341,13 @@ def test_api_answers_each_persona_as_its_rule_says(
     mismatches = []
     for other_clinic in (False, True):
         _intake(world, other_clinic)  # the intake and eligibility operations act on one
+    _prepare_treatment(path, world)
+    body = _api_body(method, path, world)
+    per_clinic = any(param in path for param in CLINIC_ROW_PARAMS)
     for persona, user in _personas(world).items():
-        for other_clinic in (False, True) if "{patient_id}" in path else (False,):
+        for other_clinic in (False, True) if per_clinic else (False,):
             url = _api_url(path, world, other_clinic)
-            response = _api_call(client_for(user), method, url, path)
+            response = _api_call(client_for(user), method, url, body)
             assert response.status_code < 500, f"{method} {path} as {persona}"
             assert response.status_code != 422, response.content
             got = _outcome(response.status_code, "")

@@ -7,6 +7,7 @@ from ketacare.api.auth import AUTH
 from ketacare.assessments.api import router as assessments_router
 from ketacare.patients.api import router as patients_router
 from ketacare.screening.api import router as screening_router
+from ketacare.treatment.api import router as treatment_router
 
 api = NinjaAPI(
     title="KetaCare API",
@@ -20,3 +21,4 @@ errors.install(api)
 api.add_router("/patients", patients_router, tags=["patients"])
 api.add_router("/patients", assessments_router, tags=["assessments"])
 api.add_router("/patients", screening_router, tags=["screening"])
+api.add_router("", treatment_router, tags=["treatment"])

@@ -47,6 +47,7 @@ from ketacare.clinical.protocols import (
     PreDoseRule,
     Protocol,
     customise,
+    dose_order_findings,
     get_protocol,
     plan_sessions,
 )
@@ -126,6 +127,7 @@ __all__ = [
     "codes",
     "customise",
     "discharge_readiness",
+    "dose_order_findings",
     "dosing_weight",
     "esketamine_devices",
     "evaluate_vitals",

@@ -30,28 +30,78 @@ class Perm(StrEnum):
     INTAKE_RECORD = "intake.record"
     ASSESSMENT_RECORD = "assessment.record"
     ELIGIBILITY_SIGN = "eligibility.sign"
+    PROTOCOL_VIEW = "protocol.view"
+    PROTOCOL_MANAGE = "protocol.manage"
+    COURSE_VIEW = "course.view"
+    COURSE_MANAGE = "course.manage"
+    REMS_ENROLL = "rems.enroll"
+    SCHEDULE_VIEW = "schedule.view"
+    SCHEDULE_MANAGE = "schedule.manage"
+    SESSION_VIEW = "session.view"
+    SESSION_CHECKIN = "session.checkin"
+    SESSION_RECORD = "session.record"
+    SESSION_ADMINISTER = "session.administer"
+    SESSION_OVERRIDE = "session.override"
+    SESSION_DISCHARGE = "session.discharge"
 
 
-_EVERY_ROLE = {Perm.PATIENT_LIST, Perm.PATIENT_VIEW}
-_FRONT_DESK = _EVERY_ROLE | {Perm.PATIENT_REGISTER, Perm.PATIENT_EDIT}
-_CLINICAL_READ = _EVERY_ROLE | {Perm.CHART_VIEW_CLINICAL, Perm.INTAKE_VIEW}
+_EVERY_ROLE = {Perm.PATIENT_LIST, Perm.PATIENT_VIEW, Perm.SCHEDULE_VIEW}
+_FRONT_DESK = _EVERY_ROLE | {Perm.PATIENT_REGISTER, Perm.PATIENT_EDIT, Perm.SCHEDULE_MANAGE}
+_CLINICAL_READ = _EVERY_ROLE | {
+    Perm.CHART_VIEW_CLINICAL,
+    Perm.INTAKE_VIEW,
+    Perm.PROTOCOL_VIEW,
+    Perm.COURSE_VIEW,
+}
 # Screening data is recorded by the clinicians who take it. Therapists administer rating
 # scales in their sessions, so they record assessments but not the medical intake. Only a
 # prescriber signs an eligibility decision (DESIGN: clinical decisions are signed by the
 # right role); the clinic admin reads but never records clinical data.
 _SCREENING = {Perm.INTAKE_RECORD, Perm.ASSESSMENT_RECORD}
+# Treatment: the clinic admin keeps the protocol library; only a prescriber orders a course or
+# a dose; the prescriber or nurse records the REMS enrollment (REFERENCE §1.11); front desk,
+# nurses and prescribers keep the schedule (front desk inherits it from _FRONT_DESK; the
+# admin does not, as the admin reads but does not write clinical work).
+# Dosing sessions: front desk checks a patient in from today's list but neither reads nor
+# records the clinical session; nurses and prescribers run the chair; only a prescriber
+# overrides a warning or a high suicide triage (DESIGN: signed by the right role).
+_SESSION_CHAIR = {
+    Perm.SESSION_VIEW,
+    Perm.SESSION_CHECKIN,
+    Perm.SESSION_RECORD,
+    Perm.SESSION_ADMINISTER,
+    Perm.SESSION_DISCHARGE,
+}
 
 GRANTS: dict[Role, frozenset[Perm]] = {
-    Role.CLINIC_ADMIN: frozenset(_FRONT_DESK | _CLINICAL_READ | {Perm.AUDIT_VIEW}),
+    Role.CLINIC_ADMIN: frozenset(
+        (_FRONT_DESK - {Perm.SCHEDULE_MANAGE})
+        | _CLINICAL_READ
+        | {Perm.AUDIT_VIEW, Perm.PROTOCOL_MANAGE, Perm.SESSION_VIEW}
+    ),
     Role.PRESCRIBER: frozenset(
         _FRONT_DESK
         | _CLINICAL_READ
         | _SCREENING
-        | {Perm.CHART_RECORD, Perm.DIAGNOSIS_RECORD, Perm.ELIGIBILITY_SIGN}
+        | {
+            Perm.CHART_RECORD,
+            Perm.DIAGNOSIS_RECORD,
+            Perm.ELIGIBILITY_SIGN,
+            Perm.COURSE_MANAGE,
+            Perm.REMS_ENROLL,
+            Perm.SESSION_OVERRIDE,
+        }
+        | _SESSION_CHAIR
     ),
-    Role.NURSE: frozenset(_FRONT_DESK | _CLINICAL_READ | _SCREENING | {Perm.CHART_RECORD}),
-    Role.THERAPIST: frozenset(_CLINICAL_READ | {Perm.ASSESSMENT_RECORD}),
-    Role.FRONT_DESK: frozenset(_FRONT_DESK),
+    Role.NURSE: frozenset(
+        _FRONT_DESK
+        | _CLINICAL_READ
+        | _SCREENING
+        | _SESSION_CHAIR
+        | {Perm.CHART_RECORD, Perm.REMS_ENROLL}
+    ),
+    Role.THERAPIST: frozenset(_CLINICAL_READ | {Perm.ASSESSMENT_RECORD, Perm.SESSION_VIEW}),
+    Role.FRONT_DESK: frozenset(_FRONT_DESK | {Perm.SESSION_CHECKIN}),
 }
 
 

@@ -23,6 +23,10 @@ from ketacare.patients.models import Patient
 from ketacare.screening import services as screening
 from ketacare.screening.models import Intake
 from ketacare.screening.review import eligibility_review
+from ketacare.treatment import library as protocols
+from ketacare.treatment import services as treatment
+from ketacare.treatment.models import ProtocolVersion, TreatmentCourse
+from ketacare.treatment.queries import clinic_today, eligible_decision
 
 DEMO_PASSWORD = "ketacare-demo"
 
@@ -152,9 +156,11 @@ def seed(progress: Callable[[str], None] = print) -> bool:
     for spec in CLINICS:
         with transaction.atomic():
             clinic, nurse, prescriber = _seed_clinic(spec, progress)
+            _seed_protocols(clinic, spec)
             for number in range(PATIENTS_PER_CLINIC):
                 patient = _seed_patient(rng, clinic, nurse, prescriber)
                 _seed_screening(patient, number, nurse, prescriber)
+                _seed_treatment(patient, number, nurse, prescriber)
                 if (number + 1) % 8 == 0:
                     progress(f"  {spec.name}: {number + 1}/{PATIENTS_PER_CLINIC} patients")
     return True
@@ -356,4 +362,76 @@ def _seed_decision(intake: Intake, prescriber: User, route: str) -> None:
         decision=decision[status],
         reason=reason,
         facts_digest=review.digest,
+    )
+
+
+# --- treatment ---------------------------------------------------------------------------------
+
+PROTOCOL_OF_CLINIC = {"northside": "iv_ketamine_twice_weekly", "lakeshore": "esketamine_trd"}
+
+
+def _seed_protocols(clinic: Clinic, spec: DemoClinic) -> None:
+    """The built-in library, and at Northside a clinic version with its vital-sign limits."""
+    admin = User.objects.get(email=staff_email("admin", spec))
+    protocols.protocol_library_sync(actor=admin, clinic=clinic)
+    if spec.slug == "northside":
+        base = ProtocolVersion.objects.get(clinic=clinic, code="iv_ketamine_twice_weekly")
+        limits = {"sbp_max": 180.0, "hr_min": 50.0, "hr_max": 120.0, "spo2_min": 95.0}
+        protocols.protocol_version_create(
+            actor=admin,
+            base=base,
+            change_note="Northside in-session vital-sign limits (REFERENCE §2.6 suggestions).",
+            **{f"in_session_{name}": value for name, value in limits.items()},
+        )
+
+
+def _seed_treatment(patient: Patient, number: int, nurse: User, prescriber: User) -> None:
+    """Of the patients signed eligible (1, 7, 13, 19): 1 is mid-course, 7 ended a course,
+    13 is paused, 19 still awaits a course. Northside runs IV induction; Lakeshore's esketamine
+    patients are in maintenance with their REMS enrollment recorded."""
+    route = ROUTE_OF_CLINIC[patient.clinic.slug]
+    if number % 6 != 1 or number == 19 or eligible_decision(patient, route) is None:
+        return
+    esketamine = route == "esketamine_nasal"
+    today = clinic_today(patient.clinic)
+    weeks_ago = 6 if esketamine else 1
+    version = (
+        ProtocolVersion.objects.filter(
+            clinic=patient.clinic, code=PROTOCOL_OF_CLINIC[patient.clinic.slug]
+        )
+        .order_by("-version")
+        .first()
+    )
+    assert version is not None
+    course = treatment.course_start(
+        actor=prescriber,
+        patient=patient,
+        protocol_version=version,
+        start_date=today - dt.timedelta(weeks=weeks_ago, days=3),
+        indication="trd" if esketamine else "",
+    )
+    if esketamine:
+        _seed_esketamine(course, nurse, prescriber, today)
+    if number == 7:
+        treatment.course_end(
+            actor=prescriber, course=course, reason="Remission; moved to follow-up."
+        )
+    elif number == 13:
+        treatment.course_pause(actor=prescriber, course=course, reason="Patient travelling abroad.")
+
+
+def _seed_esketamine(
+    course: TreatmentCourse, nurse: User, prescriber: User, today: dt.date
+) -> None:
+    treatment.rems_enrollment_record(
+        actor=nurse,
+        course=course,
+        enrollment_id=f"REMS-{course.patient.mrn}",
+        enrolled_on=today - dt.timedelta(weeks=7),
+    )
+    treatment.course_change_dose(
+        actor=prescriber,
+        course=course,
+        fixed_dose_mg=84,
+        reason="Tolerated 56 mg; partial response at the end of week 1.",
     )

@@ -20,6 +20,7 @@ from ketacare.clinical.protocols.model import (
     Stage,
     customise,
 )
+from ketacare.clinical.protocols.orders import dose_order_findings
 from ketacare.clinical.protocols.schedule import (
     DEFAULT_WEEKDAYS,
     WEEKDAY_NAMES,
@@ -39,6 +40,7 @@ __all__ = [
     "Protocol",
     "Stage",
     "customise",
+    "dose_order_findings",
     "get_protocol",
     "plan_sessions",
 ]

@@ -42,3 +42,18 @@ def test_seeding_adds_intakes_baseline_scales_and_signed_decisions() -> None:
     assert EligibilityDecision.objects.filter(status="ineligible").count() == 2
     assert Assessment.objects.filter(instrument="cssrs_screener").exists()
     assert verify_chains() == []
+
+
+def test_seeding_adds_protocol_versions_and_courses_in_every_state() -> None:
+    from ketacare.treatment.models import ProtocolVersion, TreatmentCourse
+
+    seed(progress=lambda _line: None)
+    assert ProtocolVersion.objects.filter(is_builtin=False, locked_at__isnull=False).exists()
+    states = set(TreatmentCourse.objects.values_list("route", "status"))
+    assert {("iv", "active"), ("esketamine_nasal", "active")} <= states
+    assert {"paused", "ended"} <= {status for _route, status in states}
+    esketamine = TreatmentCourse.objects.filter(route="esketamine_nasal", status="active").first()
+    assert esketamine is not None
+    assert esketamine.rems_enrolled_on is not None
+    assert esketamine.sessions.filter(stage="maintenance").exists()
+    assert verify_chains() == []

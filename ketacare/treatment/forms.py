@@ -1,0 +1,184 @@
+"""Treatment forms. They check shape; the services (and the clinical core) check meaning, so
+no range is repeated here: the core names the field and its allowed values."""
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from ketacare import clinical
+from ketacare.clinical.protocols import WEEKDAY_NAMES
+from ketacare.treatment.models import Indication, ProtocolVersion, WeightBasis
+from ketacare.treatment.protocol_settings import (
+    THRESHOLD_GROUPS,
+    current_settings,
+    setting_names,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"})
+TIME = forms.TimeInput(attrs={"type": "time"})
+REASON = forms.Textarea(attrs={"rows": 2})
+_OPTIONAL_BASIS = [("", "As the protocol says"), *WeightBasis.choices]
+
+
+def _number(label: str, integer: bool = False, required: bool = False) -> forms.Field:
+    field = forms.IntegerField if integer else forms.FloatField
+    return field(label=label, required=required)
+
+
+def _setting_field(name: str) -> forms.Field:
+    if name == "name":
+        return forms.CharField(max_length=200)
+    if name == "weight_basis":
+        return forms.ChoiceField(choices=WeightBasis.choices)
+    if name == "fixed_doses_mg":
+        return forms.CharField(label="Doses (mg)", help_text="Separate several with commas.")
+    if name.startswith("phase_"):
+        required = name.endswith("sessions_per_week")
+        return _number(name.removeprefix("phase_").replace("_", " "), True, required)
+    integer = name in ("min_observation_min", "vitals_interval_min") or name.endswith("moaas_min")
+    return _number(name.replace("_", " "), integer)
+
+
+class ProtocolSettingsForm(forms.Form):
+    """The settings of one protocol a clinic may change, filled with the base version's."""
+
+    change_note = forms.CharField(
+        max_length=300, required=False, help_text="What this version changes, and why."
+    )
+
+    def __init__(self, *args: Any, protocol: clinical.Protocol, **kwargs: Any) -> None:
+        self.current = current_settings(protocol)
+        initial = {**self.current, "fixed_doses_mg": _doses_text(self.current)}
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        for name in setting_names(protocol):
+            self.fields[name] = _setting_field(name)
+
+    def clean_fixed_doses_mg(self) -> list[int]:
+        text = self.cleaned_data["fixed_doses_mg"]
+        try:
+            return [int(part) for part in text.replace(" ", "").split(",") if part]
+        except ValueError as error:
+            raise forms.ValidationError("Give whole mg, separated by commas.") from error
+
+    def changes(self) -> dict[str, Any]:
+        """Only the settings that differ from the base version."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name in self.current and value != self.current[name]
+        }
+
+    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """Fields grouped for the page: general, dose, monitoring, thresholds, schedule."""
+        named = {field.name: field for field in self}
+        groups: list[tuple[str, list[forms.BoundField]]] = [
+            ("Version", [named["name"], named["change_note"]]),
+            ("Dose", [named[n] for n in named if "dose" in n or n == "weight_basis"]),
+            ("Monitoring", [named[n] for n in ("min_observation_min", "vitals_interval_min")]),
+        ]
+        for group in THRESHOLD_GROUPS:
+            title = group.replace("_", "-").capitalize() + " vital-sign limits"
+            groups.append((title, [named[n] for n in named if n.startswith(group)]))
+        groups.append(("Schedule", [named[n] for n in named if n.startswith("phase_")]))
+        return [(title, fields) for title, fields in groups if fields]
+
+
+def _doses_text(values: dict[str, Any]) -> str:
+    return ", ".join(str(mg) for mg in values.get("fixed_doses_mg", []))
+
+
+class DoseFields(forms.Form):
+    dose_mg_per_kg = _number("Dose (mg/kg)")
+    weight_basis = forms.ChoiceField(choices=_OPTIONAL_BASIS, required=False)
+    max_dose_mg = _number("Maximum dose (mg)")
+    fixed_dose_mg = _number("Fixed dose (mg)", integer=True)
+    override_reason = forms.CharField(
+        required=False,
+        widget=REASON,
+        help_text="Required to order a dose outside the protocol or the label's next dose.",
+    )
+
+    def dose_kwargs(self) -> dict[str, Any]:
+        names = ("dose_mg_per_kg", "weight_basis", "max_dose_mg", "fixed_dose_mg")
+        # Left empty: the protocol's value. Zero is kept, for the core to refuse by name.
+        return {
+            name: self.cleaned_data[name]
+            for name in names
+            if self.cleaned_data[name] not in (None, "")
+        }
+
+
+class CourseStartForm(DoseFields):
+    protocol_version = forms.ModelChoiceField(
+        queryset=ProtocolVersion.objects.none(), label="Protocol version"
+    )
+    indication = forms.ChoiceField(
+        choices=[("", "—"), *Indication.choices], required=False, help_text="Esketamine only."
+    )
+    start_date = forms.DateField(widget=DATE)
+    weekdays = forms.MultipleChoiceField(
+        choices=[(str(n), name.capitalize()) for n, name in enumerate(WEEKDAY_NAMES)],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="As many as the busiest phase's sessions a week; empty for the defaults.",
+    )
+    start_phase = forms.CharField(required=False, help_text="A phase code to start later in.")
+    maintenance_interval_weeks = _number("Maintenance interval (weeks)", integer=True)
+    plan_weeks = _number("Plan this many weeks", integer=True)
+    field_order = ["protocol_version", "indication", "start_date", "weekdays"]
+
+    def __init__(self, *args: Any, versions: QuerySet[ProtocolVersion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["protocol_version"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = versions
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "protocol_version": data["protocol_version"],
+            "start_date": data["start_date"],
+            "weekdays": [int(day) for day in data["weekdays"]] or None,
+            "start_phase": data["start_phase"],
+            "maintenance_interval_weeks": data["maintenance_interval_weeks"],
+            "plan_weeks": data["plan_weeks"],
+            "indication": data["indication"],
+            "override_reason": data["override_reason"],
+            **self.dose_kwargs(),
+        }
+
+
+class DoseChangeForm(DoseFields):
+    reason = forms.CharField(max_length=300, widget=REASON, help_text="Why the dose changes.")
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {
+            "reason": self.cleaned_data["reason"],
+            "override_reason": self.cleaned_data["override_reason"],
+            **self.dose_kwargs(),
+        }
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(max_length=300, widget=REASON, help_text="Kept on the record.")
+
+
+class ResumeForm(forms.Form):
+    resume_on = forms.DateField(widget=DATE, help_text="The held sessions are planned from here.")
+
+
+class RemsForm(forms.Form):
+    enrollment_id = forms.CharField(max_length=40, label="REMS patient enrollment ID")
+    enrolled_on = forms.DateField(widget=DATE, label="Enrolled on")
+
+
+class BookForm(forms.Form):
+    scheduled_time = forms.TimeField(widget=TIME, label="Time")
+    chair = forms.CharField(max_length=40, required=False, label="Chair or room")
+
+
+class MoveForm(forms.Form):
+    scheduled_on = forms.DateField(widget=DATE, label="New date")
+    scheduled_time = forms.TimeField(widget=TIME, required=False, label="New time")

@@ -1,0 +1,130 @@
+"""Write paths for each clinic's protocol library: the built-in protocols copied from the
+clinical core, and a clinic admin's own versions. Each audited in the same transaction."""
+
+import dataclasses
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from ketacare import clinical
+from ketacare.accounts.models import User
+from ketacare.clinics.models import Clinic
+from ketacare.clinics.permissions import Perm, demand
+from ketacare.clinics.queries import role_in
+from ketacare.clinics.services import actor_of
+from ketacare.core import audit
+from ketacare.core.models import AuditAction
+from ketacare.treatment.definitions import protocol_to_dict
+from ketacare.treatment.models import ProtocolVersion
+from ketacare.treatment.protocol_settings import customised
+from ketacare.treatment.queries import protocol_of
+
+
+def _entry(
+    action: AuditAction, version: ProtocolVersion, changes: dict[str, Any]
+) -> audit.AuditEntry:
+    return audit.AuditEntry(
+        action=action,
+        object_type="protocolversion",
+        object_id=str(version.public_id),
+        clinic_id=version.clinic.public_id,
+        changes={"code": version.code, "version": version.version, **changes},
+    )
+
+
+def _row(clinic: Clinic, protocol: clinical.Protocol, **fields: Any) -> ProtocolVersion:
+    version = ProtocolVersion(
+        clinic=clinic,
+        code=protocol.code,
+        version=protocol.version,
+        name=protocol.name,
+        route=protocol.route,
+        drug=protocol.drug,
+        based_on=protocol.based_on or "",
+        definition=protocol_to_dict(protocol),
+        **fields,
+    )
+    version.full_clean()
+    version.save()
+    return version
+
+
+def protocol_library_sync(*, actor: User | None, clinic: Clinic) -> int:
+    """Copy into the clinic's library every built-in protocol version it lacks; returns how
+    many. Idempotent: rows are only ever added, so courses keep pointing at their version."""
+    with transaction.atomic():
+        # The clinic row lock makes two first visits queue instead of colliding.
+        Clinic.objects.select_for_update().filter(pk=clinic.pk).first()
+        present = set(ProtocolVersion.objects.filter(clinic=clinic).values_list("code", "version"))
+        missing = [p for p in clinical.PROTOCOLS.values() if (p.code, p.version) not in present]
+        for protocol in missing:
+            version = _row(clinic, protocol, is_builtin=True)
+            audit.record(
+                _entry(AuditAction.CREATE, version, {"builtin": True}), actor_of(actor, clinic)
+            )
+        return len(missing)
+
+
+def protocol_version_create(
+    *, actor: User, base: ProtocolVersion, change_note: str = "", **changes: Any
+) -> ProtocolVersion:
+    """A new version of `base`'s protocol in its clinic, with the settings in `changes` (see
+    `protocol_settings.setting_names`); unchanged settings keep `base`'s values."""
+    demand(role_in(actor, base.clinic), Perm.PROTOCOL_MANAGE)
+    with transaction.atomic():
+        ProtocolVersion.objects.select_for_update().filter(pk=base.pk).first()
+        highest = ProtocolVersion.objects.filter(clinic=base.clinic, code=base.code).aggregate(
+            highest=Max("version")
+        )["highest"]
+        protocol = customised(protocol_of(base), changes, version=highest + 1)
+        version = _row(base.clinic, protocol, created_by=actor, change_note=change_note.strip())
+        recorded = {"based_on": protocol.based_on, "settings": changes, "note": version.change_note}
+        audit.record(_entry(AuditAction.CREATE, version, recorded), actor_of(actor, base.clinic))
+        return version
+
+
+def protocol_version_update(
+    *, actor: User, version: ProtocolVersion, change_note: str | None = None, **changes: Any
+) -> ProtocolVersion:
+    """Change a clinic's own version while no course uses it. A built-in version, or one a
+    course has used, is never changed: make a new version instead."""
+    demand(role_in(actor, version.clinic), Perm.PROTOCOL_MANAGE)
+    with transaction.atomic():
+        locked = ProtocolVersion.objects.select_for_update().get(pk=version.pk)
+        _refuse_if_fixed(locked)
+        before = protocol_of(locked)
+        derived = customised(_base_of(before), changes, version=locked.version)
+        protocol = dataclasses.replace(derived, based_on=before.based_on)
+        locked.name, locked.definition = protocol.name, protocol_to_dict(protocol)
+        if change_note is not None:
+            locked.change_note = change_note.strip()
+        locked.full_clean()
+        locked.save()
+        recorded = {"settings": changes, "note": locked.change_note}
+        audit.record(_entry(AuditAction.UPDATE, locked, recorded), actor_of(actor, locked.clinic))
+        return locked
+
+
+def _refuse_if_fixed(version: ProtocolVersion) -> None:
+    if version.is_builtin:
+        raise ValidationError("A built-in protocol is never changed; make a new version of it.")
+    if version.locked_at is not None:
+        raise ValidationError(
+            f"Version {version.version} is in use by a course since "
+            f"{version.locked_at:%Y-%m-%d}; it can no longer change. Make a new version."
+        )
+
+
+def _base_of(protocol: clinical.Protocol) -> clinical.Protocol:
+    # customise() derives a higher version; an edit re-derives the same version from its own
+    # settings (clinic versions are always 2 or more: the built-in is 1).
+    return dataclasses.replace(protocol, version=protocol.version - 1 or 1)
+
+
+def protocol_version_lock(version: ProtocolVersion, when: Any) -> None:
+    """Mark `version` used (inside the caller's transaction and audit): it never changes again."""
+    if version.locked_at is None:
+        ProtocolVersion.objects.filter(pk=version.pk, locked_at__isnull=True).update(locked_at=when)
+        version.locked_at = when
