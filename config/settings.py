@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ketacare.assessments",
     "ketacare.screening",
     "ketacare.treatment",
+    "ketacare.dosing",
     "ketacare.reports",
     "ketacare.api",
     "ketacare.demo",

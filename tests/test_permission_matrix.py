@@ -26,13 +26,15 @@ from ketacare.assessments.services import assessment_record
 from ketacare.clinics.models import Role
 from ketacare.clinics.permissions import AUTHENTICATED, PUBLIC, role_can
 from ketacare.clinics.queries import role_in
+from ketacare.dosing.models import DosingSession
+from ketacare.dosing.tests.builders import checked_in, course_today, matrix_body, matrix_session
 from ketacare.patients.models import Patient
 from ketacare.patients.services import measurement_record
 from ketacare.screening.models import Intake
 from ketacare.screening.queries import open_intake
 from ketacare.screening.services import intake_start, trial_record
 from ketacare.treatment.models import PlannedSession, TreatmentCourse
-from ketacare.treatment.queries import open_course
+from ketacare.treatment.queries import clinic_today, open_course
 from ketacare.treatment.services import course_pause
 from ketacare.treatment.tests.builders import builtin, signed_eligible, started_course
 from tests.factories import staff
@@ -121,6 +123,10 @@ def _url(endpoint: Endpoint, world: World, user: User | None, other_clinic: bool
         samples["course_id"] = _course(world, other_clinic).public_id
     if "session_id" in endpoint.params:
         samples["session_id"] = _session(world, other_clinic).public_id
+    if "planned_id" in endpoint.params:
+        samples["planned_id"] = _planned(world, other_clinic).public_id
+    if "dosing_id" in endpoint.params:
+        samples["dosing_id"] = _dosing(world, other_clinic).public_id
     if "token_id" in endpoint.params:
         owner = user or world.nina
         token, _ = api_token_create(actor=owner, name="matrix")
@@ -196,6 +202,22 @@ def _session(world: World, other_clinic: bool) -> PlannedSession:
     return session
 
 
+def _planned(world: World, other_clinic: bool) -> PlannedSession:
+    """A session planned for today (the dosing check-in acts on today's sessions only)."""
+    nurse, patient = _nurse_and_patient(world, other_clinic)
+    course = open_course(patient) or course_today(
+        patient, nurse=nurse, prescriber=_prescriber(world, other_clinic)
+    )
+    return course.sessions.get(scheduled_on=clinic_today(patient.clinic))
+
+
+def _dosing(world: World, other_clinic: bool) -> DosingSession:
+    nurse, patient = _nurse_and_patient(world, other_clinic)
+    found = DosingSession.objects.filter(patient=patient).order_by("-pk").first()
+    prescriber = _prescriber(world, other_clinic)
+    return found or checked_in(patient, nurse=nurse, prescriber=prescriber)
+
+
 def _expected(rule: Any, user: User | None, world: World, other_clinic: bool) -> str:
     if rule == PUBLIC:
         return "allowed"
@@ -222,7 +244,9 @@ def _outcome(status: int, location: str) -> str:
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
 def test_pages_answer_each_persona_as_their_rule_says(endpoint: Endpoint, world: World) -> None:
     rule = endpoint.view.permission_rule
-    uses_patient = bool({"patient_id", "protocol_id"} & set(endpoint.params))
+    uses_patient = bool(
+        {"patient_id", "protocol_id", "planned_id", "dosing_id"} & set(endpoint.params)
+    )
     mismatches = []
     for persona, user in _personas(world).items():
         for other_clinic in (False, True) if uses_patient else (False,):
@@ -289,7 +313,14 @@ API_BODIES_BY_PATH: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/sessions/{session_id}/cancel"): {"reason": "Matrix"},
 }
 # Paths of rows that belong to one clinic: each is also tried with the other clinic's row.
-CLINIC_ROW_PARAMS = ("{patient_id}", "{protocol_id}", "{course_id}", "{session_id}")
+CLINIC_ROW_PARAMS = (
+    "{patient_id}",
+    "{protocol_id}",
+    "{course_id}",
+    "{session_id}",
+    "{planned_id}",
+    "{dosing_id}",
+)
 
 
 def _api_url(path: str, world: World, other_clinic: bool) -> str:
@@ -302,6 +333,10 @@ def _api_url(path: str, world: World, other_clinic: bool) -> str:
         url = url.replace("{course_id}", str(_course(world, other_clinic).public_id))
     if "{session_id}" in path:
         url = url.replace("{session_id}", str(_session(world, other_clinic).public_id))
+    if "{planned_id}" in path:
+        url = url.replace("{planned_id}", str(_planned(world, other_clinic).public_id))
+    if "{dosing_id}" in path:
+        url = url.replace("{dosing_id}", str(_dosing(world, other_clinic).public_id))
     return url
 
 
@@ -310,7 +345,9 @@ def _prepare_treatment(path: str, world: World) -> None:
     for other_clinic in (False, True):
         nurse, patient = _nurse_and_patient(world, other_clinic)
         prescriber = _prescriber(world, other_clinic)
-        if path.endswith("/patients/{patient_id}/courses"):
+        if "{dosing_id}" in path or "{planned_id}" in path:
+            matrix_session(path, patient, nurse=nurse, prescriber=prescriber)
+        elif path.endswith("/patients/{patient_id}/courses"):
             signed_eligible(patient, nurse=nurse, prescriber=prescriber)
         elif "{course_id}" in path or "{session_id}" in path:
             # Esketamine everywhere: its fixed doses and REMS enrollment serve every operation.
@@ -323,6 +360,8 @@ def _api_body(method: str, path: str, world: World) -> Any:
     if (method, path) == ("POST", "/api/v1/patients/{patient_id}/courses"):
         version = builtin(world.harbor, "iv_ketamine_twice_weekly")
         return {"protocol_id": str(version.public_id), "start_date": "2030-01-07"}
+    if method == "POST" and ("{dosing_id}" in path or "{planned_id}" in path):
+        return matrix_body(path, world.patient)
     return API_BODIES_BY_PATH.get((method, path), API_BODIES.get(method))
 
 

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from ketacare.api import errors
 from ketacare.api.auth import AUTH
 from ketacare.assessments.api import router as assessments_router
+from ketacare.dosing.api import router as dosing_router
 from ketacare.patients.api import router as patients_router
 from ketacare.screening.api import router as screening_router
 from ketacare.treatment.api import router as treatment_router
@@ -22,3 +23,4 @@ api.add_router("/patients", patients_router, tags=["patients"])
 api.add_router("/patients", assessments_router, tags=["assessments"])
 api.add_router("/patients", screening_router, tags=["screening"])
 api.add_router("", treatment_router, tags=["treatment"])
+api.add_router("", dosing_router, tags=["dosing sessions"])

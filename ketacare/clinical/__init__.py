@@ -8,6 +8,7 @@ Invalid input raises `ClinicalInputError` (a ValueError) naming the field and th
 from __future__ import annotations
 
 from ketacare.clinical import codes
+from ketacare.clinical.administration import DEVICE_REST_MIN, device_rest_findings
 from ketacare.clinical.dosing import (
     DEVICE_MG,
     Dose,
@@ -77,6 +78,7 @@ from ketacare.clinical.vitals import (
 
 __all__ = [
     "DEVICE_MG",
+    "DEVICE_REST_MIN",
     "ENTRY_LIMITS",
     "ESKETAMINE_MIN_OBSERVATION_MIN",
     "ESKETAMINE_PRE_DOSE_THRESHOLDS",
@@ -126,6 +128,7 @@ __all__ = [
     "classify",
     "codes",
     "customise",
+    "device_rest_findings",
     "discharge_readiness",
     "dose_order_findings",
     "dosing_weight",

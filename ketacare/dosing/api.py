@@ -1,0 +1,370 @@
+"""Dosing-session endpoints: the same services, permissions and audit as the session screen.
+Vitals and the administration accept an `Idempotency-Key` header (a network retry writes
+nothing twice); a step the session is not in the state for answers 409."""
+
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, cast
+
+from django.http import HttpRequest, JsonResponse
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.responses import Status
+
+from ketacare.accounts.models import User
+from ketacare.api.auth import requires
+from ketacare.clinics.permissions import Perm, role_can
+from ketacare.clinics.queries import memberships_of
+from ketacare.dosing import administration, corrections, discharge, services
+from ketacare.dosing.idempotency import idempotent
+from ketacare.dosing.models import DosingSession
+from ketacare.dosing.queries import (
+    dosing_for,
+    planned_for,
+    session_with_timeline,
+    timeline_entry,
+    todays_sessions,
+)
+from ketacare.dosing.schemas import (
+    AdministrationIn,
+    AdministrationOut,
+    AdverseEventIn,
+    AdverseEventOut,
+    CheckInIn,
+    ChecklistIn,
+    CorrectionIn,
+    DeviceIn,
+    DeviceOut,
+    DischargeIn,
+    InterventionIn,
+    InterventionOut,
+    PauseIn,
+    PauseOut,
+    ReasonIn,
+    ResumeIn,
+    ScoreIn,
+    ScoreOut,
+    SessionOut,
+    SessionSummaryOut,
+    SideEffectIn,
+    SideEffectOut,
+    StopIn,
+    TodayOut,
+    VitalsIn,
+    VitalsOut,
+)
+from ketacare.treatment.models import PlannedSession
+
+router = Router()
+IDEMPOTENCY_HEADER = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": "Idempotency-Key",
+            "required": False,
+            "schema": {"type": "string", "maxLength": 200},
+            "description": "Repeat a write safely: the same key and body replay the answer.",
+        }
+    ]
+}
+
+
+@contextmanager
+def _conflicts() -> Iterator[None]:
+    try:
+        yield
+    except services.SessionConflict as error:
+        raise HttpError(409, " ".join(error.messages)) from error
+
+
+def _actor(request: HttpRequest) -> User:
+    # `requires` has let only a signed-in staff member through.
+    return cast(User, request.user)
+
+
+def _session(request: HttpRequest, dosing_id: uuid.UUID, perm: Perm) -> DosingSession:
+    return dosing_for(request.user, dosing_id, perm)
+
+
+def _full(session: DosingSession) -> DosingSession:
+    return session_with_timeline(session)
+
+
+def _json(schema: type[Schema], obj: Any) -> dict[str, Any]:
+    return schema.from_orm(obj).model_dump(mode="json")
+
+
+def _act(run: Callable[[], Any]) -> Any:
+    with _conflicts():
+        return run()
+
+
+@router.get("/dosing-sessions/today", response=list[TodayOut])
+@requires(Perm.SESSION_CHECKIN)
+def today_list(request: HttpRequest) -> list[PlannedSession]:
+    """Today's planned and booked sessions in each of your clinics, with any check-in."""
+    rows: list[PlannedSession] = []
+    for membership in memberships_of(request.user):
+        if role_can(membership.role, Perm.SESSION_CHECKIN):
+            rows.extend(todays_sessions(membership.clinic))
+    return rows
+
+
+@router.post(
+    "/planned-sessions/{uuid:planned_id}/check-in",
+    response={200: SessionSummaryOut, 201: SessionSummaryOut},
+)
+@requires(Perm.SESSION_CHECKIN)
+def check_in(
+    request: HttpRequest, planned_id: uuid.UUID, payload: CheckInIn
+) -> Status[DosingSession]:
+    """Open today's dosing session; a repeat returns the session already open (200)."""
+    planned = planned_for(request.user, planned_id, Perm.SESSION_CHECKIN)
+    existed = hasattr(planned, "dosing")
+    session = _act(
+        lambda: services.session_check_in(
+            actor=_actor(request),
+            planned=planned,
+            chair=payload.chair,
+        )
+    )
+    return Status(200 if existed else 201, session)
+
+
+@router.get("/dosing-sessions/{uuid:dosing_id}", response=SessionOut)
+@requires(Perm.SESSION_VIEW)
+def session_read(request: HttpRequest, dosing_id: uuid.UUID) -> DosingSession:
+    """The session: checklist, findings, administration and the whole monitoring timeline."""
+    return _full(_session(request, dosing_id, Perm.SESSION_VIEW))
+
+
+@router.post("/dosing-sessions/{uuid:dosing_id}/checklist", response=SessionOut)
+@requires(Perm.SESSION_RECORD)
+def checklist(request: HttpRequest, dosing_id: uuid.UUID, payload: ChecklistIn) -> DosingSession:
+    session = _session(request, dosing_id, Perm.SESSION_RECORD)
+    items = payload.dict()
+    _act(lambda: services.session_record_checklist(actor=_actor(request), session=session, **items))
+    return _full(session)
+
+
+@router.post("/dosing-sessions/{uuid:dosing_id}/override", response=SessionOut)
+@requires(Perm.SESSION_OVERRIDE)
+def override(request: HttpRequest, dosing_id: uuid.UUID, payload: ReasonIn) -> DosingSession:
+    """A prescriber clears warnings (not hard stops) with a reason."""
+    session = _session(request, dosing_id, Perm.SESSION_OVERRIDE)
+    reason = payload.reason
+    _act(lambda: services.session_override(actor=_actor(request), session=session, reason=reason))
+    return _full(session)
+
+
+@router.post(
+    "/dosing-sessions/{uuid:dosing_id}/vitals",
+    response={201: VitalsOut},
+    openapi_extra=IDEMPOTENCY_HEADER,
+)
+@requires(Perm.SESSION_RECORD)
+def vitals(request: HttpRequest, dosing_id: uuid.UUID, payload: VitalsIn) -> JsonResponse:
+    """One reading; its findings from the core come back with it. Idempotent with a key."""
+    session = _session(request, dosing_id, Perm.SESSION_RECORD)
+
+    def write() -> tuple[int, dict[str, Any]]:
+        reading = _act(
+            lambda: services.session_record_vitals(
+                actor=_actor(request),
+                session=session,
+                **payload.dict(),
+            )
+        )
+        return 201, _json(VitalsOut, reading)
+
+    return idempotent(request, write)
+
+
+@router.post("/dosing-sessions/{uuid:dosing_id}/scores", response={201: ScoreOut})
+@requires(Perm.SESSION_RECORD)
+def score(request: HttpRequest, dosing_id: uuid.UUID, payload: ScoreIn) -> Status[Any]:
+    """Today's PHQ-9 / C-SSRS, or a MOAA/S or CADSS-6 during monitoring."""
+    session = _session(request, dosing_id, Perm.SESSION_RECORD)
+    row = _act(
+        lambda: services.session_record_score(
+            actor=_actor(request),
+            session=session,
+            **payload.dict(),
+        )
+    )
+    return Status(201, row)
+
+
+@router.post(
+    "/dosing-sessions/{uuid:dosing_id}/administration",
+    response={201: AdministrationOut},
+    openapi_extra=IDEMPOTENCY_HEADER,
+)
+@requires(Perm.SESSION_ADMINISTER)
+def administer(
+    request: HttpRequest, dosing_id: uuid.UUID, payload: AdministrationIn
+) -> JsonResponse:
+    """The dose given. Idempotent with a key."""
+    session = _session(request, dosing_id, Perm.SESSION_ADMINISTER)
+
+    def write() -> tuple[int, dict[str, Any]]:
+        record = _act(
+            lambda: administration.session_record_administration(
+                actor=_actor(request),
+                session=session,
+                **payload.dict(),
+            )
+        )
+        return 201, _json(AdministrationOut, record)
+
+    return idempotent(request, write)
+
+
+@router.post("/dosing-sessions/{uuid:dosing_id}/devices", response={201: DeviceOut})
+@requires(Perm.SESSION_ADMINISTER)
+def device(request: HttpRequest, dosing_id: uuid.UUID, payload: DeviceIn) -> Status[Any]:
+    """One esketamine device used; a rest under 5 minutes comes back as a finding."""
+    session = _session(request, dosing_id, Perm.SESSION_ADMINISTER)
+    row = _act(
+        lambda: administration.session_record_device(
+            actor=_actor(request),
+            session=session,
+            administered_at=payload.administered_at,
+        )
+    )
+    return Status(201, row)
+
+
+@router.post("/dosing-sessions/{uuid:dosing_id}/pauses", response={201: PauseOut})
+@requires(Perm.SESSION_ADMINISTER)
+def pause(request: HttpRequest, dosing_id: uuid.UUID, payload: PauseIn) -> Status[Any]:
+    session = _session(request, dosing_id, Perm.SESSION_ADMINISTER)
+    row = _act(
+        lambda: administration.session_pause_infusion(
+            actor=_actor(request),
+            session=session,
+            **payload.dict(),
+        )
+    )
+    return Status(201, row)
+
+
+@router.post("/dosing-sessions/{uuid:dosing_id}/resume", response=PauseOut)
+@requires(Perm.SESSION_ADMINISTER)
+def resume(request: HttpRequest, dosing_id: uuid.UUID, payload: ResumeIn) -> Any:
+    session = _session(request, dosing_id, Perm.SESSION_ADMINISTER)
+    return _act(
+        lambda: administration.session_resume_infusion(
+            actor=_actor(request),
+            session=session,
+            resumed_at=payload.resumed_at,
+        )
+    )
+
+
+@router.post("/dosing-sessions/{uuid:dosing_id}/stop", response=AdministrationOut)
+@requires(Perm.SESSION_ADMINISTER)
+def stop(request: HttpRequest, dosing_id: uuid.UUID, payload: StopIn) -> Any:
+    session = _session(request, dosing_id, Perm.SESSION_ADMINISTER)
+    return _act(
+        lambda: administration.session_stop_infusion(
+            actor=_actor(request),
+            session=session,
+            **payload.dict(),
+        )
+    )
+
+
+@router.post("/dosing-sessions/{uuid:dosing_id}/side-effects", response={201: SideEffectOut})
+@requires(Perm.SESSION_RECORD)
+def side_effect(request: HttpRequest, dosing_id: uuid.UUID, payload: SideEffectIn) -> Status[Any]:
+    session = _session(request, dosing_id, Perm.SESSION_RECORD)
+    row = _act(
+        lambda: services.session_record_side_effect(
+            actor=_actor(request),
+            session=session,
+            **payload.dict(),
+        )
+    )
+    return Status(201, row)
+
+
+@router.post("/dosing-sessions/{uuid:dosing_id}/interventions", response={201: InterventionOut})
+@requires(Perm.SESSION_RECORD)
+def intervention(
+    request: HttpRequest, dosing_id: uuid.UUID, payload: InterventionIn
+) -> Status[Any]:
+    session = _session(request, dosing_id, Perm.SESSION_RECORD)
+    row = _act(
+        lambda: services.session_record_intervention(
+            actor=_actor(request),
+            session=session,
+            **payload.dict(),
+        )
+    )
+    return Status(201, row)
+
+
+@router.post("/dosing-sessions/{uuid:dosing_id}/adverse-events", response={201: AdverseEventOut})
+@requires(Perm.SESSION_RECORD)
+def adverse_event(
+    request: HttpRequest, dosing_id: uuid.UUID, payload: AdverseEventIn
+) -> Status[Any]:
+    session = _session(request, dosing_id, Perm.SESSION_RECORD)
+    row = _act(
+        lambda: services.session_record_adverse_event(
+            actor=_actor(request),
+            session=session,
+            **payload.dict(),
+        )
+    )
+    return Status(201, row)
+
+
+@router.post("/dosing-sessions/{uuid:dosing_id}/discharge", response=SessionOut)
+@requires(Perm.SESSION_DISCHARGE)
+def discharge_patient(
+    request: HttpRequest, dosing_id: uuid.UUID, payload: DischargeIn
+) -> DosingSession:
+    """Discharge when the core says ready; what is missing comes back in `fields`."""
+    session = _session(request, dosing_id, Perm.SESSION_DISCHARGE)
+    _act(
+        lambda: discharge.session_discharge(
+            actor=_actor(request),
+            session=session,
+            **payload.dict(),
+        )
+    )
+    return _full(session)
+
+
+@router.post("/dosing-sessions/{uuid:dosing_id}/abort", response=SessionOut)
+@requires(Perm.SESSION_ADMINISTER)
+def abort(request: HttpRequest, dosing_id: uuid.UUID, payload: ReasonIn) -> DosingSession:
+    session = _session(request, dosing_id, Perm.SESSION_ADMINISTER)
+    _act(
+        lambda: discharge.session_abort(
+            actor=_actor(request),
+            session=session,
+            reason=payload.reason,
+        )
+    )
+    return _full(session)
+
+
+@router.post("/dosing-sessions/{uuid:dosing_id}/corrections", response=SessionOut)
+@requires(Perm.SESSION_RECORD)
+def correct(request: HttpRequest, dosing_id: uuid.UUID, payload: CorrectionIn) -> DosingSession:
+    """Mark a timeline entry entered-in-error with the reason; it stays on the record."""
+    session = _session(request, dosing_id, Perm.SESSION_RECORD)
+    entry = timeline_entry(session, payload.entry_id)
+    _act(
+        lambda: corrections.session_entry_mark_error(
+            actor=_actor(request),
+            session=session,
+            entry=entry,
+            reason=payload.reason,
+        )
+    )
+    return _full(session)

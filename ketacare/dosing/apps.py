@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class DosingConfig(AppConfig):
+    # Labelled "dosing", not "sessions": Django's own session app already holds that label.
+    name = "ketacare.dosing"
+    label = "dosing"
+    verbose_name = "Dosing sessions"

@@ -1,0 +1,99 @@
+"""Discharge and abort of a dosing session. Whether the patient may leave is the core's
+`discharge_readiness` (REFERENCE §1.6, §1.7, §1.11, §2.4) on the session as recorded."""
+
+import datetime as dt
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ketacare import clinical
+from ketacare.accounts.models import User
+from ketacare.clinics.permissions import Perm
+from ketacare.dosing.models import Checkpoint, DosingSession, Status, VitalsReading
+from ketacare.dosing.queries import latest_score, protocol_for_session
+from ketacare.dosing.services import (
+    SessionConflict,
+    locked,
+    require_reason,
+    save_session,
+    snapshot,
+)
+
+
+def discharge_check(
+    session: DosingSession,
+    *,
+    vitals_acceptable: bool,
+    clinician_confirms: bool,
+    now: dt.datetime | None = None,
+) -> tuple[clinical.Readiness | None, list[str]]:
+    """`clinical.discharge_readiness` on the session as recorded, and what the protocol's BP
+    checkpoints still lack (REFERENCE §1.5: the REMS form's three BPs)."""
+    if session.dose_started_at is None:
+        return None, ["No dose has been given."]
+    protocol = protocol_for_session(session)
+    cadss = latest_score(session, "cadss6")
+    moaas = latest_score(session, "moaas")
+    minutes = ((now or timezone.now()) - session.dose_started_at).total_seconds() / 60
+    readiness = clinical.discharge_readiness(
+        session.route,
+        minutes_since_dose=max(0.0, minutes),
+        latest_moaas=moaas.total if moaas else None,
+        vitals_acceptable=vitals_acceptable,
+        clinician_confirms=clinician_confirms,
+        dissociation_resolved=None if cadss is None else cadss.total == 0,
+        min_observation_min=protocol.monitoring.min_observation_min,
+    )
+    return readiness, _missing_checkpoints(session, protocol)
+
+
+def _missing_checkpoints(session: DosingSession, protocol: clinical.Protocol) -> list[str]:
+    taken = set(
+        VitalsReading.objects.filter(session=session, entered_in_error=False).values_list(
+            "checkpoint", flat=True
+        )
+    )
+    wanted = [c for c in Checkpoint if c.value in protocol.monitoring.bp_checkpoints]
+    return [f"Record the {c.label.lower()} BP." for c in wanted if c.value not in taken]
+
+
+def session_discharge(
+    *,
+    actor: User,
+    session: DosingSession,
+    vitals_acceptable: bool,
+    clinician_confirms: bool,
+    no_driving_instruction_given: bool,
+) -> DosingSession:
+    """Discharge once the core says the patient is ready and the clinician confirms; the
+    no-driving instruction must be recorded as given when the core advises it (esketamine,
+    REFERENCE §1.7)."""
+    with transaction.atomic():
+        row = locked(session, actor, Perm.SESSION_DISCHARGE)
+        if row.status != Status.MONITORING:
+            raise SessionConflict("Discharge follows the dose and monitoring.")
+        readiness, missing = discharge_check(
+            row, vitals_acceptable=vitals_acceptable, clinician_confirms=clinician_confirms
+        )
+        problems = [*(readiness.messages if readiness else ()), *missing]
+        if readiness and readiness.advice and not no_driving_instruction_given:
+            problems.append("Give the no-driving instruction and record it as given.")
+        if problems:
+            raise ValidationError({NON_FIELD_ERRORS: problems})
+        before = snapshot(row, "discharged_at", "no_driving_instruction_given")
+        row.status, row.discharged_at, row.discharged_by = Status.DISCHARGED, timezone.now(), actor
+        row.no_driving_instruction_given = no_driving_instruction_given
+        save_session(row, actor, before)
+        return row
+
+
+def session_abort(*, actor: User, session: DosingSession, reason: str) -> DosingSession:
+    """End the session without (or part way through) the dose, with the reason."""
+    reason = require_reason("reason", reason)
+    with transaction.atomic():
+        row = locked(session, actor, Perm.SESSION_ADMINISTER)
+        before = snapshot(row, "abort_reason")
+        row.status, row.abort_reason = Status.ABORTED, reason[:300]
+        save_session(row, actor, before)
+        return row

@@ -1,0 +1,286 @@
+"""API shapes for dosing sessions."""
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any, Literal
+
+from ninja import Schema
+from pydantic import Field, StrictBool, StrictInt
+
+CheckpointValue = Literal["pre_dose", "post_40min", "pre_discharge", "routine"]
+ScoreInstrument = Literal["phq9", "cssrs_screener", "moaas", "cadss6"]
+SeverityValue = Literal["mild", "moderate", "severe"]
+
+
+class CheckInIn(Schema):
+    chair: str = ""
+
+
+class ChecklistIn(Schema):
+    identity_confirmed: bool = False
+    fasting_ok: bool = False
+    driver_arranged: bool = False
+    pregnancy_status_checked: bool = False
+    concomitant_meds_reviewed: bool = False
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class VitalsIn(Schema):
+    measured_at: dt.datetime
+    checkpoint: CheckpointValue = "routine"
+    sbp: StrictInt | None = None
+    dbp: StrictInt | None = None
+    hr: StrictInt | None = None
+    spo2: StrictInt | None = None
+    rr: StrictInt | None = None
+    confirm_readings: bool = False
+
+
+class ScoreIn(Schema):
+    instrument: ScoreInstrument
+    answers: dict[str, StrictBool | StrictInt]
+    administered_at: dt.datetime
+
+
+class AdministrationIn(Schema):
+    lot_number: str
+    lot_expiry: dt.date
+    dose_mg: Decimal = Field(gt=0, max_digits=6, decimal_places=1)
+    started_at: dt.datetime
+    concentration_mg_per_ml: Decimal | None = Field(None, gt=0, max_digits=6, decimal_places=2)
+    infusion_minutes: int | None = Field(None, gt=0, le=1440)
+    difference_reason: str = ""
+    override_reason: str = ""
+
+
+class DeviceIn(Schema):
+    administered_at: dt.datetime
+
+
+class PauseIn(Schema):
+    paused_at: dt.datetime
+    reason: str
+
+
+class ResumeIn(Schema):
+    resumed_at: dt.datetime
+
+
+class StopIn(Schema):
+    stopped_at: dt.datetime
+    reason: str = ""
+
+
+class SideEffectIn(Schema):
+    observed_at: dt.datetime
+    kind: Literal[
+        "nausea",
+        "vomiting",
+        "dizziness",
+        "dissociation",
+        "headache",
+        "anxiety",
+        "sedation",
+        "other",
+    ]
+    severity: SeverityValue
+    other: str = ""
+
+
+class InterventionIn(Schema):
+    given_at: dt.datetime
+    kind: Literal[
+        "antiemetic",
+        "infusion_paused",
+        "infusion_stopped",
+        "antihypertensive",
+        "oxygen",
+        "reassurance",
+        "other",
+    ]
+    detail: str = ""
+
+
+class AdverseEventIn(Schema):
+    onset_at: dt.datetime
+    severity: SeverityValue
+    serious: bool
+    description: str
+    action_taken: str = ""
+
+
+class DischargeIn(Schema):
+    vitals_acceptable: bool
+    clinician_confirms: bool
+    no_driving_instruction_given: bool
+
+
+class CorrectionIn(Schema):
+    entry_id: uuid.UUID
+    reason: str
+
+
+class EntryOut(Schema):
+    id: uuid.UUID = Field(alias="public_id")
+    entered_in_error: bool
+    error_reason: str
+    recorded_by: str = Field(alias="recorded_by.email")
+
+
+class VitalsOut(EntryOut):
+    measured_at: dt.datetime
+    checkpoint: str
+    sbp: int | None
+    dbp: int | None
+    hr: int | None
+    spo2: int | None
+    rr: int | None
+    findings: list[dict[str, Any]]
+    plausibility_confirmed: bool
+
+
+class ScoreOut(EntryOut):
+    instrument: str = Field(alias="assessment.instrument")
+    administered_at: dt.datetime = Field(alias="assessment.administered_at")
+    total: int | None = Field(alias="assessment.total")
+    risk: str = Field(alias="assessment.risk")
+
+
+class DeviceOut(EntryOut):
+    device_number: int
+    administered_at: dt.datetime
+    findings: list[dict[str, Any]]
+
+
+class PauseOut(EntryOut):
+    paused_at: dt.datetime
+    resumed_at: dt.datetime | None
+    reason: str
+
+
+class AdministrationOut(EntryOut):
+    drug: str
+    route: str
+    lot_number: str
+    lot_expiry: dt.date
+    dose_mg: Decimal
+    ordered_dose_mg: Decimal
+    weight_used_kg: Decimal | None
+    weight_basis: str
+    concentration_mg_per_ml: Decimal | None
+    infusion_minutes: int | None
+    rate_mg_per_h: Decimal | None
+    rate_ml_per_h: Decimal | None
+    volume_ml: Decimal | None
+    devices_planned: int | None
+    started_at: dt.datetime
+    stopped_at: dt.datetime | None
+    stop_reason: str
+    difference_reason: str
+    override_reason: str
+    overridden: list[str]
+    devices: list[DeviceOut] = []
+    pauses: list[PauseOut] = []
+
+    @staticmethod
+    def resolve_devices(obj: Any) -> list[Any]:
+        return list(obj.devices.all())
+
+    @staticmethod
+    def resolve_pauses(obj: Any) -> list[Any]:
+        return list(obj.pauses.all())
+
+
+class SideEffectOut(EntryOut):
+    observed_at: dt.datetime
+    kind: str
+    other: str
+    severity: str
+
+
+class InterventionOut(EntryOut):
+    given_at: dt.datetime
+    kind: str
+    detail: str
+
+
+class AdverseEventOut(EntryOut):
+    onset_at: dt.datetime
+    severity: str
+    serious: bool
+    description: str
+    action_taken: str
+
+
+class SessionSummaryOut(Schema):
+    id: uuid.UUID = Field(alias="public_id")
+    status: str
+    route: str
+    chair: str
+    checked_in_at: dt.datetime
+    patient_id: uuid.UUID = Field(alias="patient.public_id")
+    course_id: uuid.UUID = Field(alias="course.public_id")
+
+
+class SessionOut(SessionSummaryOut):
+    identity_confirmed: bool
+    fasting_ok: bool
+    driver_arranged: bool
+    pregnancy_status_checked: bool
+    concomitant_meds_reviewed: bool
+    findings: list[dict[str, Any]]
+    triage: dict[str, Any]
+    override_reason: str
+    overridden: list[str]
+    dose_started_at: dt.datetime | None
+    discharged_at: dt.datetime | None
+    no_driving_instruction_given: bool
+    abort_reason: str
+    vitals: list[VitalsOut]
+    scores: list[ScoreOut]
+    administrations: list[AdministrationOut]
+    side_effects: list[SideEffectOut]
+    interventions: list[InterventionOut]
+    adverse_events: list[AdverseEventOut]
+
+    @staticmethod
+    def resolve_vitals(obj: Any) -> list[Any]:
+        return list(obj.vitals.all())
+
+    @staticmethod
+    def resolve_scores(obj: Any) -> list[Any]:
+        return list(obj.scores.all())
+
+    @staticmethod
+    def resolve_administrations(obj: Any) -> list[Any]:
+        return list(obj.administrations.all())
+
+    @staticmethod
+    def resolve_side_effects(obj: Any) -> list[Any]:
+        return list(obj.side_effects.all())
+
+    @staticmethod
+    def resolve_interventions(obj: Any) -> list[Any]:
+        return list(obj.interventions.all())
+
+    @staticmethod
+    def resolve_adverse_events(obj: Any) -> list[Any]:
+        return list(obj.adverse_events.all())
+
+
+class TodayOut(Schema):
+    planned_session_id: uuid.UUID = Field(alias="public_id")
+    scheduled_time: dt.time | None
+    chair: str
+    patient_id: uuid.UUID = Field(alias="course.patient.public_id")
+    patient: str = Field(alias="course.patient.display_name")
+    dosing_session_id: uuid.UUID | None = None
+
+    @staticmethod
+    def resolve_dosing_session_id(obj: Any) -> uuid.UUID | None:
+        dosing = getattr(obj, "dosing", None)
+        return dosing.public_id if dosing else None

@@ -1,0 +1,266 @@
+"""Session pages: today's list with check-in, and the session screen at the chair. Every step
+posts to its own small view (one service each) and comes back to the screen; bad input
+re-renders the screen with the form's errors and what was typed."""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from ketacare.accounts.models import User
+from ketacare.clinics.http import StaffRequest
+from ketacare.clinics.permissions import Perm, role_can, staff_view
+from ketacare.clinics.queries import role_in
+from ketacare.dosing import administration, corrections, discharge, services
+from ketacare.dosing.forms import (
+    AdministrationForm,
+    AdverseEventForm,
+    CadssForm,
+    CheckInForm,
+    ChecklistForm,
+    CorrectionForm,
+    DeviceForm,
+    DischargeForm,
+    InterventionForm,
+    MoaasForm,
+    PauseForm,
+    ReasonForm,
+    ResumeForm,
+    SideEffectForm,
+    StopForm,
+    VitalsForm,
+)
+from ketacare.dosing.models import DosingSession
+from ketacare.dosing.queries import (
+    dosing_for,
+    next_due,
+    planned_for,
+    protocol_for_session,
+    session_with_timeline,
+    timeline_entry,
+    todays_sessions,
+)
+
+Run = Callable[[User, DosingSession, Any], object]
+
+
+@dataclass(frozen=True)
+class Action:
+    perm: Perm
+    form: type[forms.Form]
+    run: Run
+    done: str
+
+
+def _score(instrument: str) -> Run:
+    return lambda user, session, form: services.session_record_score(
+        actor=user,
+        session=session,
+        instrument=instrument,
+        answers=form.answers(),
+        administered_at=form.cleaned_data["administered_at"],
+    )
+
+
+def _correct(user: User, session: DosingSession, form: Any) -> object:
+    entry = timeline_entry(session, form.cleaned_data["entry_id"])
+    return corrections.session_entry_mark_error(
+        actor=user, session=session, entry=entry, reason=form.cleaned_data["reason"]
+    )
+
+
+def _call(service: Callable[..., object]) -> Run:
+    return lambda user, session, form: service(actor=user, session=session, **form.cleaned_data)
+
+
+ACTIONS: dict[str, Action] = {
+    "checklist": Action(
+        Perm.SESSION_RECORD,
+        ChecklistForm,
+        _call(services.session_record_checklist),
+        "Checklist saved.",
+    ),
+    "vitals": Action(
+        Perm.SESSION_RECORD, VitalsForm, _call(services.session_record_vitals), "Vitals recorded."
+    ),
+    "moaas": Action(Perm.SESSION_RECORD, MoaasForm, _score("moaas"), "MOAA/S recorded."),
+    "cadss6": Action(Perm.SESSION_RECORD, CadssForm, _score("cadss6"), "CADSS-6 recorded."),
+    "override": Action(
+        Perm.SESSION_OVERRIDE, ReasonForm, _call(services.session_override), "Override recorded."
+    ),
+    "administration": Action(
+        Perm.SESSION_ADMINISTER,
+        AdministrationForm,
+        _call(administration.session_record_administration),
+        "Administration recorded.",
+    ),
+    "device": Action(
+        Perm.SESSION_ADMINISTER,
+        DeviceForm,
+        _call(administration.session_record_device),
+        "Device recorded.",
+    ),
+    "pause": Action(
+        Perm.SESSION_ADMINISTER,
+        PauseForm,
+        _call(administration.session_pause_infusion),
+        "Infusion paused.",
+    ),
+    "resume": Action(
+        Perm.SESSION_ADMINISTER,
+        ResumeForm,
+        _call(administration.session_resume_infusion),
+        "Infusion resumed.",
+    ),
+    "stop": Action(
+        Perm.SESSION_ADMINISTER,
+        StopForm,
+        _call(administration.session_stop_infusion),
+        "Infusion stopped.",
+    ),
+    "side_effect": Action(
+        Perm.SESSION_RECORD,
+        SideEffectForm,
+        _call(services.session_record_side_effect),
+        "Side effect recorded.",
+    ),
+    "intervention": Action(
+        Perm.SESSION_RECORD,
+        InterventionForm,
+        _call(services.session_record_intervention),
+        "Intervention recorded.",
+    ),
+    "adverse_event": Action(
+        Perm.SESSION_RECORD,
+        AdverseEventForm,
+        _call(services.session_record_adverse_event),
+        "Adverse event recorded.",
+    ),
+    "discharge": Action(
+        Perm.SESSION_DISCHARGE,
+        DischargeForm,
+        _call(discharge.session_discharge),
+        "Patient discharged.",
+    ),
+    "abort": Action(
+        Perm.SESSION_ADMINISTER, ReasonForm, _call(discharge.session_abort), "Session aborted."
+    ),
+    "correct": Action(Perm.SESSION_RECORD, CorrectionForm, _correct, "Marked entered in error."),
+}
+
+
+def _apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, problems in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, problems)
+
+
+# --- today's list and check-in -----------------------------------------------------------------
+
+
+@staff_view(Perm.SESSION_CHECKIN)
+def today(request: StaffRequest) -> HttpResponse:
+    rows = list(todays_sessions(request.membership.clinic))
+    context = {
+        "rows": rows,
+        "can_view": role_can(request.active_role, Perm.SESSION_VIEW),
+        "form": CheckInForm(),
+    }
+    return render(request, "dosing/today.html", context)
+
+
+@staff_view(Perm.SESSION_CHECKIN)
+def check_in(request: StaffRequest, planned_id: uuid.UUID) -> HttpResponse:
+    planned = planned_for(request.user, planned_id, Perm.SESSION_CHECKIN)
+    if request.method != "POST":
+        return redirect("dosing:today")
+    form = CheckInForm(request.POST)
+    chair = form.cleaned_data["chair"] if form.is_valid() else ""
+    try:
+        session = services.session_check_in(actor=request.user, planned=planned, chair=chair)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("dosing:today")
+    messages.success(request, f"{session.patient.display_name} is checked in.")
+    if role_can(role_in(request.user, session.clinic), Perm.SESSION_VIEW):
+        return redirect("dosing:session", dosing_id=session.public_id)
+    return redirect("dosing:today")
+
+
+# --- the session screen ------------------------------------------------------------------------
+
+
+@staff_view(Perm.SESSION_VIEW)
+def session_screen(request: StaffRequest, dosing_id: uuid.UUID) -> HttpResponse:
+    return _screen(request, dosing_for(request.user, dosing_id, Perm.SESSION_VIEW), {})
+
+
+def _screen(
+    request: StaffRequest, session: DosingSession, bound: dict[str, forms.Form]
+) -> HttpResponse:
+    session = session_with_timeline(session)
+    protocol = protocol_for_session(session)
+    readings = list(session.vitals.all())
+    role = role_in(request.user, session.clinic)
+    context = {
+        "session": session,
+        "protocol": protocol,
+        "readings": readings,
+        "administrations": list(session.administrations.all()),
+        "due": next_due(session, protocol, readings),
+        "dose": _ordered(session),
+        "discharge": _discharge_preview(session),
+        "forms": {name: bound.get(name) or action.form() for name, action in ACTIONS.items()},
+        "may": {name: role_can(role, action.perm) for name, action in ACTIONS.items()},
+    }
+    return render(request, "dosing/session.html", context)
+
+
+def _ordered(session: DosingSession) -> dict[str, Any]:
+    if session.dose_started_at is not None:
+        return {}
+    try:
+        order = administration.ordered_dose(session)
+    except ValidationError as error:
+        return {"problem": " ".join(error.messages)}
+    return {"order": order}
+
+
+def _discharge_preview(session: DosingSession) -> dict[str, Any]:
+    """What still stands in the way, assuming the clinician will confirm at the end."""
+    readiness, missing = discharge.discharge_check(
+        session, vitals_acceptable=True, clinician_confirms=True
+    )
+    return {"readiness": readiness, "missing": missing}
+
+
+def _action_view(name: str, action: Action) -> Callable[..., HttpResponse]:
+    @staff_view(action.perm)
+    def view(request: StaffRequest, dosing_id: uuid.UUID) -> HttpResponse:
+        session = dosing_for(request.user, dosing_id, action.perm)
+        if request.method != "POST":
+            return redirect("dosing:session", dosing_id=session.public_id)
+        form = action.form(request.POST)
+        if form.is_valid():
+            try:
+                action.run(request.user, session, form)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, action.done)
+                return redirect("dosing:session", dosing_id=session.public_id)
+        return _screen(request, session, {name: form})
+
+    view.__name__ = f"session_{name}"
+    return view
+
+
+ACTION_VIEWS = {name: _action_view(name, action) for name, action in ACTIONS.items()}
