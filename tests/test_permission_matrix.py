@@ -26,12 +26,14 @@ from ketacare.assessments.services import assessment_record
 from ketacare.clinics.models import Role
 from ketacare.clinics.permissions import AUTHENTICATED, PUBLIC, role_can
 from ketacare.clinics.queries import role_in
+from ketacare.core.models import AuditAction, AuditEvent, AuditOutcome
 from ketacare.dosing.models import DosingSession
 from ketacare.dosing.tests.builders import checked_in, course_today, matrix_body, matrix_session
 from ketacare.patients.models import Patient
 from ketacare.patients.services import measurement_record
 from ketacare.screening.models import Intake
 from ketacare.screening.queries import open_intake
+from ketacare.screening.review import eligibility_review
 from ketacare.screening.services import intake_start, trial_record
 from ketacare.treatment.models import PlannedSession, TreatmentCourse
 from ketacare.treatment.queries import clinic_today, open_course
@@ -360,6 +362,11 @@ def _api_body(method: str, path: str, world: World) -> Any:
     if (method, path) == ("POST", "/api/v1/patients/{patient_id}/courses"):
         version = builtin(world.harbor, "iv_ketamine_twice_weekly")
         return {"protocol_id": str(version.public_id), "start_date": "2030-01-07"}
+    if (method, path) == ("POST", "/api/v1/patients/{patient_id}/eligibility/decisions"):
+        intake = open_intake(world.patient)
+        assert intake is not None
+        digest = eligibility_review(intake, "iv").digest
+        return {"route": "iv", "decision": "not_eligible", "facts_digest": digest}
     if method == "POST" and ("{dosing_id}" in path or "{planned_id}" in path):
         return matrix_body(path, world.patient)
     return API_BODIES_BY_PATH.get((method, path), API_BODIES.get(method))
@@ -417,3 +424,27 @@ def test_unknown_ids_answer_404_not_500(world: World) -> None:
     assert client.get("/patients/not-a-uuid/").status_code == 404
     assert client.get(f"/api/v1/patients/{uuid.uuid4()}").status_code == 404
     assert client.get("/api/v1/patients/not-a-uuid").status_code == 404
+
+
+PATIENT_SCOPED = ("{patient_id}", "{course_id}", "{dosing_id}")
+CHART_READS = [
+    (path, method) for path, method, _ in API_OPERATIONS
+    if method == "GET" and any(param in path for param in PATIENT_SCOPED)
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("path", "method"), CHART_READS, ids=[p for p, _ in CHART_READS])
+def test_every_api_read_of_a_patients_record_is_audited(
+    path: str, method: str, world: World
+) -> None:
+    for other_clinic in (False, True):
+        _intake(world, other_clinic)
+    _prepare_treatment(path, world)
+    url = _api_url(path, world, other_clinic=False)
+    reads = AuditEvent.objects.filter(
+        action=AuditAction.READ, outcome=AuditOutcome.SUCCESS, patient_id=world.patient.public_id
+    )
+    before = reads.count()
+    response = client_for(world.pia).get(url)
+    assert response.status_code == 200, response.content
+    assert reads.count() == before + 1

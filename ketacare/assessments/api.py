@@ -12,7 +12,7 @@ from ketacare.assessments.models import Assessment
 from ketacare.assessments.queries import assessments_of
 from ketacare.assessments.schemas import AssessmentIn, AssessmentOut
 from ketacare.clinics.permissions import Perm
-from ketacare.patients.queries import patient_for
+from ketacare.patients.queries import patient_for, patient_read_for
 
 router = Router()
 
@@ -23,8 +23,8 @@ def assessment_list(
     request: HttpRequest, patient_id: uuid.UUID, instrument: str = ""
 ) -> list[Assessment]:
     """A patient's rating scales, newest first, with item-level answers."""
-    patient = patient_for(request.user, patient_id, Perm.CHART_VIEW_CLINICAL, via="api").patient
-    rows = assessments_of(patient)
+    access = patient_read_for(request.user, patient_id, Perm.CHART_VIEW_CLINICAL, via="api")
+    rows = assessments_of(access.patient)
     return list(rows.filter(instrument=instrument) if instrument else rows)
 
 

@@ -20,7 +20,7 @@ from ketacare.assessments.queries import assessments_of
 from ketacare.clinical import get_scale
 from ketacare.clinics.http import StaffRequest
 from ketacare.clinics.permissions import Perm, role_can, staff_view
-from ketacare.patients.queries import patient_for
+from ketacare.patients.queries import patient_for, patient_read_for
 
 
 def _next_or_list(request: StaffRequest, patient_id: uuid.UUID) -> str:
@@ -33,7 +33,7 @@ def _next_or_list(request: StaffRequest, patient_id: uuid.UUID) -> str:
 
 @staff_view(Perm.CHART_VIEW_CLINICAL)
 def assessment_list(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
-    access = patient_for(request.user, patient_id, Perm.CHART_VIEW_CLINICAL)
+    access = patient_read_for(request.user, patient_id, Perm.CHART_VIEW_CLINICAL, via="web")
     context = {
         "patient": access.patient,
         "assessments": list(assessments_of(access.patient)),

@@ -54,6 +54,7 @@ from ketacare.dosing.schemas import (
     VitalsIn,
     VitalsOut,
 )
+from ketacare.patients.services import patient_chart_read
 from ketacare.treatment.models import PlannedSession
 
 router = Router()
@@ -136,7 +137,9 @@ def check_in(
 @requires(Perm.SESSION_VIEW)
 def session_read(request: HttpRequest, dosing_id: uuid.UUID) -> DosingSession:
     """The session: checklist, findings, administration and the whole monitoring timeline."""
-    return _full(_session(request, dosing_id, Perm.SESSION_VIEW))
+    session = _session(request, dosing_id, Perm.SESSION_VIEW)
+    patient_chart_read(actor=request.user, patient=session.patient, via="api")  # type: ignore[arg-type]
+    return _full(session)
 
 
 @router.post("/dosing-sessions/{uuid:dosing_id}/checklist", response=SessionOut)

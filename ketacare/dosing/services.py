@@ -287,8 +287,14 @@ def _clearance_status(findings: list[dict[str, Any]], overridden: list[str]) -> 
         return Status.BLOCKED
     if "missing" in kinds:
         return Status.CHECKED_IN
-    pending = [f for f in findings if f["kind"] == "warning" and f["code"] not in overridden]
+    pending = [f for f in findings if f["kind"] == "warning" and warning_key(f) not in overridden]
     return Status.BLOCKED if pending else Status.CLEARED
+
+
+def warning_key(finding: dict[str, Any]) -> str:
+    """What a prescriber overrode: the warning as they read it, values included, so a later,
+    different warning of the same kind (a higher BP, a new triage) needs a new override."""
+    return f"{finding['code']}: {finding['message']}"
 
 
 def session_override(*, actor: User, session: DosingSession, reason: str) -> DosingSession:
@@ -304,8 +310,8 @@ def session_override(*, actor: User, session: DosingSession, reason: str) -> Dos
         if stops:
             raise ValidationError({NON_FIELD_ERRORS: ["Cannot be overridden.", *stops]})
         before = snapshot(row, "override_reason", "overridden")
-        codes = [f["code"] for f in row.findings if f["kind"] == "warning"]
-        row.overridden = sorted(set(row.overridden) | set(codes))
+        seen = [warning_key(f) for f in row.findings if f["kind"] == "warning"]
+        row.overridden = sorted(set(row.overridden) | set(seen))
         row.override_by, row.override_reason = actor, reason
         evaluate_clearance(row)
         save_session(row, actor, before)

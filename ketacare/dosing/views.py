@@ -46,6 +46,7 @@ from ketacare.dosing.queries import (
     timeline_entry,
     todays_sessions,
 )
+from ketacare.patients.services import patient_chart_read
 
 Run = Callable[[User, DosingSession, Any], object]
 
@@ -200,7 +201,9 @@ def check_in(request: StaffRequest, planned_id: uuid.UUID) -> HttpResponse:
 
 @staff_view(Perm.SESSION_VIEW)
 def session_screen(request: StaffRequest, dosing_id: uuid.UUID) -> HttpResponse:
-    return _screen(request, dosing_for(request.user, dosing_id, Perm.SESSION_VIEW), {})
+    session = dosing_for(request.user, dosing_id, Perm.SESSION_VIEW)
+    patient_chart_read(actor=request.user, patient=session.patient)
+    return _screen(request, session, {})
 
 
 def _screen(

@@ -14,7 +14,7 @@ from ketacare.clinics.permissions import Perm, demand
 from ketacare.clinics.queries import memberships_of
 from ketacare.patients import services
 from ketacare.patients.models import Medication, Patient
-from ketacare.patients.queries import patient_for
+from ketacare.patients.queries import patient_for, patient_read_for
 from ketacare.patients.schemas import (
     MedicationIn,
     MedicationOut,
@@ -72,9 +72,7 @@ def patient_create(request: HttpRequest, payload: PatientIn) -> Status[Patient]:
 @router.get("/{uuid:patient_id}", response=PatientOut)
 @requires(Perm.PATIENT_VIEW)
 def patient_read(request: HttpRequest, patient_id: uuid.UUID) -> Patient:
-    patient = patient_for(request.user, patient_id, Perm.PATIENT_VIEW, via="api").patient
-    services.patient_chart_read(actor=request.user, patient=patient, via="api")  # type: ignore[arg-type]
-    return patient
+    return patient_read_for(request.user, patient_id, Perm.PATIENT_VIEW, via="api").patient
 
 
 @router.patch("/{uuid:patient_id}", response=PatientOut)
@@ -88,7 +86,9 @@ def patient_update(request: HttpRequest, patient_id: uuid.UUID, payload: Patient
 @router.get("/{uuid:patient_id}/medications", response=list[MedicationOut])
 @requires(Perm.CHART_VIEW_CLINICAL)
 def medication_list(request: HttpRequest, patient_id: uuid.UUID) -> list[Medication]:
-    patient = patient_for(request.user, patient_id, Perm.CHART_VIEW_CLINICAL, via="api").patient
+    patient = patient_read_for(
+        request.user, patient_id, Perm.CHART_VIEW_CLINICAL, via="api"
+    ).patient
     return list(patient.medications.order_by("entered_in_error", "name"))
 
 

@@ -12,7 +12,7 @@ from ketacare.clinics.permissions import Perm, demand
 from ketacare.clinics.queries import role_in
 from ketacare.core.models import AuditAction, AuditEvent, AuditOutcome
 from ketacare.patients.models import Allergy, BodyMeasurement, Diagnosis, Medication, Patient
-from ketacare.patients.services import patient_access_denied
+from ketacare.patients.services import patient_access_denied, patient_chart_read
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +38,13 @@ def patient_for(user: Any, public_id: uuid.UUID, perm: Perm, *, via: str = "web"
     role = role_in(user, patient.clinic)
     demand(role, perm)
     return PatientAccess(patient=patient, role=role or "")
+
+
+def patient_read_for(user: Any, public_id: uuid.UUID, perm: Perm, *, via: str) -> PatientAccess:
+    """`patient_for`, and the read of the chart recorded in the audit trail (HIPAA)."""
+    access = patient_for(user, public_id, perm, via=via)
+    patient_chart_read(actor=user, patient=access.patient, via=via)
+    return access
 
 
 def chart_entries(patient: Patient) -> Patient:

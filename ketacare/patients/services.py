@@ -95,6 +95,9 @@ def patient_update(*, actor: User, patient: Patient, **fields: Any) -> Patient:
     if unknown:
         raise ValidationError({name: "This field cannot be changed here." for name in unknown})
     with transaction.atomic():
+        # Lock and re-read: two people editing at once queue, and the diff is against the row.
+        Patient.objects.select_for_update().filter(pk=patient.pk).first()
+        patient.refresh_from_db()
         changes = audit.assign_and_diff(patient, DEMOGRAPHIC_FIELDS, fields)
         if changes:
             patient.save()

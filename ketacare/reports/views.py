@@ -53,6 +53,14 @@ def audit_report(request: StaffRequest) -> HttpResponse:
     return render(request, "reports/audit.html", context)
 
 
+def _spreadsheet_safe(cell: Any) -> Any:
+    # A user agent or email is client-controlled; a leading = + - @ would run as a formula
+    # when a clinic opens the export in a spreadsheet (CSV injection).
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + cell
+    return cell
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -76,7 +84,8 @@ def audit_report_csv(request: StaffRequest) -> HttpResponse | StreamingHttpRespo
         )
     rows = audit_events(clinic, filters).values_list(*CSV_COLUMNS)
     writer = csv.writer(_Echo())
-    body = (writer.writerow(row) for row in _with_header(rows.iterator(chunk_size=2000)))
+    lines = _with_header(rows.iterator(chunk_size=2000))
+    body = (writer.writerow([_spreadsheet_safe(cell) for cell in row]) for row in lines)
     response = StreamingHttpResponse(body, content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="audit-{clinic.slug}.csv"'
     return response

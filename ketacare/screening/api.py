@@ -12,7 +12,7 @@ from ninja.responses import Status
 from ketacare.api.auth import requires
 from ketacare.clinics.permissions import Perm
 from ketacare.patients.models import Patient
-from ketacare.patients.queries import patient_for
+from ketacare.patients.queries import patient_for, patient_read_for
 from ketacare.screening import services
 from ketacare.screening.models import (
     MEDICAL_FLAGS,
@@ -66,7 +66,7 @@ def _intake_out(intake: Intake) -> dict[str, Any]:
 @requires(Perm.INTAKE_VIEW)
 def intake_read(request: HttpRequest, patient_id: uuid.UUID) -> dict[str, Any]:
     """The open intake (or else the latest one), with its trials and vitals."""
-    patient = _patient(request, patient_id, Perm.INTAKE_VIEW)
+    patient = patient_read_for(request.user, patient_id, Perm.INTAKE_VIEW, via="api").patient
     intake = current_intake(patient)
     if intake is None:
         raise Http404("This patient has no intake.")
@@ -132,7 +132,7 @@ def vitals_create(
 @requires(Perm.INTAKE_VIEW)
 def eligibility_read(request: HttpRequest, patient_id: uuid.UUID, route: str = "") -> Any:
     """Run the eligibility check for `route` (default: the intake's intended route)."""
-    patient = _patient(request, patient_id, Perm.INTAKE_VIEW)
+    patient = patient_read_for(request.user, patient_id, Perm.INTAKE_VIEW, via="api").patient
     intake = current_intake(patient)
     if intake is None:
         raise Http404("This patient has no intake.")
@@ -155,7 +155,8 @@ def eligibility_read(request: HttpRequest, patient_id: uuid.UUID, route: str = "
 @requires(Perm.INTAKE_VIEW)
 def decision_list(request: HttpRequest, patient_id: uuid.UUID) -> list[EligibilityDecision]:
     """Signed decisions, newest first, each with its snapshot of facts and findings."""
-    return list(decisions_of(_patient(request, patient_id, Perm.INTAKE_VIEW)))
+    access = patient_read_for(request.user, patient_id, Perm.INTAKE_VIEW, via="api")
+    return list(decisions_of(access.patient))
 
 
 @router.post("/{uuid:patient_id}/eligibility/decisions", response={201: DecisionOut})

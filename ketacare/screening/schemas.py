@@ -130,7 +130,9 @@ class DecisionIn(Schema):
     decision: DecisionValue
     reason: str = Field("", max_length=2000)
     facts_digest: str = Field(
-        "", description="From GET .../eligibility; if given, signing refuses changed facts."
+        min_length=1,
+        description="From GET .../eligibility: the review you read. Signing refuses it if the"
+        " facts changed since, so nobody signs facts they did not see.",
     )
 
 

@@ -91,6 +91,9 @@ def intake_update(*, actor: User, intake: Intake, **fields: Any) -> Intake:
     if intake.status != IntakeStatus.OPEN:
         raise ValidationError("This intake is closed; it can no longer be changed.")
     with transaction.atomic():
+        # Lock and re-read: two people editing at once queue, and the diff is against the row.
+        Intake.objects.select_for_update().filter(pk=intake.pk).first()
+        intake.refresh_from_db()
         changes = audit.assign_and_diff(intake, INTAKE_FIELDS, fields)
         if changes:
             intake.save()

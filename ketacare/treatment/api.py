@@ -14,7 +14,8 @@ from ketacare.api.auth import requires
 from ketacare.clinics.models import Clinic
 from ketacare.clinics.permissions import Perm, role_can
 from ketacare.clinics.queries import memberships_of
-from ketacare.patients.queries import patient_for
+from ketacare.patients.queries import patient_for, patient_read_for
+from ketacare.patients.services import patient_chart_read
 from ketacare.treatment import library, services
 from ketacare.treatment.models import PlannedSession, ProtocolVersion, TreatmentCourse
 from ketacare.treatment.protocol_settings import setting_names
@@ -120,7 +121,7 @@ def protocol_version_update(
 @router.get("/patients/{uuid:patient_id}/courses", response=list[CourseOut])
 @requires(Perm.COURSE_VIEW)
 def course_list(request: HttpRequest, patient_id: uuid.UUID) -> list[TreatmentCourse]:
-    patient = patient_for(request.user, patient_id, Perm.COURSE_VIEW, via="api").patient
+    patient = patient_read_for(request.user, patient_id, Perm.COURSE_VIEW, via="api").patient
     return [course_with_history(course) for course in courses_of(patient)]
 
 
@@ -152,7 +153,9 @@ def course_start(
 @router.get("/courses/{uuid:course_id}", response=CourseOut)
 @requires(Perm.COURSE_VIEW)
 def course_read(request: HttpRequest, course_id: uuid.UUID) -> TreatmentCourse:
-    return course_with_history(course_for(request.user, course_id, Perm.COURSE_VIEW, via="api"))
+    course = course_for(request.user, course_id, Perm.COURSE_VIEW, via="api")
+    patient_chart_read(actor=request.user, patient=course.patient, via="api")  # type: ignore[arg-type]
+    return course_with_history(course)
 
 
 def _course_change(
@@ -215,6 +218,7 @@ def rems_enrollment(request: HttpRequest, course_id: uuid.UUID, payload: RemsIn)
 @requires(Perm.SCHEDULE_VIEW)
 def session_list(request: HttpRequest, course_id: uuid.UUID) -> list[PlannedSession]:
     course = course_for(request.user, course_id, Perm.SCHEDULE_VIEW, via="api")
+    patient_chart_read(actor=request.user, patient=course.patient, via="api")  # type: ignore[arg-type]
     return list(course.sessions.order_by("scheduled_on", "number"))
 
 

@@ -51,14 +51,20 @@ def _row(clinic: Clinic, protocol: clinical.Protocol, **fields: Any) -> Protocol
     return version
 
 
+def _missing_builtins(clinic: Clinic) -> list[clinical.Protocol]:
+    present = set(ProtocolVersion.objects.filter(clinic=clinic).values_list("code", "version"))
+    return [p for p in clinical.PROTOCOLS.values() if (p.code, p.version) not in present]
+
+
 def protocol_library_sync(*, actor: User | None, clinic: Clinic) -> int:
     """Copy into the clinic's library every built-in protocol version it lacks; returns how
     many. Idempotent: rows are only ever added, so courses keep pointing at their version."""
+    if not _missing_builtins(clinic):
+        return 0  # the usual case: a page view reads, without taking the write lock
     with transaction.atomic():
         # The clinic row lock makes two first visits queue instead of colliding.
         Clinic.objects.select_for_update().filter(pk=clinic.pk).first()
-        present = set(ProtocolVersion.objects.filter(clinic=clinic).values_list("code", "version"))
-        missing = [p for p in clinical.PROTOCOLS.values() if (p.code, p.version) not in present]
+        missing = _missing_builtins(clinic)
         for protocol in missing:
             version = _row(clinic, protocol, is_builtin=True)
             audit.record(

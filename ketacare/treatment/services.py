@@ -204,10 +204,13 @@ def course_start(
     _only_dose_fields(dose)
     if protocol_version.clinic_id != patient.clinic_id:
         raise ValidationError({"protocol_version": "Choose a protocol of this patient's clinic."})
-    protocol = protocol_of(protocol_version)
     with transaction.atomic():
         # The patient row lock makes two simultaneous starts queue; the second is refused.
         Patient.objects.select_for_update().filter(pk=patient.pk).first()
+        # Plan from the version row as it is now, locked, so an admin's edit of a draft
+        # cannot slip in between reading the protocol and locking the version for this course.
+        protocol_version = ProtocolVersion.objects.select_for_update().get(pk=protocol_version.pk)
+        protocol = protocol_of(protocol_version)
         if TreatmentCourse.objects.filter(patient=patient).exclude(status="ended").exists():
             raise CourseAlreadyOpen("This patient already has an open course; end it first.")
         decision = eligible_decision(patient, protocol.route)

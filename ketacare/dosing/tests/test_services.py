@@ -87,6 +87,18 @@ def test_esketamine_bp_above_140_90_blocks_until_a_prescriber_overrides(world: W
     assert session.override_by == world.pia
 
 
+def test_an_override_covers_only_the_warning_the_prescriber_saw(world: World) -> None:
+    session = prepared(_session(world), world.nina, sbp=150, dbp=95)
+    session = session_override(actor=world.pia, session=session, reason="Rechecked; calm")
+    assert session.status == Status.CLEARED
+    session_record_vitals(
+        actor=world.nina, session=session, measured_at=ago(2), checkpoint="pre_dose",
+        sbp=176, dbp=104, hr=80, spo2=98, rr=14, confirm_readings=True,
+    )  # fmt: skip
+    session.refresh_from_db()
+    assert session.status == Status.BLOCKED
+
+
 def test_high_suicide_triage_blocks_dosing_until_a_prescriber_overrides(world: World) -> None:
     session = prepared(_session(world), world.nina)
     session = session_record_score(

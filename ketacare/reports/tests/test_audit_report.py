@@ -49,3 +49,11 @@ def test_the_csv_download_has_every_event_and_is_itself_audited(world: World) ->
 
 def test_a_nurse_cannot_open_the_audit_report(world: World) -> None:
     assert client_for(world.nina).get("/reports/audit/").status_code == 403
+
+
+def test_the_csv_defuses_spreadsheet_formulas_from_client_controlled_fields(world: World) -> None:
+    client_for(world.nina).get(f"/patients/{world.patient.public_id}/", HTTP_USER_AGENT="=cmd()")
+    response = client_for(world.ada).get("/reports/audit.csv")
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
+    agents = [row[9] for row in rows[1:] if "cmd()" in row[9]]
+    assert agents == ["'=cmd()"]

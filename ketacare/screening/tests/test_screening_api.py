@@ -64,10 +64,13 @@ def test_a_prescriber_reviews_and_signs_through_the_api(world: World) -> None:
     assert review["status"] == "ineligible"
     assert review["findings"][0]["source"] == "REFERENCE §1.8"
     body = {"route": "esketamine_nasal", "decision": "eligible_with_override", "reason": "x"}
+    unseen = _call(world.pia, "POST", world.patient, "eligibility/decisions", body)
+    assert "facts_digest" in unseen.json()["error"]["fields"]
+    body = {**body, "facts_digest": review["facts_digest"]}
     refused = _call(world.pia, "POST", world.patient, "eligibility/decisions", body)
     assert refused.status_code == 422
     assert "decision" in refused.json()["error"]["fields"]
-    body = {**body, "decision": "not_eligible", "facts_digest": review["facts_digest"]}
+    body = {**body, "decision": "not_eligible"}
     signed = _call(world.pia, "POST", world.patient, "eligibility/decisions", body)
     assert signed.status_code == 201
     listed = _call(world.ada, "GET", world.patient, "eligibility/decisions").json()
