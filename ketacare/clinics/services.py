@@ -1,15 +1,18 @@
 """Write paths for clinics and memberships; each audited in its own transaction."""
 
+import uuid
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
+from django.http import Http404
 from django.utils.text import slugify
 
 from ketacare.accounts.models import User
 from ketacare.clinics.models import Clinic, Membership, Role
 from ketacare.clinics.queries import role_in
 from ketacare.core import audit
-from ketacare.core.models import AuditAction
+from ketacare.core.models import AuditAction, AuditOutcome
 
 
 def actor_of(user: Any, clinic: Clinic | None = None) -> audit.Actor:
@@ -18,6 +21,36 @@ def actor_of(user: Any, clinic: Clinic | None = None) -> audit.Actor:
         return audit.ANONYMOUS
     role = role_in(user, clinic) if clinic else ""
     return audit.Actor(id=user.pk, email=user.email, role=role or "")
+
+
+def _patient_key(model: type[Model]) -> str | None:
+    if model._meta.model_name == "patient":
+        return "public_id"
+    has_patient = any(field.name == "patient" for field in model._meta.fields)
+    return "patient__public_id" if has_patient else None
+
+
+def access_denied(
+    *, actor: Any, model: type[Model], public_id: uuid.UUID, via: str = "web"
+) -> Http404:
+    """Record a request for a row the actor may not see, in the chain of the clinic that owns it
+    (so that clinic's audit report shows the attempt); the caller answers with the 404."""
+    patient_key = _patient_key(model)
+    keys = ["clinic__public_id", *([patient_key] if patient_key else [])]
+    owner = model._default_manager.filter(public_id=public_id).values(*keys).first() or {}
+    audit.record_now(
+        audit.AuditEntry(
+            action=AuditAction.READ,
+            object_type=model._meta.model_name or "",
+            object_id=str(public_id),
+            clinic_id=owner.get("clinic__public_id"),
+            patient_id=owner.get(patient_key) if patient_key else None,
+            changes={"via": via},
+            outcome=AuditOutcome.DENIED,
+        ),
+        actor_of(actor),
+    )
+    return Http404("Not found.")
 
 
 def clinic_create(

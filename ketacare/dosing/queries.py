@@ -16,9 +16,7 @@ from ketacare.assessments.models import Assessment
 from ketacare.clinics.models import Clinic
 from ketacare.clinics.permissions import Perm, demand
 from ketacare.clinics.queries import role_in
-from ketacare.clinics.services import actor_of
-from ketacare.core import audit
-from ketacare.core.models import AuditAction, AuditOutcome
+from ketacare.clinics.services import access_denied
 from ketacare.dosing.models import (
     Administration,
     AdverseEvent,
@@ -39,24 +37,6 @@ from ketacare.treatment.queries import clinic_today, protocol_of
 POST_DOSE_CHECK_MIN = 40
 
 
-def _denied(
-    user: Any, model: type[DosingSession | PlannedSession], public_id: uuid.UUID
-) -> Http404:
-    """Record a request for another clinic's row (in that clinic's chain); the caller 404s."""
-    clinic_id = model.objects.filter(public_id=public_id).values_list("clinic__public_id").first()
-    audit.record_now(
-        audit.AuditEntry(
-            action=AuditAction.READ,
-            object_type=model._meta.model_name or "",
-            object_id=str(public_id),
-            clinic_id=clinic_id[0] if clinic_id else None,
-            outcome=AuditOutcome.DENIED,
-        ),
-        actor_of(user),
-    )
-    return Http404("Not found.")
-
-
 def dosing_for(user: Any, public_id: uuid.UUID, perm: Perm) -> DosingSession:
     """A dosing session of a patient the user may see, if their role there holds `perm`."""
     session = (
@@ -67,7 +47,7 @@ def dosing_for(user: Any, public_id: uuid.UUID, perm: Perm) -> DosingSession:
         .first()
     )
     if session is None:
-        raise _denied(user, DosingSession, public_id)
+        raise access_denied(actor=user, model=DosingSession, public_id=public_id)
     demand(role_in(user, session.clinic), perm)
     return session
 
@@ -81,7 +61,7 @@ def planned_for(user: Any, public_id: uuid.UUID, perm: Perm) -> PlannedSession:
         .first()
     )
     if planned is None:
-        raise _denied(user, PlannedSession, public_id)
+        raise access_denied(actor=user, model=PlannedSession, public_id=public_id)
     demand(role_in(user, planned.clinic), perm)
     return planned
 

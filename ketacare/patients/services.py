@@ -13,9 +13,9 @@ from ketacare.accounts.models import User
 from ketacare.accounts.services import user_create
 from ketacare.clinical import codes
 from ketacare.clinics.models import Clinic
-from ketacare.clinics.services import actor_of
+from ketacare.clinics.services import access_denied, actor_of
 from ketacare.core import audit
-from ketacare.core.models import AuditAction, AuditOutcome
+from ketacare.core.models import AuditAction
 from ketacare.patients.models import (
     Allergy,
     BodyMeasurement,
@@ -140,19 +140,7 @@ def patient_chart_read(*, actor: User, patient: Patient, via: str = "web") -> No
 
 def patient_access_denied(*, actor: User, public_id: uuid.UUID, via: str = "web") -> None:
     """Record a request for a patient the actor may not see; the caller answers 404."""
-    target = Patient.objects.filter(public_id=public_id).select_related("clinic").first()
-    audit.record_now(
-        audit.AuditEntry(
-            action=AuditAction.READ,
-            object_type="patient",
-            object_id=str(public_id),
-            clinic_id=target.clinic.public_id if target else None,
-            patient_id=target.public_id if target else None,
-            changes={"via": via},
-            outcome=AuditOutcome.DENIED,
-        ),
-        actor_of(actor),
-    )
+    access_denied(actor=actor, model=Patient, public_id=public_id, via=via)
 
 
 def _add_entry(actor: User, entry: ChartEntry, fields: tuple[str, ...]) -> Any:

@@ -8,16 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from ketacare import clinical
 from ketacare.clinics.models import Clinic
 from ketacare.clinics.permissions import Perm, demand
 from ketacare.clinics.queries import role_in
-from ketacare.clinics.services import actor_of
-from ketacare.core import audit
-from ketacare.core.models import AuditAction, AuditOutcome
+from ketacare.clinics.services import access_denied
 from ketacare.patients.models import BodyMeasurement, Patient
 from ketacare.screening.models import EligibilityDecision
 from ketacare.treatment.definitions import protocol_from_dict
@@ -40,30 +37,6 @@ def clinic_today(clinic: Clinic) -> dt.date:
 def protocol_of(version: ProtocolVersion) -> clinical.Protocol:
     """The stored version as the clinical core's Protocol."""
     return protocol_from_dict(version.definition)
-
-
-def _denied(
-    actor: Any,
-    model: type[ProtocolVersion | TreatmentCourse | PlannedSession],
-    public_id: uuid.UUID,
-    via: str,
-) -> Http404:
-    """Record a request for a row the actor may not see (in the row's clinic's chain, so that
-    clinic's audit report shows it); the caller answers 404."""
-    object_type = model._meta.model_name or ""
-    clinic_id = model.objects.filter(public_id=public_id).values_list("clinic__public_id").first()
-    audit.record_now(
-        audit.AuditEntry(
-            action=AuditAction.READ,
-            object_type=object_type,
-            object_id=str(public_id),
-            clinic_id=clinic_id[0] if clinic_id else None,
-            changes={"via": via},
-            outcome=AuditOutcome.DENIED,
-        ),
-        actor_of(actor),
-    )
-    return Http404("Not found.")
 
 
 def _member_clinics(user: Any) -> QuerySet[Clinic]:
@@ -89,7 +62,7 @@ def protocol_for(
         .first()
     )
     if version is None:
-        raise _denied(user, ProtocolVersion, public_id, via)
+        raise access_denied(actor=user, model=ProtocolVersion, public_id=public_id, via=via)
     demand(role_in(user, version.clinic), perm)
     return version
 
@@ -103,7 +76,7 @@ def course_for(user: Any, public_id: uuid.UUID, perm: Perm, *, via: str = "web")
         .first()
     )
     if course is None:
-        raise _denied(user, TreatmentCourse, public_id, via)
+        raise access_denied(actor=user, model=TreatmentCourse, public_id=public_id, via=via)
     demand(role_in(user, course.clinic), perm)
     return course
 
@@ -117,7 +90,7 @@ def session_for(user: Any, public_id: uuid.UUID, perm: Perm, *, via: str = "web"
         .first()
     )
     if session is None:
-        raise _denied(user, PlannedSession, public_id, via)
+        raise access_denied(actor=user, model=PlannedSession, public_id=public_id, via=via)
     demand(role_in(user, session.clinic), perm)
     return session
 
