@@ -279,18 +279,19 @@ def stop(request: HttpRequest, dosing_id: uuid.UUID, payload: StopIn) -> Any:
     )
 
 
+def _timeline_entry(
+    request: HttpRequest, dosing_id: uuid.UUID, record: Callable[..., Any], payload: Schema
+) -> Status[Any]:
+    """Side effects, interventions and adverse events: one shape of write, one path."""
+    session = _session(request, dosing_id, Perm.SESSION_RECORD)
+    row = _act(lambda: record(actor=_actor(request), session=session, **payload.dict()))
+    return Status(201, row)
+
+
 @router.post("/dosing-sessions/{uuid:dosing_id}/side-effects", response={201: SideEffectOut})
 @requires(Perm.SESSION_RECORD)
 def side_effect(request: HttpRequest, dosing_id: uuid.UUID, payload: SideEffectIn) -> Status[Any]:
-    session = _session(request, dosing_id, Perm.SESSION_RECORD)
-    row = _act(
-        lambda: services.session_record_side_effect(
-            actor=_actor(request),
-            session=session,
-            **payload.dict(),
-        )
-    )
-    return Status(201, row)
+    return _timeline_entry(request, dosing_id, services.session_record_side_effect, payload)
 
 
 @router.post("/dosing-sessions/{uuid:dosing_id}/interventions", response={201: InterventionOut})
@@ -298,15 +299,7 @@ def side_effect(request: HttpRequest, dosing_id: uuid.UUID, payload: SideEffectI
 def intervention(
     request: HttpRequest, dosing_id: uuid.UUID, payload: InterventionIn
 ) -> Status[Any]:
-    session = _session(request, dosing_id, Perm.SESSION_RECORD)
-    row = _act(
-        lambda: services.session_record_intervention(
-            actor=_actor(request),
-            session=session,
-            **payload.dict(),
-        )
-    )
-    return Status(201, row)
+    return _timeline_entry(request, dosing_id, services.session_record_intervention, payload)
 
 
 @router.post("/dosing-sessions/{uuid:dosing_id}/adverse-events", response={201: AdverseEventOut})
@@ -314,15 +307,7 @@ def intervention(
 def adverse_event(
     request: HttpRequest, dosing_id: uuid.UUID, payload: AdverseEventIn
 ) -> Status[Any]:
-    session = _session(request, dosing_id, Perm.SESSION_RECORD)
-    row = _act(
-        lambda: services.session_record_adverse_event(
-            actor=_actor(request),
-            session=session,
-            **payload.dict(),
-        )
-    )
-    return Status(201, row)
+    return _timeline_entry(request, dosing_id, services.session_record_adverse_event, payload)
 
 
 @router.post("/dosing-sessions/{uuid:dosing_id}/discharge", response=SessionOut)
