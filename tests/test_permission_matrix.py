@@ -36,7 +36,7 @@ from ketacare.screening.queries import open_intake
 from ketacare.screening.review import eligibility_review
 from ketacare.screening.services import intake_start, trial_record
 from ketacare.treatment.models import PlannedSession, TreatmentCourse
-from ketacare.treatment.queries import clinic_today, open_course
+from ketacare.treatment.queries import open_course
 from ketacare.treatment.services import course_pause
 from ketacare.treatment.tests.builders import builtin, signed_eligible, started_course
 from tests.factories import staff
@@ -210,7 +210,7 @@ def _planned(world: World, other_clinic: bool) -> PlannedSession:
     course = open_course(patient) or course_today(
         patient, nurse=nurse, prescriber=_prescriber(world, other_clinic)
     )
-    return course.sessions.get(scheduled_on=clinic_today(patient.clinic))
+    return course.sessions.get(scheduled_on=patient.clinic.today())
 
 
 def _dosing(world: World, other_clinic: bool) -> DosingSession:

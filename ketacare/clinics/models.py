@@ -1,11 +1,13 @@
 """Clinics are the tenants; a membership gives a user one role in one clinic."""
 
+import datetime as dt
 import zoneinfo
 from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from ketacare.core.models import PublicIdModel
 
@@ -35,6 +37,10 @@ class Clinic(PublicIdModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def today(self) -> dt.date:
+        """The date at the clinic now: schedules, ages and deadlines run on the clinic's day."""
+        return timezone.localdate(timezone=zoneinfo.ZoneInfo(self.timezone))
 
 
 class Role(models.TextChoices):

@@ -26,7 +26,7 @@ from ketacare.screening.review import eligibility_review
 from ketacare.treatment import library as protocols
 from ketacare.treatment import services as treatment
 from ketacare.treatment.models import ProtocolVersion, TreatmentCourse
-from ketacare.treatment.queries import clinic_today, eligible_decision
+from ketacare.treatment.queries import eligible_decision
 
 DEMO_PASSWORD = "ketacare-demo"
 
@@ -393,7 +393,7 @@ def _seed_treatment(patient: Patient, number: int, nurse: User, prescriber: User
     if number % 6 != 1 or number == 19 or eligible_decision(patient, route) is None:
         return
     esketamine = route == "esketamine_nasal"
-    today = clinic_today(patient.clinic)
+    today = patient.clinic.today()
     weeks_ago = 6 if esketamine else 1
     version = (
         ProtocolVersion.objects.filter(

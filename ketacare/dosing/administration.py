@@ -38,7 +38,7 @@ from ketacare.dosing.services import (
     save_session,
 )
 from ketacare.patients.models import ChartEntry
-from ketacare.treatment.queries import clinic_today, latest_measurement
+from ketacare.treatment.queries import latest_measurement
 
 ADMINISTRATION_FIELDS = (
     "drug",
@@ -176,7 +176,7 @@ def session_record_administration(
         if valid_administration(row) is not None:
             raise SessionConflict("The dose is already recorded; correct that entry to redo it.")
         _hard_stops(row)
-        if lot_expiry < clinic_today(row.clinic):
+        if lot_expiry < row.clinic.today():
             raise ValidationError({"lot_expiry": "This lot has expired: use another lot."})
         order = ordered_dose(row)
         dose = float(dose_mg)

@@ -31,7 +31,7 @@ from ketacare.dosing.models import (
 )
 from ketacare.patients.models import ChartEntry, Patient
 from ketacare.treatment.models import CourseStatus, PlannedSession, SessionStatus
-from ketacare.treatment.queries import clinic_today, protocol_of
+from ketacare.treatment.queries import protocol_of
 
 # Vitals due "about" at 40 minutes (REFERENCE §1.5): the screen flags it from 40 minutes on.
 POST_DOSE_CHECK_MIN = 40
@@ -71,7 +71,7 @@ def todays_sessions(clinic: Clinic) -> QuerySet[PlannedSession]:
     return (
         PlannedSession.objects.filter(
             clinic=clinic,
-            scheduled_on=clinic_today(clinic),
+            scheduled_on=clinic.today(),
             status__in=[SessionStatus.PLANNED, SessionStatus.BOOKED],
             course__status=CourseStatus.ACTIVE,
         )
@@ -86,7 +86,7 @@ def protocol_for_session(session: DosingSession) -> clinical.Protocol:
 
 def todays_assessment(session: DosingSession, instrument: str) -> Assessment | None:
     """The newest valid `instrument` the patient answered today (the clinic's day)."""
-    today = clinic_today(session.clinic)
+    today = session.clinic.today()
     rows = Assessment.objects.filter(
         patient=session.patient, instrument=instrument, entered_in_error=False
     )

@@ -47,7 +47,7 @@ from ketacare.dosing.queries import (
 from ketacare.patients.models import ChartEntry
 from ketacare.screening.services import checked_vitals, unconfirmed_findings
 from ketacare.treatment.models import CourseStatus, PlannedSession, SessionStatus
-from ketacare.treatment.queries import clinic_today, course_ready_for_first_session
+from ketacare.treatment.queries import course_ready_for_first_session
 
 CHECKLIST_FIELDS = (
     "identity_confirmed",
@@ -166,7 +166,7 @@ def _check_plannable(planned: PlannedSession) -> None:
         raise SessionConflict(f"The course is {planned.course.get_status_display().lower()}.")
     if planned.status == SessionStatus.CANCELLED:
         raise SessionConflict("This session is cancelled.")
-    if planned.scheduled_on != clinic_today(planned.clinic):
+    if planned.scheduled_on != planned.clinic.today():
         raise SessionConflict(
             f"This session is planned for {planned.scheduled_on:%d %b %Y}; move it to today first."
         )

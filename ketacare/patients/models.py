@@ -1,7 +1,6 @@
 """The patient record: demographics, contacts, body measurements, allergies, medications,
 diagnoses. Clinical rows are never deleted; a wrong one is marked entered-in-error."""
 
-import zoneinfo
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -9,7 +8,6 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
 from ketacare.clinics.models import Clinic
 from ketacare.core.models import PublicIdModel
@@ -94,7 +92,7 @@ class Patient(PublicIdModel):
     @property
     def age_years(self) -> int:
         # The clinic's today, not the server's: near midnight they differ.
-        today = timezone.localdate(timezone=zoneinfo.ZoneInfo(self.clinic.timezone))
+        today = self.clinic.today()
         born = self.date_of_birth
         return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 

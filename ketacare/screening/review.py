@@ -6,11 +6,8 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import zoneinfo
 from dataclasses import dataclass
 from typing import Any
-
-from django.utils import timezone
 
 from ketacare import clinical
 from ketacare.assessments.models import Assessment
@@ -66,10 +63,6 @@ class _Chart:
     baseline: dict[str, Assessment]
 
 
-def clinic_today(intake: Intake) -> dt.date:
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(intake.clinic.timezone))
-
-
 def eligibility_review(intake: Intake, route: str = "") -> Review:
     """Gather the facts for `route` (default: the intake's intended route) and assess them."""
     route = route or intake.intended_route
@@ -120,7 +113,7 @@ def _missing(intake: Intake, route: str, chart: _Chart) -> dict[str, str]:
 
 
 def _age(intake: Intake) -> int:
-    born, today = intake.patient.date_of_birth, clinic_today(intake)
+    born, today = intake.patient.date_of_birth, intake.clinic.today()
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
@@ -131,7 +124,7 @@ def _facts(intake: Intake, chart: _Chart) -> tuple[clinical.EligibilityFacts, di
     sources["age"] = f"date of birth {intake.patient.date_of_birth:%Y-%m-%d}"
     _diagnosis_facts(chart.diagnoses, values, sources)
     _trial_facts(chart.trials, values, sources)
-    _medication_facts(chart.medications, clinic_today(intake), values, sources)
+    _medication_facts(chart.medications, intake.clinic.today(), values, sources)
     _cssrs_facts(chart.baseline, values, sources)
     _intake_facts(intake, values, sources)
     return clinical.EligibilityFacts(**values), sources

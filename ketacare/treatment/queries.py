@@ -1,14 +1,11 @@
 """Access-checked reads of protocol versions, courses and sessions, and the read-side helpers
 the pages and the session work build on (readiness for a first session, dose previews)."""
 
-import datetime as dt
 import uuid
-import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 
 from ketacare import clinical
 from ketacare.clinics.models import Clinic
@@ -28,10 +25,6 @@ from ketacare.treatment.models import (
 )
 
 ELIGIBLE_DECISIONS = ("eligible", "eligible_with_override")
-
-
-def clinic_today(clinic: Clinic) -> dt.date:
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(clinic.timezone))
 
 
 def protocol_of(version: ProtocolVersion) -> clinical.Protocol:

@@ -31,7 +31,6 @@ from ketacare.treatment.models import (
     TreatmentCourse,
 )
 from ketacare.treatment.queries import (
-    clinic_today,
     eligible_decision,
     previous_doses,
     protocol_of,
@@ -357,7 +356,7 @@ def _require_status(course: TreatmentCourse, *allowed: str) -> None:
 
 def _cancel_upcoming(course: TreatmentCourse, reason: str, *, hold: bool) -> list[int]:
     """Cancel the sessions from today on; returns their numbers."""
-    upcoming = course.sessions.filter(scheduled_on__gte=clinic_today(course.clinic)).exclude(
+    upcoming = course.sessions.filter(scheduled_on__gte=course.clinic.today()).exclude(
         status=SessionStatus.CANCELLED
     )
     numbers = sorted(upcoming.values_list("number", flat=True))
@@ -395,7 +394,7 @@ def course_resume(*, actor: User, course: TreatmentCourse, resume_on: dt.date) -
     with transaction.atomic():
         locked = _locked(course, actor, Perm.COURSE_MANAGE)
         _require_status(locked, CourseStatus.PAUSED)
-        if resume_on < clinic_today(locked.clinic):
+        if resume_on < locked.clinic.today():
             raise ValidationError({"resume_on": "Choose today or a later date."})
         held = list(locked.sessions.filter(held_by_pause=True).order_by("number"))
         sessions = _replan(locked, held, resume_on)
@@ -525,7 +524,7 @@ def rems_enrollment_record(
             raise ValidationError(
                 {NON_FIELD_ERRORS: ["This course's protocol has no REMS enrollment."]}
             )
-        if enrolled_on > clinic_today(locked.clinic):
+        if enrolled_on > locked.clinic.today():
             raise ValidationError({"enrolled_on": "The enrollment date cannot be in the future."})
         before = {
             "enrollment_id": locked.rems_enrollment_id,
@@ -610,7 +609,7 @@ def session_move(
     unless a new one is given."""
     with transaction.atomic():
         locked = _locked_session(session, actor)
-        if scheduled_on < clinic_today(locked.clinic):
+        if scheduled_on < locked.clinic.today():
             raise ValidationError({"scheduled_on": "Choose today or a later date."})
         if scheduled_on == locked.scheduled_on and scheduled_time is None:
             raise ValidationError({"scheduled_on": "The session is already on that day."})

@@ -30,7 +30,6 @@ from ketacare.treatment.forms import (
 )
 from ketacare.treatment.models import PlannedSession, TreatmentCourse
 from ketacare.treatment.queries import (
-    clinic_today,
     course_ready_for_first_session,
     course_with_history,
     courses_of,
@@ -154,7 +153,7 @@ def course_page(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
         "can_manage": role_can(access.role, Perm.COURSE_MANAGE),
         "can_enroll": role_can(access.role, Perm.REMS_ENROLL),
         "can_schedule": role_can(access.role, Perm.SCHEDULE_MANAGE),
-        "today": clinic_today(patient.clinic),
+        "today": patient.clinic.today(),
     }
     if clinical_view:
         context.update(_clinical_context(patient, course))
@@ -192,7 +191,7 @@ def _start_versions(patient: Patient) -> Any:
 def course_start(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
     patient = patient_for(request.user, patient_id, Perm.COURSE_MANAGE).patient
     library.protocol_library_sync(actor=request.user, clinic=patient.clinic)
-    initial = {"start_date": clinic_today(patient.clinic)}
+    initial = {"start_date": patient.clinic.today()}
     form = CourseStartForm(request.POST or None, versions=_start_versions(patient), initial=initial)
     context: dict[str, Any] = {
         "form": form,

@@ -22,7 +22,6 @@ from ketacare.dosing.services import (
 )
 from ketacare.patients.models import Patient
 from ketacare.treatment.models import TreatmentCourse
-from ketacare.treatment.queries import clinic_today
 from ketacare.treatment.services import rems_enrollment_record
 from ketacare.treatment.tests.builders import started_course
 
@@ -42,7 +41,7 @@ def course_today(
 ) -> TreatmentCourse:
     """A course whose first session is today (REMS-enrolled for esketamine unless `rems`
     is False)."""
-    today = clinic_today(patient.clinic)
+    today = patient.clinic.today()
     weekdays: list[int | str] = [today.weekday(), (today.weekday() + 3) % 7]
     course = started_course(
         patient, nurse=nurse, prescriber=prescriber, code=code, start_date=today, weekdays=weekdays
@@ -56,7 +55,7 @@ def checked_in(
     patient: Patient, *, nurse: User, prescriber: User, code: str = ESKETAMINE, rems: bool = True
 ) -> DosingSession:
     course = course_today(patient, nurse=nurse, prescriber=prescriber, code=code, rems=rems)
-    planned = course.sessions.get(scheduled_on=clinic_today(patient.clinic))
+    planned = course.sessions.get(scheduled_on=patient.clinic.today())
     return session_check_in(actor=nurse, planned=planned, chair="Chair 2")
 
 
@@ -100,7 +99,7 @@ def administered(
         actor=nurse,
         session=session,
         lot_number="LOT-7",
-        lot_expiry=clinic_today(session.clinic) + dt.timedelta(days=90),
+        lot_expiry=session.clinic.today() + dt.timedelta(days=90),
         dose_mg=Decimal("40.0") if iv else Decimal(dose_mg),
         started_at=ago(minutes_ago),
         concentration_mg_per_ml=Decimal("1.0") if iv else None,

@@ -35,7 +35,6 @@ from ketacare.dosing.tests.builders import (
     monitored,
     prepared,
 )
-from ketacare.treatment.queries import clinic_today
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +131,7 @@ def _give(
 ) -> Administration:
     return session_record_administration(
         actor=actor, session=session, lot_number="L1",
-        lot_expiry=clinic_today(world.harbor) + dt.timedelta(days=30),
+        lot_expiry=world.harbor.today() + dt.timedelta(days=30),
         dose_mg=Decimal(dose), started_at=ago(1), **extra,
     )  # fmt: skip
 

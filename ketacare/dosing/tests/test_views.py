@@ -17,7 +17,6 @@ from ketacare.dosing.tests.builders import (
     course_today,
     monitored,
 )
-from ketacare.treatment.queries import clinic_today
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +27,7 @@ def _session(world: World) -> DosingSession:
 
 def test_front_desk_checks_a_patient_in_from_todays_list(world: World) -> None:
     course = course_today(world.patient, nurse=world.nina, prescriber=world.pia)
-    planned = course.sessions.get(scheduled_on=clinic_today(world.harbor))
+    planned = course.sessions.get(scheduled_on=world.harbor.today())
     client = client_for(world.fran)
     assert world.patient.display_name in client.get(reverse("dosing:today")).content.decode()
     response = client.post(reverse("dosing:check_in", args=[planned.public_id]), {"chair": "3"})
