@@ -18,6 +18,7 @@ from ketacare.accounts.services import user_create
 from ketacare.assessments.services import assessment_record
 from ketacare.clinics.models import Clinic, Role
 from ketacare.clinics.services import clinic_create, membership_grant
+from ketacare.demo import sessions
 from ketacare.patients import services as patients
 from ketacare.patients.models import Patient
 from ketacare.screening import services as screening
@@ -141,6 +142,7 @@ REMS_CLASSES = {
 }
 DIAGNOSES = [("icd10cm", "F33.2"), ("icd10cm", "F33.1"), ("icd10cm", "F32.2"), ("icd10cm", "F33.9")]
 PATIENTS_PER_CLINIC = 24
+SCREENED_DAYS_AGO = 56
 
 
 def staff_email(role_key: str, clinic: DemoClinic) -> str:
@@ -276,18 +278,19 @@ def _seed_history(
 
 
 def _seed_screening(patient: Patient, number: int, nurse: User, prescriber: User) -> None:
-    """Every sixth patient has an intake in progress, every sixth a complete one with a signed
-    decision, and patient 2 of each clinic a hard stop signed not eligible."""
+    """Every sixth patient has an intake in progress, half the patients a complete one with
+    a signed decision, and patient 2 of each clinic a hard stop signed not eligible."""
     # A stream of its own, so the patients' histories stay as they were before screening.
     rng = random.Random(f"{patient.clinic.slug}-{number}")
     route = ROUTE_OF_CLINIC[patient.clinic.slug]
     if number % 6 == 0:
         intake = _seed_intake(rng, patient, nurse, route, trials=1)
-        _seed_scale(rng, patient, nurse, "phq9")
-    elif number % 6 == 1 or number == 2:
+        _seed_scale(rng, patient, nurse, "phq9", days_ago=3)
+    elif number % 6 in (1, 3, 5) or number == 2:
         intake = _seed_intake(rng, patient, nurse, route, trials=3, hard_stop=number == 2)
+        # Screened before any course began (the longest demo course started seven weeks ago).
         for instrument in ("phq9", "gad7", "cssrs_screener"):
-            _seed_scale(rng, patient, nurse, instrument)
+            _seed_scale(rng, patient, nurse, instrument, days_ago=SCREENED_DAYS_AGO)
         _seed_decision(intake, prescriber, route)
 
 
@@ -333,7 +336,9 @@ def _seed_intake(
     return intake
 
 
-def _seed_scale(rng: random.Random, patient: Patient, nurse: User, instrument: str) -> None:
+def _seed_scale(
+    rng: random.Random, patient: Patient, nurse: User, instrument: str, days_ago: int
+) -> None:
     answers: dict[str, int | bool]
     if instrument == "cssrs_screener":
         answers = {"1": False, "2": False, "6": False}
@@ -346,7 +351,7 @@ def _seed_scale(rng: random.Random, patient: Patient, nurse: User, instrument: s
         patient=patient,
         instrument=instrument,
         answers=answers,
-        administered_at=timezone.now() - dt.timedelta(days=3),
+        administered_at=timezone.now() - dt.timedelta(days=days_ago),
     )
 
 
@@ -377,42 +382,64 @@ def _seed_protocols(clinic: Clinic, spec: DemoClinic) -> None:
     if spec.slug == "northside":
         base = ProtocolVersion.objects.get(clinic=clinic, code="iv_ketamine_twice_weekly")
         limits = {"sbp_max": 180.0, "hr_min": 50.0, "hr_max": 120.0, "spo2_min": 95.0}
+        # A resting BP above 140/90 delays the start: one clinic's rule quoted in §2.6.
+        start = {"pre_dose_sbp_max": 140.0, "pre_dose_dbp_max": 90.0}
         protocols.protocol_version_create(
             actor=admin,
             base=base,
-            change_note="Northside in-session vital-sign limits (REFERENCE §2.6 suggestions).",
+            change_note="Northside vital-sign limits before and during the infusion "
+            "(REFERENCE §2.6 data points).",
             **{f"in_session_{name}": value for name, value in limits.items()},
+            **start,
         )
+
+
+# Patients signed eligible and on the chair today, with how far their session has come.
+BOARD: dict[int, sessions.Stage] = {
+    3: "discharged",
+    5: "ready",
+    9: "monitoring",
+    11: "dosing",
+    15: "blocked",
+    17: "checked_in",
+    21: "booked",
+}
 
 
 def _seed_treatment(patient: Patient, number: int, nurse: User, prescriber: User) -> None:
-    """Of the patients signed eligible (1, 7, 13, 19): 1 is mid-course, 7 ended a course,
-    13 is paused, 19 still awaits a course. Northside runs IV induction; Lakeshore's esketamine
-    patients are in maintenance with their REMS enrollment recorded."""
+    """Of the patients signed eligible: 1 is mid-course with a past adverse event (Northside
+    in IV induction, Lakeshore in esketamine maintenance), 7 ended a course, 13 is paused,
+    19 and 23 still await a course, and the `BOARD` patients have a session today."""
     route = ROUTE_OF_CLINIC[patient.clinic.slug]
-    if number % 6 != 1 or number == 19 or eligible_decision(patient, route) is None:
+    on_board = number in BOARD
+    if number not in (1, 7, 13, *BOARD) or eligible_decision(patient, route) is None:
         return
-    esketamine = route == "esketamine_nasal"
+    staff = sessions.Staff(nurse=nurse, prescriber=prescriber)
     today = patient.clinic.today()
-    weeks_ago = 6 if esketamine else 1
-    version = (
-        ProtocolVersion.objects.filter(
-            clinic=patient.clinic, code=PROTOCOL_OF_CLINIC[patient.clinic.slug]
-        )
-        .order_by("-version")
-        .first()
-    )
-    assert version is not None
+    weeks_ago = 1 if on_board or route == "iv" else 6
     course = treatment.course_start(
         actor=prescriber,
         patient=patient,
-        protocol_version=version,
-        start_date=today - dt.timedelta(weeks=weeks_ago, days=3),
-        indication="trd" if esketamine else "",
+        protocol_version=_protocol_version(patient.clinic),
+        start_date=today - dt.timedelta(weeks=weeks_ago, days=0 if on_board else 3),
+        weekdays=[today.weekday(), (today.weekday() + 3) % 7] if on_board else None,
+        indication="trd" if route == "esketamine_nasal" else "",
     )
-    if esketamine:
-        _seed_esketamine(course, nurse, prescriber, today)
-    if number == 7:
+    if route == "esketamine_nasal":
+        _seed_rems_enrollment(course, nurse, today, weeks_ago)
+    if number == 1 or on_board:
+        sessions.past_sessions(
+            course, staff, first_phq9=18 + number % 5, incident_at=1 if number == 1 else None
+        )
+    if on_board:
+        sessions.today_session(
+            course,
+            staff,
+            stage=BOARD[number],
+            chair=f"Chair {list(BOARD).index(number) + 1}",
+            phq9_total=9,
+        )
+    elif number == 7:
         treatment.course_end(
             actor=prescriber, course=course, reason="Remission; moved to follow-up."
         )
@@ -420,18 +447,22 @@ def _seed_treatment(patient: Patient, number: int, nurse: User, prescriber: User
         treatment.course_pause(actor=prescriber, course=course, reason="Patient travelling abroad.")
 
 
-def _seed_esketamine(
-    course: TreatmentCourse, nurse: User, prescriber: User, today: dt.date
+def _protocol_version(clinic: Clinic) -> ProtocolVersion:
+    version = (
+        ProtocolVersion.objects.filter(clinic=clinic, code=PROTOCOL_OF_CLINIC[clinic.slug])
+        .order_by("-version")
+        .first()
+    )
+    assert version is not None
+    return version
+
+
+def _seed_rems_enrollment(
+    course: TreatmentCourse, nurse: User, today: dt.date, weeks_ago: int
 ) -> None:
     treatment.rems_enrollment_record(
         actor=nurse,
         course=course,
         enrollment_id=f"REMS-{course.patient.mrn}",
-        enrolled_on=today - dt.timedelta(weeks=7),
-    )
-    treatment.course_change_dose(
-        actor=prescriber,
-        course=course,
-        fixed_dose_mg=84,
-        reason="Tolerated 56 mg; partial response at the end of week 1.",
+        enrolled_on=today - dt.timedelta(weeks=weeks_ago, days=7),
     )

@@ -1,59 +1,98 @@
 """The demo network: enough to explore every screen, and safe to seed twice."""
 
-import pytest
+import datetime as dt
+from collections.abc import Iterator
+from unittest import mock
 
+import pytest
+from django.utils import timezone
+
+from ketacare.assessments.models import Assessment
 from ketacare.clinics.models import Clinic, Membership, Role
 from ketacare.core.audit import verify_chains
 from ketacare.demo.seed import seed
+from ketacare.dosing.models import AdverseEvent, DosingSession
 from ketacare.patients.models import Patient
+from ketacare.screening.models import EligibilityDecision, Intake
+from ketacare.treatment.models import PlannedSession, ProtocolVersion, TreatmentCourse
 
 pytestmark = pytest.mark.django_db
 
+# Mid-afternoon at both demo clinics (Boston 15:00, Chicago 14:00): today's board is then
+# the same whenever the suite runs.
+AFTERNOON = dt.datetime(2026, 11, 25, 20, 0, tzinfo=dt.UTC)
 
-def test_seeding_creates_two_clinics_every_role_and_forty_patients() -> None:
-    assert seed(progress=lambda _line: None)
+
+def _quiet(_line: str) -> None:
+    pass
+
+
+@pytest.fixture
+def seeded() -> Iterator[None]:
+    with mock.patch.object(timezone, "now", return_value=AFTERNOON):
+        assert seed(progress=_quiet)
+        yield
+
+
+def test_seeding_builds_two_clinics_with_every_role_and_patients_at_every_stage(
+    seeded: None,
+) -> None:
     assert Clinic.objects.count() == 2
     for clinic in Clinic.objects.all():
         roles = set(Membership.objects.filter(clinic=clinic).values_list("role", flat=True))
         assert roles == set(Role.values)
     assert Patient.objects.count() >= 40
-    patient = Patient.objects.first()
-    assert patient is not None
-    assert patient.measurements.exists()
-    assert patient.diagnoses.exists()
-    assert verify_chains() == []
-
-
-def test_seeding_again_changes_nothing() -> None:
-    seed(progress=lambda _line: None)
-    count = Patient.objects.count()
-    assert not seed(progress=lambda _line: None)
-    assert Patient.objects.count() == count
-
-
-def test_seeding_adds_intakes_baseline_scales_and_signed_decisions() -> None:
-    from ketacare.assessments.models import Assessment
-    from ketacare.screening.models import EligibilityDecision, Intake
-
-    seed(progress=lambda _line: None)
+    assert not Patient.objects.filter(measurements__isnull=True).exists()
     assert Intake.objects.filter(eligibility_decisions__isnull=True).exists()
     decisions = set(EligibilityDecision.objects.values_list("decision", flat=True))
     assert {"eligible", "not_eligible"} <= decisions
     assert EligibilityDecision.objects.filter(status="ineligible").count() == 2
-    assert Assessment.objects.filter(instrument="cssrs_screener").exists()
-    assert verify_chains() == []
-
-
-def test_seeding_adds_protocol_versions_and_courses_in_every_state() -> None:
-    from ketacare.treatment.models import ProtocolVersion, TreatmentCourse
-
-    seed(progress=lambda _line: None)
     assert ProtocolVersion.objects.filter(is_builtin=False, locked_at__isnull=False).exists()
     states = set(TreatmentCourse.objects.values_list("route", "status"))
     assert {("iv", "active"), ("esketamine_nasal", "active")} <= states
     assert {"paused", "ended"} <= {status for _route, status in states}
-    esketamine = TreatmentCourse.objects.filter(route="esketamine_nasal", status="active").first()
-    assert esketamine is not None
-    assert esketamine.rems_enrolled_on is not None
-    assert esketamine.sessions.filter(stage="maintenance").exists()
+    maintenance = TreatmentCourse.objects.filter(
+        route="esketamine_nasal", status="active", sessions__stage="maintenance"
+    ).first()
+    assert maintenance is not None
+    assert maintenance.rems_enrolled_on is not None
     assert verify_chains() == []
+
+
+def test_todays_board_holds_a_session_at_every_stage_of_the_day(seeded: None) -> None:
+    for clinic in Clinic.objects.all():
+        today = DosingSession.objects.filter(
+            clinic=clinic, planned_session__scheduled_on=clinic.today()
+        )
+        statuses = set(today.values_list("status", flat=True))
+        assert {"checked_in", "blocked", "monitoring", "discharged"} <= statuses
+        waiting = PlannedSession.objects.filter(
+            clinic=clinic, scheduled_on=clinic.today(), status="booked", dosing__isnull=True
+        )
+        assert waiting.exists()
+
+
+def test_past_sessions_are_discharged_with_an_adverse_event_and_easing_phq9(
+    seeded: None,
+) -> None:
+    past = DosingSession.objects.filter(checked_in_at__date__lt=AFTERNOON.date() - dt.timedelta(1))
+    assert past.exists()
+    assert set(past.values_list("status", flat=True)) == {"discharged"}
+    assert AdverseEvent.objects.filter(session__in=past).count() == 2
+    mid_course = past.order_by("checked_in_at").first()
+    assert mid_course is not None
+    scores = list(
+        Assessment.objects.filter(
+            patient=mid_course.patient, instrument="phq9", context="follow_up"
+        )
+        .order_by("administered_at")
+        .values_list("total", flat=True)
+    )
+    assert len(scores) >= 3
+    assert scores[-1] < scores[0]
+
+
+def test_seeding_again_changes_nothing(seeded: None) -> None:
+    count = Patient.objects.count()
+    assert not seed(progress=_quiet)
+    assert Patient.objects.count() == count

@@ -1,0 +1,311 @@
+"""Demo dosing sessions: the sessions a course has already had, and today's chair board.
+
+Sessions go through the same services the chair uses. A finished session of an earlier day is
+recorded with the clock set to the moment each step happened (`_clock`): check-in only opens
+on the session's own day, and every row and audit event then carries the time it would have
+had. Today's sessions are placed at moments before now, so the board shows them live: one
+discharged, one ready to leave, one with its 40-minute BP overdue, one dosing, one blocked
+for a prescriber, one just checked in, one booked and not yet arrived.
+"""
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+from unittest import mock
+
+from django.utils import timezone
+
+from ketacare.accounts.models import User
+from ketacare.dosing import administration, discharge, services
+from ketacare.dosing.models import DosingSession
+from ketacare.patients.models import Patient
+from ketacare.patients.services import measurement_record
+from ketacare.treatment import services as treatment
+from ketacare.treatment.models import PlannedSession, SessionStatus, TreatmentCourse
+
+Stage = Literal["booked", "checked_in", "blocked", "dosing", "monitoring", "ready", "discharged"]
+STAGES: tuple[Stage, ...] = (
+    "booked",
+    "checked_in",
+    "blocked",
+    "dosing",
+    "monitoring",
+    "ready",
+    "discharged",
+)
+# Minutes from check-in: checklist done, dose started; the observation outlasts both the
+# esketamine label's 2 hours (REFERENCE §1.6) and the IV protocols' observation time.
+CHECKLIST_AT, DOSE_AT, OBSERVED = 10, 15, 125
+# How long before now each of today's stages must have begun, in minutes.
+MINUTES_NEEDED: dict[Stage, int] = {
+    "booked": 0,
+    "checked_in": 5,
+    "blocked": 12,
+    "dosing": DOSE_AT + 10,
+    "monitoring": DOSE_AT + 52,  # dosed 52 min ago: the 40-minute BP is overdue
+    "ready": DOSE_AT + OBSERVED + 2,
+    "discharged": DOSE_AT + OBSERVED + 40,
+}
+
+
+@dataclass(frozen=True)
+class Staff:
+    nurse: User
+    prescriber: User
+
+
+@contextmanager
+def _clock(moment: dt.datetime) -> Iterator[None]:
+    # In UTC, as Django's own clock answers: the audit trail hashes the time as stored.
+    with mock.patch.object(timezone, "now", return_value=moment.astimezone(dt.UTC)):
+        yield
+
+
+def _local_midnight(patient: Patient) -> dt.datetime:
+    zone = zoneinfo.ZoneInfo(patient.clinic.timezone)
+    return dt.datetime.combine(patient.clinic.today(), dt.time(0, 0), tzinfo=zone)
+
+
+def _local_time(planned: PlannedSession, moment: dt.datetime) -> dt.time:
+    zone = zoneinfo.ZoneInfo(planned.clinic.timezone)
+    return moment.astimezone(zone).time().replace(second=0, microsecond=0)
+
+
+def _phq9(total: int) -> dict[str, int]:
+    """Answers adding up to `total` (at most 24), item 9 (self-harm) always 0."""
+    answers = {str(item): 0 for item in range(1, 10)}
+    for step in range(min(total, 24)):
+        answers[str(step % 8 + 1)] += 1
+    return answers
+
+
+def run_session(
+    planned: PlannedSession,
+    staff: Staff,
+    *,
+    start: dt.datetime,
+    stage: Stage,
+    phq9_total: int,
+    chair: str,
+    pre_dose_sbp: int = 124,
+    incident: bool = False,
+) -> DosingSession | None:
+    """One session from check-in to `stage`, its steps placed from `start` on."""
+    if stage == "booked":
+        treatment.session_book(
+            actor=staff.nurse,
+            session=planned,
+            scheduled_time=_local_time(planned, _at(start, 30)),
+            chair=chair,
+        )
+        return None
+    with _clock(start):
+        session = services.session_check_in(actor=staff.nurse, planned=planned, chair=chair)
+    if stage != "checked_in":
+        _prepare(session, staff, start, phq9_total, pre_dose_sbp)
+    if STAGES.index(stage) >= STAGES.index("dosing"):
+        _dose(session, staff, start + dt.timedelta(minutes=DOSE_AT))
+    if STAGES.index(stage) >= STAGES.index("monitoring") and session.route == "iv":
+        with _clock(_at(start, DOSE_AT + 42)):
+            administration.session_stop_infusion(
+                actor=staff.nurse, session=session, stopped_at=_at(start, DOSE_AT + 40)
+            )
+    if STAGES.index(stage) >= STAGES.index("ready"):
+        _checkpoint_40(session, staff.nurse, _at(start, DOSE_AT), incident)
+        _ready(session, staff, _at(start, DOSE_AT + OBSERVED))
+    if stage == "discharged":
+        with _clock(start + dt.timedelta(minutes=DOSE_AT + OBSERVED + 2)):
+            discharge.session_discharge(
+                actor=staff.nurse,
+                session=session,
+                vitals_acceptable=True,
+                clinician_confirms=True,
+                no_driving_instruction_given=True,
+            )
+    return session
+
+
+def _at(start: dt.datetime, minutes: float) -> dt.datetime:
+    return start + dt.timedelta(minutes=minutes)
+
+
+def _prepare(
+    session: DosingSession, staff: Staff, start: dt.datetime, phq9_total: int, sbp: int
+) -> None:
+    nurse = staff.nurse
+    with _clock(_at(start, CHECKLIST_AT)):
+        if session.route == "iv":
+            _weigh(session.patient, nurse, _at(start, 2))
+        services.session_record_score(
+            actor=nurse,
+            session=session,
+            instrument="phq9",
+            answers=_phq9(phq9_total),
+            administered_at=_at(start, 4),
+        )
+        services.session_record_vitals(
+            actor=nurse, session=session, measured_at=_at(start, 8), checkpoint="pre_dose",
+            sbp=sbp, dbp=min(sbp - 40, 108), hr=74, spo2=98, rr=14,
+        )  # fmt: skip
+        services.session_record_checklist(
+            actor=nurse, session=session, **dict.fromkeys(services.CHECKLIST_FIELDS, True)
+        )
+
+
+def _weigh(patient: Patient, nurse: User, when: dt.datetime) -> None:
+    """The nurse weighs an IV patient on the day: the dose is weight-based."""
+    latest = patient.measurements.filter(entered_in_error=False).order_by("-measured_at").first()
+    if latest is not None and latest.measured_at.date() == when.date():
+        return
+    measurement_record(
+        actor=nurse,
+        patient=patient,
+        measured_at=when,
+        weight_kg=latest.weight_kg if latest else Decimal("75.0"),
+        height_cm=latest.height_cm if latest else None,
+    )
+
+
+def _dose(session: DosingSession, staff: Staff, dose_at: dt.datetime) -> None:
+    nurse = staff.nurse
+    with _clock(_at(dose_at, 1)):
+        order = administration.ordered_dose(session)
+        record = administration.session_record_administration(
+            actor=nurse,
+            session=session,
+            lot_number=f"LOT-{session.clinic.mrn_prefix}-{dose_at:%y%m}",
+            lot_expiry=session.clinic.today() + dt.timedelta(days=180),
+            dose_mg=Decimal(str(order.dose_mg)),
+            started_at=dose_at,
+            concentration_mg_per_ml=Decimal("1.0") if session.route == "iv" else None,
+        )
+    # Esketamine devices 5 minutes apart (REFERENCE §1.4); the first starts the dose. A dose
+    # still under way today has only the devices given by now.
+    for device in range(record.devices_planned or 0):
+        given = _at(dose_at, 5 * device)
+        if _at(given, 0.5) > timezone.now():
+            break
+        with _clock(_at(given, 0.5)):
+            administration.session_record_device(
+                actor=nurse, session=session, administered_at=given
+            )
+
+
+def _checkpoint_40(
+    session: DosingSession, nurse: User, dose_at: dt.datetime, incident: bool
+) -> None:
+    with _clock(_at(dose_at, 42)):
+        if incident:
+            _incident(session, nurse, dose_at)
+        services.session_record_vitals(
+            actor=nurse, session=session, measured_at=_at(dose_at, 40), checkpoint="post_40min",
+            sbp=168 if incident else 132, dbp=102 if incident else 84, hr=82, spo2=97, rr=15,
+        )  # fmt: skip
+
+
+def _incident(session: DosingSession, nurse: User, dose_at: dt.datetime) -> None:
+    """Nausea treated with an antiemetic, and a transient BP rise kept as an adverse event."""
+    services.session_record_side_effect(
+        actor=nurse,
+        session=session,
+        observed_at=_at(dose_at, 20),
+        kind="nausea",
+        severity="moderate",
+    )
+    services.session_record_intervention(
+        actor=nurse,
+        session=session,
+        given_at=_at(dose_at, 22),
+        kind="antiemetic",
+        detail="Ondansetron 4 mg orally.",
+    )
+    services.session_record_adverse_event(
+        actor=nurse,
+        session=session,
+        onset_at=_at(dose_at, 38),
+        severity="moderate",
+        serious=False,
+        description="Transient blood pressure rise with headache at about 40 minutes.",
+        action_taken="Observed lying down; BP back to baseline by 90 minutes. Prescriber told.",
+    )
+
+
+def _ready(session: DosingSession, staff: Staff, end: dt.datetime) -> None:
+    nurse = staff.nurse
+    with _clock(end):
+        services.session_record_vitals(
+            actor=nurse, session=session, measured_at=_at(end, -4), checkpoint="pre_discharge",
+            sbp=126, dbp=80, hr=72, spo2=98, rr=14,
+        )  # fmt: skip
+        for instrument, answers in (
+            ("moaas", {"1": 5}),
+            ("cadss6", {str(item): 0 for item in range(1, 7)}),
+        ):
+            services.session_record_score(
+                actor=nurse,
+                session=session,
+                instrument=instrument,
+                answers=answers,
+                administered_at=_at(end, -2),
+            )
+
+
+# --- a course's history and today's board ------------------------------------------------------
+
+
+def past_sessions(
+    course: TreatmentCourse, staff: Staff, *, first_phq9: int, incident_at: int | None = None
+) -> None:
+    """Every session of the course before today, each finished and discharged, with the PHQ-9
+    easing from `first_phq9`; session number `incident_at` had a side effect and an adverse
+    event. An esketamine course moves from 56 to 84 mg after its second session."""
+    today = course.patient.clinic.today()
+    zone = zoneinfo.ZoneInfo(course.clinic.timezone)
+    planned = course.sessions.filter(scheduled_on__lt=today, status=SessionStatus.PLANNED)
+    for index, session in enumerate(planned.order_by("scheduled_on")):
+        start = dt.datetime.combine(session.scheduled_on, dt.time(9, 30), tzinfo=zone)
+        if index == 2 and course.route == "esketamine_nasal":
+            with _clock(_at(start, -60)):
+                treatment.course_change_dose(
+                    actor=staff.prescriber,
+                    course=course,
+                    fixed_dose_mg=84,
+                    reason="Tolerated 56 mg well; partial response after two sessions.",
+                )
+        run_session(
+            session,
+            staff,
+            start=start,
+            stage="discharged",
+            phq9_total=max(2, first_phq9 - 2 * index),
+            chair=f"Chair {index % 4 + 1}",
+            incident=index == incident_at,
+        )
+
+
+def today_session(
+    course: TreatmentCourse, staff: Staff, *, stage: Stage, chair: str, phq9_total: int
+) -> None:
+    """Today's session of the course, taken as far as `stage` (or as far as the clinic's day
+    so far allows: shortly after midnight nobody has been dosed yet)."""
+    planned = course.sessions.filter(scheduled_on=course.clinic.today()).first()
+    if planned is None:
+        return
+    now = timezone.now()
+    elapsed = (now - _local_midnight(course.patient)).total_seconds() / 60
+    while MINUTES_NEEDED[stage] > elapsed - 1:
+        stage = STAGES[STAGES.index(stage) - 1]
+    run_session(
+        planned,
+        staff,
+        start=now - dt.timedelta(minutes=MINUTES_NEEDED[stage]),
+        stage=stage,
+        phq9_total=phq9_total,
+        chair=chair,
+        # Above every demo protocol's pre-dose limit: a warning only a prescriber may override.
+        pre_dose_sbp=186 if stage == "blocked" else 124,
+    )
