@@ -156,6 +156,12 @@ ACTIONS: dict[str, Action] = {
 }
 
 
+def _form(name: str, data: Any = None) -> forms.Form:
+    # One screen holds every step's form: ids carry the step so no two fields share one and
+    # each label names its own field.
+    return ACTIONS[name].form(data, auto_id=f"id_{name}_%s")
+
+
 def _apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
     if not hasattr(error, "error_dict"):
         form.add_error(None, error.messages)
@@ -221,7 +227,7 @@ def _screen(
         "due": next_due(session, protocol, readings),
         "dose": _ordered(session),
         "discharge": _discharge_preview(session),
-        "forms": {name: bound.get(name) or action.form() for name, action in ACTIONS.items()},
+        "forms": {name: bound.get(name) or _form(name) for name in ACTIONS},
         "may": {name: role_can(role, action.perm) for name, action in ACTIONS.items()},
     }
     return render(request, "dosing/session.html", context)
@@ -251,7 +257,7 @@ def _action_view(name: str, action: Action) -> Callable[..., HttpResponse]:
         session = dosing_for(request.user, dosing_id, action.perm)
         if request.method != "POST":
             return redirect("dosing:session", dosing_id=session.public_id)
-        form = action.form(request.POST)
+        form = _form(name, request.POST)
         if form.is_valid():
             try:
                 action.run(request.user, session, form)
