@@ -50,7 +50,7 @@ def _item_field(scale: Scale, item: Item) -> forms.ChoiceField:
 class AssessmentForm(forms.Form):
     administered_at = forms.DateTimeField(
         label="Administered at",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text="When the patient answered (clinic time).",
     )
     context = forms.ChoiceField(choices=AssessmentContext.choices, initial="baseline")

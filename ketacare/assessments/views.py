@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from ketacare.assessments import services
@@ -16,6 +17,7 @@ from ketacare.assessments.forms import (
     MarkErrorForm,
     scale_for_form,
 )
+from ketacare.assessments.models import AssessmentContext
 from ketacare.assessments.queries import assessments_of
 from ketacare.clinical import get_scale
 from ketacare.clinics.http import StaffRequest
@@ -43,13 +45,22 @@ def assessment_list(request: StaffRequest, patient_id: uuid.UUID) -> HttpRespons
     return render(request, "assessments/list.html", context)
 
 
+def _initial(request: StaffRequest) -> dict[str, object]:
+    """Answered now unless typed otherwise; a page sending staff here (the dosing session)
+    may say in which context the scale is given."""
+    initial: dict[str, object] = {"administered_at": timezone.localtime().replace(second=0)}
+    if request.GET.get("context") in AssessmentContext.values:
+        initial["context"] = request.GET["context"]
+    return initial
+
+
 @staff_view(Perm.ASSESSMENT_RECORD)
 def assessment_add(request: StaffRequest, patient_id: uuid.UUID, instrument: str) -> HttpResponse:
     patient = patient_for(request.user, patient_id, Perm.ASSESSMENT_RECORD).patient
     scale = scale_for_form(instrument)
     if scale is None:
         raise Http404("No such rating scale.")
-    form = AssessmentForm(scale, request.POST or None)
+    form = AssessmentForm(scale, request.POST or None, initial=_initial(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.assessment_record(actor=request.user, patient=patient, **form.service_kwargs())

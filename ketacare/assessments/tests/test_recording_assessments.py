@@ -141,3 +141,20 @@ def test_the_api_records_a_scale_and_names_a_bad_item(world: World) -> None:
     assert refused.status_code == 422
     assert "answers.9" in refused.json()["error"]["fields"]
     assert _api_post(world, world.their_patient, body).status_code == 404
+
+
+def test_a_scale_opened_from_a_session_is_a_follow_up_answered_now_and_returns_there(
+    world: World,
+) -> None:
+    back = "/sessions/some-session/"
+    page = client_for(world.nina).get(_url(world, f"new/phq9/?context=follow_up&next={back}"))
+    text = page.content.decode()
+    assert '<option value="follow_up" selected>' in text
+    assert 'type="datetime-local"' in text
+    assert 'value="20' in text.split('name="administered_at"')[1].split(">")[0]
+    answers = {str(item): 0 for item in range(1, 10)}
+    response = client_for(world.nina).post(
+        _url(world, "new/phq9/"), {**_form(answers), "context": "follow_up", "next": back}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == back
