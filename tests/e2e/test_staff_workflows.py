@@ -5,17 +5,9 @@ from typing import Any
 import pytest
 
 from conftest import World
-from tests.factories import PASSWORD
+from tests.e2e.steps import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page: Any, live_server: Any, email: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/patients/")
 
 
 def test_a_nurse_finds_a_patient_and_records_weight_with_bmi(
