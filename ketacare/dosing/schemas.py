@@ -55,6 +55,9 @@ class AdministrationIn(Schema):
     infusion_minutes: int | None = Field(None, gt=0, le=1440)
     difference_reason: str = ""
     override_reason: str = ""
+    # True acknowledges a weight older than the protocol's weight_max_age_days; without it
+    # such a dose is refused (422 naming this field) until a fresh weight is recorded.
+    weight_acknowledged: bool = False
 
 
 class DeviceIn(Schema):
@@ -171,6 +174,8 @@ class AdministrationOut(EntryOut):
     ordered_dose_mg: Decimal
     weight_used_kg: Decimal | None
     weight_basis: str
+    weight_measured_at: dt.datetime | None
+    weight_acknowledged: bool
     concentration_mg_per_ml: Decimal | None
     infusion_minutes: int | None
     rate_mg_per_h: Decimal | None

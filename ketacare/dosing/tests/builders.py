@@ -21,6 +21,7 @@ from ketacare.dosing.services import (
     session_record_vitals,
 )
 from ketacare.patients.models import Patient
+from ketacare.patients.services import measurement_record
 from ketacare.treatment.models import TreatmentCourse
 from ketacare.treatment.services import rems_enrollment_record
 from ketacare.treatment.tests.builders import started_course
@@ -48,7 +49,17 @@ def course_today(
     )
     if rems and code == ESKETAMINE:
         rems_enrollment_record(actor=nurse, course=course, enrollment_id="R-1", enrolled_on=today)
+    if code != ESKETAMINE:
+        weighed_today(patient, nurse)
     return course
+
+
+def weighed_today(patient: Patient, nurse: User, weight_kg: str = "80.0") -> None:
+    """A weight taken at the chair this morning, so a weight-based dose uses a current one."""
+    measurement_record(
+        actor=nurse, patient=patient, measured_at=ago(60), weight_kg=Decimal(weight_kg),
+        height_cm=Decimal("170.0"),
+    )  # fmt: skip
 
 
 def checked_in(
