@@ -9,6 +9,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
@@ -41,6 +42,38 @@ class SessionDose:
     @property
     def flagged(self) -> bool:
         return self.adverse_events > 0 or self.severe_side_effects > 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """The API's shape (`schemas.DosingHistoryOut`)."""
+        session, record = self.session, self.administration
+        planned = session.planned_session
+        return {
+            "id": session.public_id,
+            "course_id": session.course.public_id,
+            "protocol": session.course.protocol_version.label,
+            "planned_session_id": planned.public_id if planned else None,
+            "checked_in_at": session.checked_in_at,
+            "status": session.status,
+            "route": session.route,
+            "discharged_at": session.discharged_at,
+            "dose_mg_per_kg": self.mg_per_kg,
+            "devices_used": self.devices_used,
+            "adverse_events": self.adverse_events,
+            "serious_adverse_event": self.serious_adverse_event,
+            "severe_side_effects": self.severe_side_effects,
+            **_dose_fields(record),
+        }
+
+
+def _dose_fields(record: Administration | None) -> dict[str, Any]:
+    names = ("drug", "dose_mg", "ordered_dose_mg", "weight_used_kg", "weight_measured_at")
+    return {
+        **{name: getattr(record, name) if record else None for name in names},
+        "devices_planned": record.devices_planned if record else None,
+        "weight_basis": record.weight_basis if record else "",
+        "weight_acknowledged": record.weight_acknowledged if record else False,
+        "lot_number": record.lot_number if record else "",
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -289,3 +289,31 @@ class TodayOut(Schema):
     def resolve_dosing_session_id(obj: Any) -> uuid.UUID | None:
         dosing = getattr(obj, "dosing", None)
         return dosing.public_id if dosing else None
+
+
+class DosingHistoryOut(Schema):
+    """One dosing session of a patient's history with the dose given (`dose_mg` None: no
+    dose); flags count only entries not marked entered-in-error."""
+
+    id: uuid.UUID
+    course_id: uuid.UUID
+    protocol: str
+    planned_session_id: uuid.UUID | None
+    checked_in_at: dt.datetime
+    status: str
+    route: str
+    drug: str | None
+    dose_mg: Decimal | None
+    ordered_dose_mg: Decimal | None
+    dose_mg_per_kg: Decimal | None
+    weight_used_kg: Decimal | None
+    weight_basis: str
+    weight_measured_at: dt.datetime | None
+    weight_acknowledged: bool
+    devices_planned: int | None
+    devices_used: int
+    lot_number: str
+    adverse_events: int
+    serious_adverse_event: bool
+    severe_side_effects: int
+    discharged_at: dt.datetime | None
