@@ -10,6 +10,7 @@ from __future__ import annotations
 from ketacare.clinical import codes
 from ketacare.clinical.administration import DEVICE_REST_MIN, device_rest_findings
 from ketacare.clinical.dosing import (
+    DEFAULT_WEIGHT_MAX_AGE_DAYS,
     DEVICE_MG,
     Dose,
     EsketamineIndication,
@@ -21,6 +22,8 @@ from ketacare.clinical.dosing import (
     esketamine_devices,
     ideal_body_weight,
     infusion,
+    stale_weight_finding,
+    weight_age_days,
     weight_based_dose,
 )
 from ketacare.clinical.eligibility import (
@@ -77,6 +80,7 @@ from ketacare.clinical.vitals import (
 )
 
 __all__ = [
+    "DEFAULT_WEIGHT_MAX_AGE_DAYS",
     "DEVICE_MG",
     "DEVICE_REST_MIN",
     "ENTRY_LIMITS",
@@ -145,6 +149,8 @@ __all__ = [
     "rems_form_due",
     "rems_form_problems",
     "score",
+    "stale_weight_finding",
     "suicide_triage",
+    "weight_age_days",
     "weight_based_dose",
 ]

@@ -3,14 +3,22 @@ infusion rates (REFERENCE §1.3, §1.4, §2.1)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from ketacare.clinical.errors import ClinicalInputError, require_choice, require_number
+from ketacare.clinical.errors import (
+    ClinicalInputError,
+    require_choice,
+    require_int,
+    require_number,
+)
+from ketacare.clinical.findings import Finding, ref
 
 __all__ = [
+    "DEFAULT_WEIGHT_MAX_AGE_DAYS",
     "DEVICE_MG",
     "Dose",
     "EsketamineIndication",
@@ -22,6 +30,8 @@ __all__ = [
     "esketamine_devices",
     "ideal_body_weight",
     "infusion",
+    "stale_weight_finding",
+    "weight_age_days",
     "weight_based_dose",
 ]
 
@@ -41,6 +51,12 @@ _DEVINE_BASE_KG: dict[Sex, float] = {"male": 50.0, "female": 45.5}
 _DEVINE_KG_PER_INCH = 2.3
 _ADJUSTED_FACTOR = 0.4
 _CM_PER_INCH = 2.54
+
+# REFERENCE §2.1 doses by body weight but says nothing about how recent the weight must be, so
+# the limit is a protocol setting (`DoseRule.weight_max_age_days`). 30 days is KetaCare's own
+# default, not a sourced value: a clinic changes it in its own protocol version.
+DEFAULT_WEIGHT_MAX_AGE_DAYS = 30
+WEIGHT_MAX_AGE_LIMIT_DAYS = 365
 
 
 def esketamine_devices(dose_mg: int, *, allow_28: bool = False) -> int:
@@ -209,3 +225,29 @@ def infusion(dose_mg: float, minutes: float, concentration_mg_per_ml: float) -> 
 
 def _round(value: float, step: str) -> float:
     return float(Decimal(repr(value)).quantize(Decimal(step), rounding=ROUND_HALF_UP))
+
+
+def weight_age_days(measured_on: dt.date, today: dt.date) -> int:
+    """Whole days from the weighing to `today` (both the clinic's dates): 0 for today."""
+    if measured_on > today:
+        raise ClinicalInputError("measured_on", f"{measured_on} is after today ({today})")
+    return (today - measured_on).days
+
+
+def stale_weight_finding(
+    measured_on: dt.date, today: dt.date, *, max_age_days: int
+) -> Finding | None:
+    """A warning when a weight-based dose would use a weight older than the protocol allows
+    (REFERENCE §2.1 doses by weight and leaves its recency to the clinic: the protocol setting
+    `weight_max_age_days`). A weight exactly `max_age_days` old is still current. The warning
+    needs the clinician's acknowledgement, or a fresh weight, before the dose is recorded."""
+    limit = require_int("weight_max_age_days", max_age_days, 1, WEIGHT_MAX_AGE_LIMIT_DAYS)
+    age = weight_age_days(measured_on, today)
+    if age <= limit:
+        return None
+    message = (
+        f"The weight was measured {age} days ago ({measured_on:%Y-%m-%d}); this protocol "
+        f"asks for one at most {limit} days old. Weigh the patient, or acknowledge it."
+    )
+    source = f"{ref('2.1')}; protocol setting weight_max_age_days"
+    return Finding("weight_stale", "warning", message, source, "weight_acknowledged")

@@ -1,16 +1,18 @@
 """Write paths of the administration record: the dose given (checked against the course's dose
 order, the protocol's cap and, for esketamine, the label's next-dose rule), the esketamine
 devices with their 5-minute rests, and the IV infusion's rates, pauses and stop. The rules are
-the core's (`weight_based_dose`, `infusion`, `esketamine_devices`, `allowed_esketamine_doses`,
-`device_rest_findings`)."""
+the core's (`weight_based_dose`, `stale_weight_finding`, `infusion`, `esketamine_devices`,
+`allowed_esketamine_doses`, `device_rest_findings`)."""
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from ketacare import clinical
 from ketacare.accounts.models import User
@@ -48,6 +50,8 @@ ADMINISTRATION_FIELDS = (
     "ordered_dose_mg",
     "weight_used_kg",
     "weight_basis",
+    "weight_measured_at",
+    "weight_acknowledged",
     "concentration_mg_per_ml",
     "rate_mg_per_h",
     "rate_ml_per_h",
@@ -61,7 +65,8 @@ ADMINISTRATION_FIELDS = (
 
 @dataclass
 class OrderedDose:
-    """What the course's current dose order gives today, and the warnings on a dose."""
+    """What the course's current dose order gives today, and the warnings on a dose. A
+    weight-based dose carries the weight's time and age in days (the clinic's dates)."""
 
     dose_mg: float
     weight_used_kg: float | None = None
@@ -69,6 +74,12 @@ class OrderedDose:
     cap_mg: float | None = None
     allowed_next: frozenset[int] = frozenset()
     warnings: list[clinical.Finding] = field(default_factory=list)
+    weight_measured_at: dt.datetime | None = None
+    weight_age_days: int | None = None
+
+    @property
+    def stale_weight(self) -> clinical.Finding | None:
+        return next((w for w in self.warnings if w.code == "weight_stale"), None)
 
 
 def _core(error: clinical.ClinicalInputError, name: str = "") -> ValidationError:
@@ -88,10 +99,10 @@ def ordered_dose(session: DosingSession) -> OrderedDose:
                 course.indication or "trd", previous, allow_28=allow_28
             )
         return OrderedDose(float(course.fixed_dose_mg), cap_mg=rule.max_mg, allowed_next=allowed)
-    return _weight_based(session, rule.max_mg)
+    return _weight_based(session, rule)
 
 
-def _weight_based(session: DosingSession, protocol_cap: float | None) -> OrderedDose:
+def _weight_based(session: DosingSession, rule: clinical.DoseRule) -> OrderedDose:
     course, patient = session.course, session.patient
     measurement = latest_measurement(patient)
     if measurement is None or course.dose_mg_per_kg is None:
@@ -107,8 +118,38 @@ def _weight_based(session: DosingSession, protocol_cap: float | None) -> Ordered
         )
     except clinical.ClinicalInputError as error:
         raise _core(error, "dose_mg") from error
-    caps = [cap for cap in (dose.max_mg, protocol_cap) if cap is not None]
-    return OrderedDose(dose.dose_mg, dose.weight_used_kg, dose.basis, min(caps) if caps else None)
+    caps = [cap for cap in (dose.max_mg, rule.max_mg) if cap is not None]
+    order = OrderedDose(dose.dose_mg, dose.weight_used_kg, dose.basis, min(caps) if caps else None)
+    return _weight_age(order, session, measurement.measured_at, rule.weight_max_age_days)
+
+
+def _weight_age(
+    order: OrderedDose, session: DosingSession, measured_at: dt.datetime, max_age_days: int
+) -> OrderedDose:
+    """The weight's age on the clinic's calendar, and the core's warning when the protocol
+    finds it too old (REFERENCE §2.1 leaves the limit to the clinic)."""
+    today = session.clinic.today()
+    measured_on = timezone.localtime(measured_at, zoneinfo.ZoneInfo(session.clinic.timezone))
+    try:
+        age = clinical.weight_age_days(measured_on.date(), today)
+        stale = clinical.stale_weight_finding(measured_on.date(), today, max_age_days=max_age_days)
+    except clinical.ClinicalInputError as error:
+        raise _core(error, "dose_mg") from error
+    order.weight_measured_at, order.weight_age_days = measured_at, age
+    order.warnings.extend([stale] if stale else [])
+    return order
+
+
+def _acknowledged(order: OrderedDose, acknowledged: bool) -> bool:
+    """A stale weight needs the nurse's acknowledgement (or a fresh weight on the chart);
+    True when one was needed and given, so the record keeps it."""
+    stale = order.stale_weight
+    if stale is None:
+        return False
+    if not acknowledged:
+        hint = "Record a fresh weight on the chart, or acknowledge this weight."
+        raise ValidationError({"weight_acknowledged": [stale.message, hint]})
+    return True
 
 
 def dose_warnings(session: DosingSession, dose_mg: float, order: OrderedDose) -> list[str]:
@@ -165,11 +206,13 @@ def session_record_administration(
     infusion_minutes: int | None = None,
     difference_reason: str = "",
     override_reason: str = "",
+    weight_acknowledged: bool = False,
 ) -> Administration:
     """Record the dose given. Refused while the session is not cleared (a hard stop, a
-    missing REMS enrollment); a dose above the order or cap, or one the label does not allow
-    next, needs a prescriber's override reason; any other difference from the order needs a
-    reason. IV rates come from `clinical.infusion`."""
+    missing REMS enrollment); a weight-based dose on a weight older than the protocol allows
+    needs `weight_acknowledged` (kept on the record); a dose above the order or cap, or one
+    the label does not allow next, needs a prescriber's override reason; any other difference
+    from the order needs a reason. IV rates come from `clinical.infusion`."""
     check_effective_time("started_at", started_at)
     with transaction.atomic():
         row = locked(session, actor, Perm.SESSION_ADMINISTER)
@@ -179,6 +222,7 @@ def session_record_administration(
         if lot_expiry < row.clinic.today():
             raise ValidationError({"lot_expiry": "This lot has expired: use another lot."})
         order = ordered_dose(row)
+        stale_acknowledged = _acknowledged(order, weight_acknowledged)
         dose = float(dose_mg)
         overridden = _override(actor, row, dose_warnings(row, dose, order), override_reason)
         if dose != order.dose_mg and not difference_reason.strip():
@@ -197,6 +241,8 @@ def session_record_administration(
             ordered_dose_mg=Decimal(str(order.dose_mg)),
             weight_used_kg=_decimal(order.weight_used_kg),
             weight_basis=order.weight_basis,
+            weight_measured_at=order.weight_measured_at,
+            weight_acknowledged=stale_acknowledged,
             started_at=started_at,
             difference_reason=difference_reason.strip() if dose != order.dose_mg else "",
             override_by=actor if overridden else None,

@@ -16,7 +16,7 @@ from ketacare.accounts.models import User
 from ketacare.api.auth import requires
 from ketacare.clinics.permissions import Perm, role_can
 from ketacare.clinics.queries import memberships_of
-from ketacare.dosing import administration, corrections, discharge, services
+from ketacare.dosing import administration, corrections, discharge, history, services
 from ketacare.dosing.idempotency import idempotent
 from ketacare.dosing.models import DosingSession
 from ketacare.dosing.queries import (
@@ -37,6 +37,7 @@ from ketacare.dosing.schemas import (
     DeviceIn,
     DeviceOut,
     DischargeIn,
+    DosingHistoryOut,
     InterventionIn,
     InterventionOut,
     PauseIn,
@@ -54,6 +55,7 @@ from ketacare.dosing.schemas import (
     VitalsIn,
     VitalsOut,
 )
+from ketacare.patients.queries import patient_read_for
 from ketacare.patients.services import patient_chart_read
 from ketacare.treatment.models import PlannedSession
 
@@ -356,3 +358,12 @@ def correct(request: HttpRequest, dosing_id: uuid.UUID, payload: CorrectionIn) -
         )
     )
     return _full(session)
+
+
+@router.get("/patients/{uuid:patient_id}/dosing-sessions", response=list[DosingHistoryOut])
+@requires(Perm.SESSION_VIEW)
+def dosing_history(request: HttpRequest, patient_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The patient's dosing sessions, newest first, with the dose given and the adverse events
+    and severe side effects recorded. An audited read of the chart."""
+    patient = patient_read_for(request.user, patient_id, Perm.SESSION_VIEW, via="api").patient
+    return [dose.as_dict() for dose in history.session_doses(patient)]

@@ -80,6 +80,11 @@ class AdministrationForm(forms.Form):
     override_reason = forms.CharField(
         label="Prescriber override reason", required=False, widget=forms.Textarea({"rows": 2})
     )
+    weight_acknowledged = forms.BooleanField(
+        label="I acknowledge the weight is older than the protocol allows",
+        required=False,
+        help_text="Only asked when the screen warns about the weight's age.",
+    )
 
 
 class DeviceForm(forms.Form):

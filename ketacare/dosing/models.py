@@ -184,6 +184,10 @@ class Administration(SessionEntry):
     ordered_dose_mg = models.DecimalField(max_digits=6, decimal_places=1)
     weight_used_kg = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     weight_basis = models.CharField(max_length=10, blank=True)
+    # When the weight the dose used was measured, and whether the nurse acknowledged it as
+    # older than the protocol's `weight_max_age_days` (REFERENCE §2.1 leaves it to the clinic).
+    weight_measured_at = models.DateTimeField(null=True, blank=True)
+    weight_acknowledged = models.BooleanField(default=False)
     concentration_mg_per_ml = models.DecimalField(
         max_digits=6, decimal_places=2, null=True, blank=True
     )
@@ -217,6 +221,10 @@ class Administration(SessionEntry):
                 condition=Q(overridden=[])
                 | (~Q(override_reason="") & Q(override_by__isnull=False)),
                 name="admin_override_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_acknowledged=False) | Q(weight_measured_at__isnull=False),
+                name="admin_acknowledged_weight_is_dated",
             ),
             models.UniqueConstraint(
                 fields=["session"],

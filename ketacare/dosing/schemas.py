@@ -55,6 +55,9 @@ class AdministrationIn(Schema):
     infusion_minutes: int | None = Field(None, gt=0, le=1440)
     difference_reason: str = ""
     override_reason: str = ""
+    # True acknowledges a weight older than the protocol's weight_max_age_days; without it
+    # such a dose is refused (422 naming this field) until a fresh weight is recorded.
+    weight_acknowledged: bool = False
 
 
 class DeviceIn(Schema):
@@ -171,6 +174,8 @@ class AdministrationOut(EntryOut):
     ordered_dose_mg: Decimal
     weight_used_kg: Decimal | None
     weight_basis: str
+    weight_measured_at: dt.datetime | None
+    weight_acknowledged: bool
     concentration_mg_per_ml: Decimal | None
     infusion_minutes: int | None
     rate_mg_per_h: Decimal | None
@@ -284,3 +289,31 @@ class TodayOut(Schema):
     def resolve_dosing_session_id(obj: Any) -> uuid.UUID | None:
         dosing = getattr(obj, "dosing", None)
         return dosing.public_id if dosing else None
+
+
+class DosingHistoryOut(Schema):
+    """One dosing session of a patient's history with the dose given (`dose_mg` None: no
+    dose); flags count only entries not marked entered-in-error."""
+
+    id: uuid.UUID
+    course_id: uuid.UUID
+    protocol: str
+    planned_session_id: uuid.UUID | None
+    checked_in_at: dt.datetime
+    status: str
+    route: str
+    drug: str | None
+    dose_mg: Decimal | None
+    ordered_dose_mg: Decimal | None
+    dose_mg_per_kg: Decimal | None
+    weight_used_kg: Decimal | None
+    weight_basis: str
+    weight_measured_at: dt.datetime | None
+    weight_acknowledged: bool
+    devices_planned: int | None
+    devices_used: int
+    lot_number: str
+    adverse_events: int
+    serious_adverse_event: bool
+    severe_side_effects: int
+    discharged_at: dt.datetime | None

@@ -76,6 +76,7 @@ def patient_chart(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
         "can_record": role_can(access.role, Perm.CHART_RECORD),
         "can_diagnose": role_can(access.role, Perm.DIAGNOSIS_RECORD),
         "can_edit": role_can(access.role, Perm.PATIENT_EDIT),
+        "can_open_sessions": role_can(access.role, Perm.SESSION_VIEW),
         "viewers": recent_viewers(access.patient),
     }
     if clinical:

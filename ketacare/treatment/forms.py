@@ -36,6 +36,10 @@ def _setting_field(name: str) -> forms.Field:
     if name.startswith("phase_"):
         required = name.endswith("sessions_per_week")
         return _number(name.removeprefix("phase_").replace("_", " "), True, required)
+    if name == "weight_max_age_days":
+        field = _number("Weight at most … days old", integer=True)
+        field.help_text = "Empty keeps the base version's limit."
+        return field
     integer = name in ("min_observation_min", "vitals_interval_min") or name.endswith("moaas_min")
     return _number(name.replace("_", " "), integer)
 
@@ -62,6 +66,10 @@ class ProtocolSettingsForm(forms.Form):
         except ValueError as error:
             raise forms.ValidationError("Give whole mg, separated by commas.") from error
 
+    def clean_weight_max_age_days(self) -> int:
+        value = self.cleaned_data["weight_max_age_days"]
+        return int(self.current["weight_max_age_days"] if value is None else value)
+
     def changes(self) -> dict[str, Any]:
         """Only the settings that differ from the base version."""
         return {
@@ -75,7 +83,7 @@ class ProtocolSettingsForm(forms.Form):
         named = {field.name: field for field in self}
         groups: list[tuple[str, list[forms.BoundField]]] = [
             ("Version", [named["name"], named["change_note"]]),
-            ("Dose", [named[n] for n in named if "dose" in n or n == "weight_basis"]),
+            ("Dose", [named[n] for n in named if "dose" in n or n.startswith("weight_")]),
             ("Monitoring", [named[n] for n in ("min_observation_min", "vitals_interval_min")]),
         ]
         for group in THRESHOLD_GROUPS:

@@ -18,6 +18,9 @@ THRESHOLD_NAMES = tuple(item.name for item in dataclasses.fields(clinical.VitalT
 THRESHOLD_GROUPS = ("pre_dose", "in_session")
 PHASE_SETTINGS = ("sessions_per_week", "weeks", "max_sessions")
 DOSE_SETTINGS = ("dose_mg_per_kg", "max_dose_mg", "weight_basis", "fixed_doses_mg")
+# How old the weight of a weight-based dose may be before the nurse must acknowledge it
+# (REFERENCE §2.1 sets no limit; `clinical.stale_weight_finding` applies it).
+WEIGHT_SETTINGS = ("weight_max_age_days",)
 MONITORING_SETTINGS = ("min_observation_min", "vitals_interval_min")
 
 
@@ -37,7 +40,7 @@ def _dose_settings(protocol: clinical.Protocol) -> tuple[str, ...]:
     if protocol.drug == "esketamine":
         return ()
     if protocol.dose_rule.kind == "weight_based":
-        return DOSE_SETTINGS[:3]
+        return (*DOSE_SETTINGS[:3], *WEIGHT_SETTINGS)
     return DOSE_SETTINGS[3:]
 
 
@@ -49,6 +52,7 @@ def current_settings(protocol: clinical.Protocol) -> dict[str, Any]:
         "dose_mg_per_kg": rule.mg_per_kg,
         "max_dose_mg": rule.max_mg,
         "weight_basis": rule.weight_basis,
+        "weight_max_age_days": rule.weight_max_age_days,
         "fixed_doses_mg": list(rule.allowed_mg),
         "min_observation_min": monitoring.min_observation_min,
         "vitals_interval_min": monitoring.vitals_interval_min,
@@ -107,6 +111,7 @@ def _dose_rule(base: clinical.Protocol, values: dict[str, Any]) -> clinical.Dose
             mg_per_kg=values["dose_mg_per_kg"],
             max_mg=values["max_dose_mg"],
             weight_basis=require_choice("weight_basis", values["weight_basis"], WEIGHT_BASES),
+            weight_max_age_days=values["weight_max_age_days"],
         )
         # The core's dose rules refuse a rate or cap no order could use.
         clinical.dose_order_findings(

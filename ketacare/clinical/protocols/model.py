@@ -7,7 +7,11 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ketacare.clinical.dosing import WeightBasis
+from ketacare.clinical.dosing import (
+    DEFAULT_WEIGHT_MAX_AGE_DAYS,
+    WEIGHT_MAX_AGE_LIMIT_DAYS,
+    WeightBasis,
+)
 from ketacare.clinical.errors import ClinicalInputError, require_int
 from ketacare.clinical.routes import Route, check_route
 from ketacare.clinical.vitals import VitalThresholds
@@ -31,7 +35,9 @@ class DoseRule:
 
     "fixed": one of `allowed_mg` (the course's first dose is `first_dose_mg` when set).
     "weight_based": `mg_per_kg` of the dosing weight on `weight_basis`, within `mg_per_kg_range`
-    (the studied range), capped at `max_mg`; IV over `infusion_minutes`.
+    (the studied range), capped at `max_mg`; IV over `infusion_minutes`. The weight it uses
+    may be at most `weight_max_age_days` old before the dose needs an acknowledgement (a clinic
+    setting: REFERENCE §2.1 gives no limit).
     """
 
     kind: Literal["fixed", "weight_based"]
@@ -44,6 +50,10 @@ class DoseRule:
     weight_basis: WeightBasis = "actual"
     max_mg: float | None = None
     infusion_minutes: int | None = None
+    weight_max_age_days: int = DEFAULT_WEIGHT_MAX_AGE_DAYS
+
+    def __post_init__(self) -> None:
+        require_int("weight_max_age_days", self.weight_max_age_days, 1, WEIGHT_MAX_AGE_LIMIT_DAYS)
 
 
 @dataclass(frozen=True, slots=True)

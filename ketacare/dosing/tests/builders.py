@@ -12,17 +12,21 @@ from ketacare.dosing.administration import (
     session_record_device,
     session_stop_infusion,
 )
+from ketacare.dosing.discharge import session_abort
 from ketacare.dosing.models import Administration, DosingSession, VitalsReading
 from ketacare.dosing.services import (
     CHECKLIST_FIELDS,
     session_check_in,
+    session_record_adverse_event,
     session_record_checklist,
     session_record_score,
+    session_record_side_effect,
     session_record_vitals,
 )
 from ketacare.patients.models import Patient
+from ketacare.patients.services import measurement_record
 from ketacare.treatment.models import TreatmentCourse
-from ketacare.treatment.services import rems_enrollment_record
+from ketacare.treatment.services import course_end, rems_enrollment_record
 from ketacare.treatment.tests.builders import started_course
 
 ESKETAMINE = "esketamine_trd"
@@ -48,7 +52,17 @@ def course_today(
     )
     if rems and code == ESKETAMINE:
         rems_enrollment_record(actor=nurse, course=course, enrollment_id="R-1", enrolled_on=today)
+    if code != ESKETAMINE:
+        weighed_today(patient, nurse)
     return course
+
+
+def weighed_today(patient: Patient, nurse: User, weight_kg: str = "80.0") -> None:
+    """A weight taken at the chair this morning, so a weight-based dose uses a current one."""
+    measurement_record(
+        actor=nurse, patient=patient, measured_at=ago(60), weight_kg=Decimal(weight_kg),
+        height_cm=Decimal("170.0"),
+    )  # fmt: skip
 
 
 def checked_in(
@@ -194,3 +208,24 @@ def matrix_body(path: str, patient: Patient) -> dict[str, object] | None:
         reading = VitalsReading.objects.filter(patient=patient).first()
         return {"entry_id": str(reading.public_id) if reading else "", "reason": "Matrix"}
     return next((body for end, body in bodies.items() if path.endswith(end)), None)
+
+
+# --- history: courses that ran and ended, each with a dosed session -----------------------------
+
+
+def dosed_course(patient: Patient, *, nurse: User, prescriber: User) -> DosingSession:
+    """An esketamine course whose session today was dosed (56 mg, 2 devices), had a serious
+    adverse event and a severe side effect, and was stopped; the course is then ended, so
+    another can be started."""
+    session = cleared(patient, nurse=nurse, prescriber=prescriber)
+    administered(session, nurse, minutes_ago=15)
+    session_record_adverse_event(
+        actor=nurse, session=session, onset_at=ago(5), severity="severe", serious=True,
+        description="Hypertensive episode",
+    )  # fmt: skip
+    session_record_side_effect(
+        actor=nurse, session=session, observed_at=ago(4), kind="nausea", severity="severe"
+    )
+    session = session_abort(actor=nurse, session=session, reason="Stopped after the event")
+    course_end(actor=prescriber, course=session.course, reason="Course finished")
+    return session

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from conftest import World, client_for
 from ketacare.core.models import AuditAction, AuditEvent, AuditOutcome
+from ketacare.dosing.tests.builders import dosed_course
 from ketacare.patients import services
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +105,39 @@ def test_the_patient_list_query_count_does_not_grow_with_patients(
     client = client_for(world.nina)
     with django_assert_max_num_queries(10):  # type: ignore[operator]
         assert client.get("/patients/").status_code == 200
+
+
+# --- treatment history (the `dosing` app's `{% treatment_history %}` tag) -----------------------
+
+
+def test_a_nurse_sees_each_course_with_its_sessions_and_doses(world: World) -> None:
+    session = dosed_course(world.patient, nurse=world.nina, prescriber=world.pia)
+    page = client_for(world.nina).get(_chart(world)).content.decode()
+    assert "Treatment history" in page
+    assert "(esketamine_trd v1)" in page
+    assert "12 cancelled · 1 dosing session" in page
+    assert "<strong>56.0 mg</strong> · 2 of 2 devices" in page
+    assert "LOT-7" in page
+    assert "1 adverse event (serious) · 1 severe side effect" in page
+    assert f'href="/sessions/{session.public_id}/"' in page
+
+
+def test_front_desk_sees_no_treatment_history_nor_doses(world: World) -> None:
+    session = dosed_course(world.patient, nurse=world.nina, prescriber=world.pia)
+    page = client_for(world.fran).get(_chart(world)).content.decode()
+    assert "Treatment history" not in page
+    assert "LOT-7" not in page
+    assert str(session.public_id) not in page
+
+
+def test_the_chart_query_count_does_not_grow_with_courses_and_sessions(world: World) -> None:
+    client = client_for(world.nina)
+    dosed_course(world.patient, nurse=world.nina, prescriber=world.pia)
+    with CaptureQueriesContext(connection) as one:
+        assert "1 dosing session" in client.get(_chart(world)).content.decode()
+    for _ in range(3):
+        dosed_course(world.patient, nurse=world.nina, prescriber=world.pia)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(_chart(world)).content.decode().count("1 dosing session") == 4
+    assert len(many.captured_queries) == len(one.captured_queries)
+    assert len(many.captured_queries) <= 30

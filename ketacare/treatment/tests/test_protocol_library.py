@@ -150,3 +150,20 @@ def test_another_clinics_protocol_is_not_found_and_the_attempt_is_audited(world:
     denied = AuditEvent.objects.filter(object_id=str(theirs.public_id), outcome="denied")
     assert denied.count() == 2
     assert denied.first().clinic_id == world.summit.public_id  # type: ignore[union-attr]
+
+
+def test_a_clinic_version_sets_how_old_the_dosing_weight_may_be(world: World) -> None:
+    base = builtin(world.harbor, "iv_ketamine_twice_weekly")
+    assert protocol_of(base).dose_rule.weight_max_age_days == clinical.DEFAULT_WEIGHT_MAX_AGE_DAYS
+    created = protocol_version_create(actor=world.ada, base=base, weight_max_age_days=7)
+    assert protocol_of(created).dose_rule.weight_max_age_days == 7
+    with pytest.raises(ValidationError) as refused:
+        protocol_version_create(actor=world.ada, base=base, weight_max_age_days=0)
+    assert "weight_max_age_days" in refused.value.message_dict
+
+
+def test_esketamine_has_no_weight_age_setting(world: World) -> None:
+    trd = builtin(world.harbor, "esketamine_trd")
+    with pytest.raises(ValidationError) as refused:
+        protocol_version_create(actor=world.ada, base=trd, weight_max_age_days=7)
+    assert "weight_max_age_days" in refused.value.message_dict
