@@ -1,7 +1,6 @@
 """Whole dosing sessions walked in the browser, check-in to discharge, with the server's clock
 run forward through the infusion and the observation period."""
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -10,7 +9,6 @@ import pytest
 from conftest import World
 from ketacare.dosing.models import DosingSession
 from ketacare.dosing.tests.builders import IV, course_today
-from ketacare.patients.services import measurement_record
 from tests.e2e.conftest import Clock
 from tests.e2e.steps import form_with, sign_in, submit
 
@@ -94,14 +92,8 @@ def _status(page: Any) -> str:
 def test_a_nurse_runs_an_iv_infusion_from_check_in_to_discharge(
     page: Any, live_server: Any, world: World, clock: Clock
 ) -> None:
+    # The course's first session is today; the patient was weighed on arrival (80 kg).
     course_today(world.patient, nurse=world.nina, prescriber=world.pia, code=IV)
-    measurement_record(
-        actor=world.nina,
-        patient=world.patient,
-        measured_at=clock() - dt.timedelta(hours=1),
-        weight_kg=Decimal("80.0"),
-        height_cm=Decimal("170.0"),
-    )
     sign_in(page, live_server, "nina@harbor.test")
     _check_in(page, live_server, "Chair 3")
     assert _status(page) == "Checked in"
@@ -109,7 +101,9 @@ def test_a_nurse_runs_an_iv_infusion_from_check_in_to_discharge(
     _vitals(page, "Pre-dose", 122, 78)
     _checklist(page)
     assert _status(page) == "Cleared for dosing"
-    assert "Ordered: 40.0 mg (actual weight 80.0 kg)" in _section(page, "Administration")
+    assert "Ordered: 40.0 mg (actual weight 80.0 kg, weighed today)" in _section(
+        page, "Administration"
+    )
 
     dose = form_with(page, "Record administration")
     dose.get_by_label("Lot number").fill("KET-2291")

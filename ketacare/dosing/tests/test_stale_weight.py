@@ -139,11 +139,20 @@ def test_the_screen_shows_the_weights_date_and_age_and_warns_when_it_is_old(worl
     assert "I acknowledge the weight is older than the protocol allows" in text
 
 
-def test_a_current_weight_shows_its_age_without_a_warning(world: World) -> None:
+def test_a_weight_taken_today_shows_as_today_without_a_warning(world: World) -> None:
     session = cleared(world.patient, nurse=world.nina, prescriber=world.pia, code=IV)
     page = client_for(world.nina).get(reverse("dosing:session", args=[session.public_id]))
     text = page.content.decode()
-    assert "days ago" in text or "day ago" in text
+    assert "weighed today" in text
+    assert 'id="weight-stale"' not in text
+
+
+def test_a_current_weight_of_some_days_shows_its_age_without_a_warning(world: World) -> None:
+    session = cleared(world.patient, nurse=world.nina, prescriber=world.pia, code=IV)
+    _weighed(world, days_ago=10)
+    page = client_for(world.nina).get(reverse("dosing:session", args=[session.public_id]))
+    text = page.content.decode()
+    assert "10 days ago" in text
     assert 'id="weight-stale"' not in text
 
 
