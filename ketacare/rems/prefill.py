@@ -233,8 +233,8 @@ def _vitals(session: DosingSession, values: dict[str, Any], sources: dict[str, s
 
 def _observations(session: DosingSession, values: dict[str, Any], sources: dict[str, str]) -> None:
     scores = [s.assessment for s in session.scores.all() if not s.entered_in_error]
-    moaas = [a.total for a in scores if a.instrument == "moaas"]
-    cadss = [a.total for a in scores if a.instrument == "cadss6"]
+    moaas = [a.total for a in scores if a.instrument == "moaas" and a.total is not None]
+    cadss = [a.total for a in scores if a.instrument == "cadss6" and a.total is not None]
     effects = {e.kind for e in session.side_effects.all() if not e.entered_in_error}
     sedation = rems_prefill.rems_sedation_suggested(moaas, "sedation" in effects)
     dissociation = rems_prefill.rems_dissociation_suggested(cadss, "dissociation" in effects)

@@ -42,6 +42,10 @@ class DueForm:
     def overdue(self) -> bool:
         return self.days_left < 0
 
+    @property
+    def days_overdue(self) -> int:
+        return max(0, -self.days_left)
+
 
 def forms_due(clinic: Clinic) -> list[DueForm]:
     """Every discharged esketamine session of the clinic whose form is not submitted, oldest
