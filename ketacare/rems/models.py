@@ -4,6 +4,7 @@ submission. Everything else on the form is read from the session as recorded (`p
 so the record and the form never disagree. Never deleted; every change is audited."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -40,6 +41,7 @@ class RemsMonitoringForm(PublicIdModel):
     ready_to_leave_minutes = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
+        validators=[MaxValueValidator(1440, "Enter minutes from 0 to 1440 (one day).")],
         help_text="Without the 2-hour minimum, when would the patient have been ready to "
         "leave (minutes from the start of administration)?",
     )

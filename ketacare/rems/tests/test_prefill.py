@@ -15,14 +15,9 @@ from ketacare.dosing.tests.builders import ago, checked_in, cleared, monitored
 from ketacare.patients.services import medication_record
 from ketacare.rems.prefill import prefill
 from ketacare.rems.services import rems_form_record_answers
-from ketacare.rems.tests.builders import Bay, bay_clinic, discharge_now, discharged
+from ketacare.rems.tests.builders import Bay, discharge_now, discharged
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def bay(db: None) -> Bay:
-    return bay_clinic()
 
 
 def test_a_discharged_session_prefills_every_field_the_record_knows(bay: Bay) -> None:
