@@ -154,7 +154,7 @@ def test_forms_due_lists_unsubmitted_forms_oldest_first_and_flags_the_overdue(
 def test_the_forms_due_csv_is_audited_as_an_export(bay: Bay) -> None:
     discharged(bay.patient, nurse=bay.nurse, prescriber=bay.prescriber)
     response = client_for(bay.nurse).get(reverse("rems:due_csv"))
-    lines = b"".join(response.streaming_content).decode().splitlines()
+    lines = response.getvalue().decode().splitlines()
     assert lines[0] == "patient,mrn,treatment_date,due_on,days_left,overdue,session"
     assert lines[1].startswith('"Ortiz, Ellen"')
     assert AuditEvent.objects.filter(
