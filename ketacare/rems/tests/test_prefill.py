@@ -11,11 +11,12 @@ from ketacare.dosing.services import (
     session_record_score,
     session_record_side_effect,
 )
-from ketacare.dosing.tests.builders import ago, checked_in, cleared, monitored
+from ketacare.dosing.tests.builders import administered, ago, checked_in, cleared, monitored
 from ketacare.patients.services import medication_record
 from ketacare.rems.prefill import prefill
 from ketacare.rems.services import rems_form_record_answers
 from ketacare.rems.tests.builders import Bay, discharge_now, discharged
+from ketacare.treatment.services import course_end
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +120,13 @@ def test_a_session_still_at_check_in_has_no_treatment_duration_yet(world: World)
     session = checked_in(world.patient, nurse=world.nina, prescriber=world.pia)
     assert prefill(session).form.first_treatment is True
     assert prefill(session).form.treatment_minutes is None
+
+
+def test_a_patient_dosed_before_is_not_on_a_first_treatment(bay: Bay) -> None:
+    first = discharged(bay.patient, nurse=bay.nurse, prescriber=bay.prescriber)
+    course_end(actor=bay.prescriber, course=first.course, reason="Restarting the course")
+    again = cleared(bay.patient, nurse=bay.nurse, prescriber=bay.prescriber)
+    administered(again, bay.nurse, minutes_ago=5)
+    current = prefill(again)
+    assert current.form.first_treatment is False
+    assert current.sources["first_treatment"].startswith("earlier esketamine dose on ")
