@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "ketacare.screening",
     "ketacare.treatment",
     "ketacare.dosing",
+    "ketacare.rems",
     "ketacare.reports",
     "ketacare.api",
     "ketacare.demo",

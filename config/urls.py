@@ -13,6 +13,7 @@ urlpatterns = [
     path("patients/", include("ketacare.screening.urls")),
     path("", include("ketacare.treatment.urls")),
     path("sessions/", include("ketacare.dosing.urls")),
+    path("rems/", include("ketacare.rems.urls")),
     path("reports/", include("ketacare.reports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

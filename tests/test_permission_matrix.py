@@ -313,6 +313,8 @@ API_BODIES_BY_PATH: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/sessions/{session_id}/book"): {"scheduled_time": "09:30"},
     ("POST", "/api/v1/sessions/{session_id}/move"): {"scheduled_on": "2031-01-06"},
     ("POST", "/api/v1/sessions/{session_id}/cancel"): {"reason": "Matrix"},
+    ("PUT", "/api/v1/dosing-sessions/{dosing_id}/rems-form/answers"): {"sedation": False},
+    ("POST", "/api/v1/dosing-sessions/{dosing_id}/rems-form/submit"): {"confirmation": "M-1"},
 }
 # Paths of rows that belong to one clinic: each is also tried with the other clinic's row.
 CLINIC_ROW_PARAMS = (
@@ -367,6 +369,8 @@ def _api_body(method: str, path: str, world: World) -> Any:
         assert intake is not None
         digest = eligibility_review(intake, "iv").digest
         return {"route": "iv", "decision": "not_eligible", "facts_digest": digest}
+    if (method, path) in API_BODIES_BY_PATH:
+        return API_BODIES_BY_PATH[(method, path)]
     if method == "POST" and ("{dosing_id}" in path or "{planned_id}" in path):
         return matrix_body(path, world.patient)
     return API_BODIES_BY_PATH.get((method, path), API_BODIES.get(method))

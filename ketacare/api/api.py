@@ -7,6 +7,7 @@ from ketacare.api.auth import AUTH
 from ketacare.assessments.api import router as assessments_router
 from ketacare.dosing.api import router as dosing_router
 from ketacare.patients.api import router as patients_router
+from ketacare.rems.api import router as rems_router
 from ketacare.screening.api import router as screening_router
 from ketacare.treatment.api import router as treatment_router
 
@@ -24,3 +25,4 @@ api.add_router("/patients", assessments_router, tags=["assessments"])
 api.add_router("/patients", screening_router, tags=["screening"])
 api.add_router("", treatment_router, tags=["treatment"])
 api.add_router("", dosing_router, tags=["dosing sessions"])
+api.add_router("", rems_router, tags=["REMS monitoring forms"])

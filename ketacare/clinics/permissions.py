@@ -43,6 +43,8 @@ class Perm(StrEnum):
     SESSION_ADMINISTER = "session.administer"
     SESSION_OVERRIDE = "session.override"
     SESSION_DISCHARGE = "session.discharge"
+    REMS_FORM_VIEW = "rems_form.view"
+    REMS_FORM_RECORD = "rems_form.record"
 
 
 _EVERY_ROLE = {Perm.PATIENT_LIST, Perm.PATIENT_VIEW, Perm.SCHEDULE_VIEW}
@@ -72,12 +74,15 @@ _SESSION_CHAIR = {
     Perm.SESSION_ADMINISTER,
     Perm.SESSION_DISCHARGE,
 }
+# The REMS monitoring form (REFERENCE §1.11) is completed by the nurse or prescriber who ran the
+# session; the clinic admin follows the forms due but does not record them.
+_REMS_FORM = {Perm.REMS_FORM_VIEW, Perm.REMS_FORM_RECORD}
 
 GRANTS: dict[Role, frozenset[Perm]] = {
     Role.CLINIC_ADMIN: frozenset(
         (_FRONT_DESK - {Perm.SCHEDULE_MANAGE})
         | _CLINICAL_READ
-        | {Perm.AUDIT_VIEW, Perm.PROTOCOL_MANAGE, Perm.SESSION_VIEW}
+        | {Perm.AUDIT_VIEW, Perm.PROTOCOL_MANAGE, Perm.SESSION_VIEW, Perm.REMS_FORM_VIEW}
     ),
     Role.PRESCRIBER: frozenset(
         _FRONT_DESK
@@ -92,12 +97,14 @@ GRANTS: dict[Role, frozenset[Perm]] = {
             Perm.SESSION_OVERRIDE,
         }
         | _SESSION_CHAIR
+        | _REMS_FORM
     ),
     Role.NURSE: frozenset(
         _FRONT_DESK
         | _CLINICAL_READ
         | _SCREENING
         | _SESSION_CHAIR
+        | _REMS_FORM
         | {Perm.CHART_RECORD, Perm.REMS_ENROLL}
     ),
     Role.THERAPIST: frozenset(_CLINICAL_READ | {Perm.ASSESSMENT_RECORD, Perm.SESSION_VIEW}),

@@ -1,9 +1,5 @@
 """Clinic admins' audit report and its CSV export."""
 
-import csv
-from collections.abc import Iterator
-from typing import Any
-
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
@@ -13,6 +9,7 @@ from ketacare.clinics.http import StaffRequest
 from ketacare.clinics.permissions import Perm, staff_view
 from ketacare.clinics.services import actor_of
 from ketacare.core import audit
+from ketacare.core.csv_export import csv_lines
 from ketacare.core.models import AuditAction
 from ketacare.reports.forms import AuditFilterForm
 from ketacare.reports.queries import audit_events, patient_names
@@ -53,19 +50,6 @@ def audit_report(request: StaffRequest) -> HttpResponse:
     return render(request, "reports/audit.html", context)
 
 
-def _spreadsheet_safe(cell: Any) -> Any:
-    # A user agent or email is client-controlled; a leading = + - @ would run as a formula
-    # when a clinic opens the export in a spreadsheet (CSV injection).
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + cell
-    return cell
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @staff_view(Perm.AUDIT_VIEW)
 def audit_report_csv(request: StaffRequest) -> HttpResponse | StreamingHttpResponse:
     clinic = request.membership.clinic
@@ -83,14 +67,7 @@ def audit_report_csv(request: StaffRequest) -> HttpResponse | StreamingHttpRespo
             actor_of(request.user, clinic),
         )
     rows = audit_events(clinic, filters).values_list(*CSV_COLUMNS)
-    writer = csv.writer(_Echo())
-    lines = _with_header(rows.iterator(chunk_size=2000))
-    body = (writer.writerow([_spreadsheet_safe(cell) for cell in row]) for row in lines)
+    body = csv_lines(CSV_COLUMNS, rows.iterator(chunk_size=2000))
     response = StreamingHttpResponse(body, content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="audit-{clinic.slug}.csv"'
     return response
-
-
-def _with_header(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
-    yield CSV_COLUMNS
-    yield from rows

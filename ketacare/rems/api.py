@@ -1,0 +1,120 @@
+"""REMS monitoring form endpoints: the same prefill, services, permissions and audit as the
+pages. Submitting before discharge, or after submission, answers 409."""
+
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from django.http import HttpRequest
+from ninja import Router
+from ninja.errors import HttpError
+
+from ketacare.accounts.models import User
+from ketacare.api.auth import requires
+from ketacare.clinics.permissions import Perm, role_can
+from ketacare.clinics.queries import memberships_of
+from ketacare.patients.services import patient_chart_read
+from ketacare.rems import services
+from ketacare.rems.prefill import Prefilled, form_values, prefill
+from ketacare.rems.queries import DueForm, form_record, forms_due, rems_session_for
+from ketacare.rems.schemas import AnswersIn, DueOut, RemsFormOut, SubmitIn
+
+router = Router()
+T = TypeVar("T")
+
+
+def _conflicts(run: Callable[[], T]) -> T:
+    try:
+        return run()
+    except services.FormConflict as error:
+        raise HttpError(409, " ".join(error.messages)) from error
+
+
+def _out(current: Prefilled) -> dict[str, Any]:
+    record = current.record
+    submission = None
+    if record is not None and record.submitted_at is not None and record.submitted_by:
+        submission = {
+            "submitted_at": record.submitted_at,
+            "submitted_by": record.submitted_by.full_name or record.submitted_by.email,
+            "confirmation": record.confirmation,
+            "warnings_acknowledged": record.warnings_acknowledged,
+        }
+    return {
+        "dosing_session_id": current.session.public_id,
+        "session_status": current.session.status,
+        "form": form_values(current.form),
+        "sources": current.sources,
+        "problems": [_finding(f) for f in current.problems],
+        "due_on": current.due_on,
+        "submission": submission,
+    }
+
+
+def _finding(finding: Any) -> dict[str, Any]:
+    return {
+        "code": finding.code,
+        "kind": finding.kind,
+        "message": finding.message,
+        "source": finding.source,
+        "field": finding.field,
+    }
+
+
+@router.get("/dosing-sessions/{uuid:dosing_id}/rems-form", response=RemsFormOut)
+@requires(Perm.REMS_FORM_VIEW)
+def form_read(request: HttpRequest, dosing_id: uuid.UUID) -> dict[str, Any]:
+    """The form prefilled from the session, each value's source, what blocks submission, and
+    the due date."""
+    session = rems_session_for(request.user, dosing_id, Perm.REMS_FORM_VIEW)
+    patient_chart_read(actor=cast(User, request.user), patient=session.patient, via="api")
+    return _out(prefill(session, form_record(session)))
+
+
+@router.put("/dosing-sessions/{uuid:dosing_id}/rems-form/answers", response=RemsFormOut)
+@requires(Perm.REMS_FORM_RECORD)
+def answers(request: HttpRequest, dosing_id: uuid.UUID, payload: AnswersIn) -> dict[str, Any]:
+    """Replace the staff's answers (old and new values are audited)."""
+    session = rems_session_for(request.user, dosing_id, Perm.REMS_FORM_RECORD)
+    actor = cast(User, request.user)
+    record = _conflicts(
+        lambda: services.rems_form_record_answers(actor=actor, session=session, **payload.dict())
+    )
+    return _out(prefill(session, record))
+
+
+@router.post("/dosing-sessions/{uuid:dosing_id}/rems-form/submit", response=RemsFormOut)
+@requires(Perm.REMS_FORM_RECORD)
+def submit(request: HttpRequest, dosing_id: uuid.UUID, payload: SubmitIn) -> dict[str, Any]:
+    """Mark the form submitted; blanks and hard stops come back in `fields` (422), a warning
+    needs `acknowledge_warnings`."""
+    session = rems_session_for(request.user, dosing_id, Perm.REMS_FORM_RECORD)
+    actor = cast(User, request.user)
+    record = _conflicts(
+        lambda: services.rems_form_submit(actor=actor, session=session, **payload.dict())
+    )
+    return _out(prefill(session, record))
+
+
+@router.get("/rems-forms/due", response=list[DueOut])
+@requires(Perm.REMS_FORM_VIEW)
+def due(request: HttpRequest) -> list[dict[str, Any]]:
+    """Forms not yet submitted for discharged esketamine sessions, oldest first, per clinic."""
+    rows: list[DueForm] = []
+    for membership in memberships_of(request.user):
+        if role_can(membership.role, Perm.REMS_FORM_VIEW):
+            rows.extend(forms_due(membership.clinic))
+    return [_due(row) for row in rows]
+
+
+def _due(row: DueForm) -> dict[str, Any]:
+    patient = row.session.patient
+    return {
+        "dosing_session_id": row.session.public_id,
+        "patient_id": patient.public_id,
+        "patient_name": patient.display_name,
+        "treatment_date": row.treatment_date,
+        "due_on": row.due_on,
+        "days_left": row.days_left,
+        "overdue": row.overdue,
+    }

@@ -1,0 +1,63 @@
+"""REMS-form set-up through the services: a clinic with its contact details, and an
+esketamine session taken from check-in to discharge."""
+
+from dataclasses import dataclass
+
+from ketacare.accounts.models import User
+from ketacare.clinics.models import Clinic, Role
+from ketacare.dosing.discharge import session_discharge
+from ketacare.dosing.models import DosingSession
+from ketacare.dosing.tests.builders import cleared, monitored
+from ketacare.patients.models import Patient
+from tests.factories import ClinicFactory, PatientFactory, staff
+
+CONTACT = {
+    "phone": "555-0100",
+    "email": "front@bay.test",
+    "address_line1": "1 Bay Street",
+    "city": "Boston",
+    "state": "MA",
+    "postal_code": "02110",
+}
+
+
+@dataclass(frozen=True)
+class Bay:
+    """A clinic whose address and contact fill the form's setting and HCP sections."""
+
+    clinic: Clinic
+    nurse: User
+    prescriber: User
+    admin: User
+    patient: Patient
+
+
+def bay_clinic() -> Bay:
+    clinic = ClinicFactory.create(name="Bay Clinic", slug="bay", **CONTACT)
+    nurse = staff(clinic, Role.NURSE, email="nora@bay.test", full_name="Nora Lind")
+    return Bay(
+        clinic=clinic,
+        nurse=nurse,
+        prescriber=staff(clinic, Role.PRESCRIBER, email="pat@bay.test", full_name="Pat Kim"),
+        admin=staff(clinic, Role.CLINIC_ADMIN, email="abe@bay.test", full_name="Abe Stone"),
+        patient=PatientFactory.create(
+            clinic=clinic, actor=nurse, given_name="Ellen", family_name="Ortiz", sex="female"
+        ),
+    )
+
+
+def discharged(patient: Patient, *, nurse: User, prescriber: User) -> DosingSession:
+    """Esketamine 56 mg, two devices from 130 minutes ago, the three REMS BPs, MOAA/S 5 and
+    CADSS-6 0, discharged now by the nurse."""
+    session = cleared(patient, nurse=nurse, prescriber=prescriber)
+    return discharge_now(monitored(session, nurse, minutes_ago=130), nurse)
+
+
+def discharge_now(session: DosingSession, nurse: User) -> DosingSession:
+    return session_discharge(
+        actor=nurse,
+        session=session,
+        vitals_acceptable=True,
+        clinician_confirms=True,
+        no_driving_instruction_given=True,
+    )

@@ -1,0 +1,168 @@
+"""REMS monitoring form pages: the form of one esketamine session (prefilled values with
+their source, problems, the staff's answers, submission), its PDF and CSV, and the clinic's
+list of forms due. Every view of a form is an audited read of the patient's chart."""
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+
+from ketacare.clinics.http import StaffRequest
+from ketacare.clinics.permissions import Perm, role_can, staff_view
+from ketacare.clinics.queries import role_in
+from ketacare.clinics.services import actor_of
+from ketacare.core import audit
+from ketacare.core.csv_export import csv_lines
+from ketacare.core.models import AuditAction
+from ketacare.dosing.models import DosingSession
+from ketacare.patients.services import patient_chart_read
+from ketacare.rems import layout, services
+from ketacare.rems.forms import AnswersForm, SubmitForm
+from ketacare.rems.pdf import PdfUnavailable, html_to_pdf
+from ketacare.rems.prefill import Prefilled, prefill
+from ketacare.rems.queries import DueForm, form_record, forms_due, rems_session_for
+
+DUE_COLUMNS = ("patient", "mrn", "treatment_date", "due_on", "days_left", "overdue", "session")
+
+
+def _current(session: DosingSession) -> Prefilled:
+    return prefill(session, form_record(session))
+
+
+def _read(request: StaffRequest, dosing_id: uuid.UUID, via: str) -> Prefilled:
+    session = rems_session_for(request.user, dosing_id, Perm.REMS_FORM_VIEW)
+    patient_chart_read(actor=request.user, patient=session.patient, via=via)
+    return _current(session)
+
+
+@staff_view(Perm.REMS_FORM_VIEW)
+def form_page(request: StaffRequest, dosing_id: uuid.UUID) -> HttpResponse:
+    return _page(request, _read(request, dosing_id, "rems_form"), {})
+
+
+def _page(
+    request: StaffRequest, current: Prefilled, bound: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    record = current.record
+    context = {
+        "current": current,
+        "session": current.session,
+        "sections": layout.sections(current),
+        "answers": bound.get("answers") or AnswersForm(instance=record),
+        "submit": bound.get("submit") or SubmitForm(),
+        "may_record": role_can(
+            role_in(request.user, current.session.clinic), Perm.REMS_FORM_RECORD
+        ),
+    }
+    return render(request, "rems/form.html", context, status=status)
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, problems in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, problems)
+
+
+@staff_view(Perm.REMS_FORM_RECORD)
+def answers(request: StaffRequest, dosing_id: uuid.UUID) -> HttpResponse:
+    session = rems_session_for(request.user, dosing_id, Perm.REMS_FORM_RECORD)
+    if request.method != "POST":
+        return redirect("rems:form", dosing_id=session.public_id)
+    form = AnswersForm(request.POST, instance=form_record(session))
+    if form.is_valid():
+        try:
+            services.rems_form_record_answers(
+                actor=request.user, session=session, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "Answers saved.")
+            return redirect("rems:form", dosing_id=session.public_id)
+    return _page(request, _current(session), {"answers": form})
+
+
+@staff_view(Perm.REMS_FORM_RECORD)
+def submit(request: StaffRequest, dosing_id: uuid.UUID) -> HttpResponse:
+    session = rems_session_for(request.user, dosing_id, Perm.REMS_FORM_RECORD)
+    if request.method != "POST":
+        return redirect("rems:form", dosing_id=session.public_id)
+    form = SubmitForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rems_form_submit(actor=request.user, session=session, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "The form is marked submitted.")
+            return redirect("rems:form", dosing_id=session.public_id)
+    return _page(request, _current(session), {"submit": form})
+
+
+@staff_view(Perm.REMS_FORM_VIEW)
+def form_pdf(request: StaffRequest, dosing_id: uuid.UUID) -> HttpResponse:
+    current = _read(request, dosing_id, "rems_pdf")
+    context = {"current": current, "sections": layout.sections(current)}
+    html = render_to_string("rems/form_pdf.html", context, request=request)
+    try:
+        pdf = html_to_pdf(html)
+    except PdfUnavailable:
+        return render(request, "rems/pdf_unavailable.html", {"current": current}, status=503)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(current)}.pdf"'
+    return response
+
+
+def _filename(current: Prefilled) -> str:
+    # No patient name in the file name: it ends up in download folders and logs.
+    day = current.form.treatment_date
+    return f"rems-monitoring-form-{day:%Y-%m-%d}" if day else "rems-monitoring-form"
+
+
+@staff_view(Perm.REMS_FORM_VIEW)
+def form_csv(request: StaffRequest, dosing_id: uuid.UUID) -> HttpResponse:
+    current = _read(request, dosing_id, "rems_csv")
+    body = "".join(csv_lines(layout.FIELDS, [layout.csv_row(current)]))
+    response = HttpResponse(body, content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(current)}.csv"'
+    return response
+
+
+@staff_view(Perm.REMS_FORM_VIEW)
+def due(request: StaffRequest) -> HttpResponse:
+    rows = forms_due(request.membership.clinic)
+    return render(request, "rems/due.html", {"rows": rows})
+
+
+@staff_view(Perm.REMS_FORM_VIEW)
+def due_csv(request: StaffRequest) -> StreamingHttpResponse:
+    clinic = request.membership.clinic
+    rows = forms_due(clinic)
+    entry = audit.AuditEntry(
+        action=AuditAction.EXPORT, object_type="rems_forms_due", clinic_id=clinic.public_id
+    )
+    audit.record_now(entry, actor_of(request.user, clinic))
+    response = StreamingHttpResponse(
+        csv_lines(DUE_COLUMNS, (_due_cells(row) for row in rows)), content_type="text/csv"
+    )
+    response["Content-Disposition"] = f'attachment; filename="rems-forms-due-{clinic.slug}.csv"'
+    return response
+
+
+def _due_cells(row: DueForm) -> tuple[Any, ...]:
+    patient = row.session.patient
+    return (
+        f"{patient.family_name}, {patient.given_name}",
+        patient.mrn,
+        row.treatment_date.isoformat(),
+        row.due_on.isoformat(),
+        row.days_left,
+        "yes" if row.overdue else "no",
+        str(row.session.public_id),
+    )
