@@ -152,7 +152,7 @@ def test_a_scale_opened_from_a_session_is_a_follow_up_answered_now_and_returns_t
     assert '<option value="follow_up" selected>' in text
     assert 'type="datetime-local"' in text
     assert 'value="20' in text.split('name="administered_at"')[1].split(">")[0]
-    answers = {str(item): 0 for item in range(1, 10)}
+    answers = {str(item): "0" for item in range(1, 10)}
     response = client_for(world.nina).post(
         _url(world, "new/phq9/"), {**_form(answers), "context": "follow_up", "next": back}
     )
