@@ -40,12 +40,30 @@ class DemoClinic:
     city: str
     state: str
     mrn_prefix: str
+    address_line1: str
+    postal_code: str
 
 
 CLINICS = (
-    DemoClinic("northside", "Northside Ketamine Clinic", "America/New_York", "Boston", "MA", "NS"),
     DemoClinic(
-        "lakeshore", "Lakeshore Esketamine Center", "America/Chicago", "Chicago", "IL", "LS"
+        "northside",
+        "Northside Ketamine Clinic",
+        "America/New_York",
+        "Boston",
+        "MA",
+        "NS",
+        "120 Harbor Street",
+        "02110",
+    ),
+    DemoClinic(
+        "lakeshore",
+        "Lakeshore Esketamine Center",
+        "America/Chicago",
+        "Chicago",
+        "IL",
+        "LS",
+        "455 Lake Shore Drive",
+        "60611",
     ),
 )
 ROUTE_OF_CLINIC = {"northside": "iv", "lakeshore": "esketamine_nasal"}
@@ -179,6 +197,9 @@ def _seed_clinic(spec: DemoClinic, progress: Callable[[str], None]) -> tuple[Cli
         state=spec.state,
         mrn_prefix=spec.mrn_prefix,
         phone="555-0100",
+        email=f"care@{spec.slug}.demo",
+        address_line1=spec.address_line1,
+        postal_code=spec.postal_code,
     )
     users: dict[Role, User] = {}
     for role, key, names, credentials in STAFF:

@@ -1,6 +1,7 @@
 """Demo dosing sessions: the sessions a course has already had, and today's chair board.
 
-Sessions go through the same services the chair uses. A finished session of an earlier day is
+Sessions go through the same services the chair uses, and so do their REMS monitoring
+forms. A finished session of an earlier day is
 recorded with the clock set to the moment each step happened (`_clock`): check-in only opens
 on the session's own day, and every row and audit event then carries the time it would have
 had. Today's sessions are placed at moments before now, so the board shows them live: one
@@ -24,6 +25,7 @@ from ketacare.dosing import administration, discharge, services
 from ketacare.dosing.models import DosingSession
 from ketacare.patients.models import Patient
 from ketacare.patients.services import measurement_record
+from ketacare.rems.services import rems_form_record_answers, rems_form_submit
 from ketacare.treatment import services as treatment
 from ketacare.treatment.models import PlannedSession, SessionStatus, TreatmentCourse
 
@@ -40,6 +42,8 @@ STAGES: tuple[Stage, ...] = (
 # Minutes from check-in: checklist done, dose started; the observation outlasts both the
 # esketamine label's 2 hours (REFERENCE §1.6) and the IV protocols' observation time.
 CHECKLIST_AT, DOSE_AT, OBSERVED = 10, 15, 125
+# The REMS forms of the last few days' sessions are still to be submitted (REFERENCE §1.11).
+FORM_LAG = dt.timedelta(days=5)
 # How long before now each of today's stages must have begun, in minutes.
 MINUTES_NEEDED: dict[Stage, int] = {
     "booked": 0,
@@ -254,6 +258,25 @@ def _ready(session: DosingSession, staff: Staff, end: dt.datetime) -> None:
             )
 
 
+def _rems_form(session: DosingSession, staff: Staff, start: dt.datetime, *, submit: bool) -> None:
+    """The nurse answers what the record cannot tell the REMS form; with `submit`, the form
+    went to the REMS the next day, otherwise it is on the forms-due list."""
+    with _clock(_at(start, DOSE_AT + OBSERVED + 10)):
+        rems_form_record_answers(
+            actor=staff.nurse,
+            session=session,
+            respiratory_depression=False,
+            ready_to_leave_minutes=OBSERVED,
+        )
+    if submit:
+        with _clock(_at(start, 24 * 60)):
+            rems_form_submit(
+                actor=staff.nurse,
+                session=session,
+                confirmation=f"SPR-{session.checked_in_at:%y%m%d}-{session.patient.mrn}",
+            )
+
+
 # --- a course's history and today's board ------------------------------------------------------
 
 
@@ -276,7 +299,7 @@ def past_sessions(
                     fixed_dose_mg=84,
                     reason="Tolerated 56 mg well; partial response after two sessions.",
                 )
-        run_session(
+        dosed = run_session(
             session,
             staff,
             start=start,
@@ -285,6 +308,10 @@ def past_sessions(
             chair=f"Chair {index % 4 + 1}",
             incident=index == incident_at,
         )
+        if dosed is not None and dosed.route == "esketamine_nasal":
+            # The form of the session with the adverse event is overdue: it awaits its notes.
+            late = session.scheduled_on < today - FORM_LAG and index != incident_at
+            _rems_form(dosed, staff, start, submit=late)
 
 
 def today_session(

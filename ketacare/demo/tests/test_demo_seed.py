@@ -13,6 +13,8 @@ from ketacare.core.audit import verify_chains
 from ketacare.demo.seed import seed
 from ketacare.dosing.models import AdverseEvent, DosingSession
 from ketacare.patients.models import Patient
+from ketacare.rems.models import RemsMonitoringForm
+from ketacare.rems.queries import forms_due
 from ketacare.screening.models import EligibilityDecision, Intake
 from ketacare.treatment.models import PlannedSession, ProtocolVersion, TreatmentCourse
 
@@ -87,6 +89,17 @@ def test_past_sessions_are_discharged_with_an_adverse_event_and_easing_phq9(
     scores = [total for total in given.values_list("total", flat=True) if total is not None]
     assert len(scores) >= 3
     assert scores[-1] < scores[0]
+
+
+def test_rems_forms_of_earlier_sessions_are_submitted_and_recent_ones_are_due(
+    seeded: None,
+) -> None:
+    lakeshore = Clinic.objects.get(slug="lakeshore")
+    assert RemsMonitoringForm.objects.filter(submitted_at__isnull=False).exists()
+    due = forms_due(lakeshore)
+    assert any(form.overdue for form in due)
+    assert any(not form.overdue for form in due)
+    assert verify_chains() == []
 
 
 def test_seeding_again_changes_nothing(seeded: None) -> None:
