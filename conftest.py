@@ -89,7 +89,16 @@ class World:
 
 @pytest.fixture
 def world(db: None) -> World:
-    harbor = ClinicFactory.create(name="Harbor Clinic", slug="harbor")
+    harbor = ClinicFactory.create(
+        name="Harbor Clinic",
+        slug="harbor",
+        phone="555-0142",
+        email="care@harbor.test",
+        address_line1="1 Harbor Way",
+        city="Boston",
+        state="MA",
+        postal_code="02110",
+    )
     summit = ClinicFactory.create(name="Summit Clinic", slug="summit", timezone="America/Denver")
     nina = staff(harbor, Role.NURSE, email="nina@harbor.test", full_name="Nina Nurse")
     sol = staff(summit, Role.NURSE, email="sol@summit.test", full_name="Sol Nurse")

@@ -5,12 +5,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from conftest import World
 from ketacare.dosing.models import DosingSession
 from ketacare.dosing.tests.builders import IV, course_today
+from ketacare.rems.models import RemsMonitoringForm
 from tests.e2e.conftest import Clock
-from tests.e2e.steps import form_with, sign_in, submit
+from tests.e2e.steps import form_with, sign_in, sign_out, submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -137,3 +139,76 @@ def test_a_nurse_runs_an_iv_infusion_from_check_in_to_discharge(
     assert session.status == "discharged"
     assert session.administrations.get().rate_ml_per_h == Decimal("60.00")
     assert session.side_effects.get().kind == "nausea"
+
+
+def _rest(page: Any, clock: Clock, minutes: int) -> None:
+    clock.advance(minutes)
+    page.reload()
+
+
+def test_an_esketamine_session_with_a_prescribers_override_ends_in_the_rems_form_pdf(
+    page: Any, live_server: Any, world: World, clock: Clock
+) -> None:
+    course_today(world.patient, nurse=world.nina, prescriber=world.pia)
+    sign_in(page, live_server, "nina@harbor.test")
+    _check_in(page, live_server, "Room 2")
+    session_url = page.url
+    _phq9_all_zero(page)
+    _vitals(page, "Pre-dose", 152, 94)
+    _checklist(page)
+    assert _status(page) == "Blocked: a prescriber must act"
+    assert "140/90" in _section(page, "Check-in and pre-dose checklist")
+
+    sign_out(page)
+    sign_in(page, live_server, "pia@harbor.test")
+    page.goto(session_url)
+    form_with(page, "Override warnings").get_by_label("Reason").fill(
+        "Rechecked after rest, asymptomatic, usual BP 145/90: proceed with closer BP checks."
+    )
+    submit(page, "Override warnings", "Override recorded.")
+    assert _status(page) == "Cleared for dosing"
+
+    sign_out(page)
+    sign_in(page, live_server, "nina@harbor.test")
+    page.goto(session_url)
+    assert "label allows 56 mg" in _section(page, "Administration")
+    dose = form_with(page, "Record administration")
+    dose.get_by_label("Lot number").fill("SPR-5501")
+    dose.get_by_label("Lot expiry").fill(f"{clock().year + 1}-03-31")
+    dose.get_by_label("Dose (mg)").fill("56")
+    submit(page, "Record administration", "Administration recorded.")
+    submit(page, "Device used", "Device recorded.")
+    _rest(page, clock, 5)
+    submit(page, "Device used", "Device recorded.")
+    assert "Device 2 at" in _section(page, "Administration")
+
+    _wait_at_the_chair(page, clock, 40)
+    _vitals(page, "About 40 min after the dose", 146, 90)
+    _wait_at_the_chair(page, clock, 80)
+    _vitals(page, "Before discharge", 132, 84)
+    _scores_after_the_dose(page)
+    _discharge(page)
+    assert _status(page) == "Discharged"
+
+    page.get_by_role("link", name="SPRAVATO REMS monitoring form").click()
+    page.get_by_role("heading", name="SPRAVATO REMS Patient Monitoring Form").wait_for()
+    answers = form_with(page, "Save answers")
+    answers.get_by_label("Did the patient experience respiratory depression?").select_option(
+        label="No"
+    )
+    answers.get_by_label("Ready to leave without the 2-hour minimum (minutes)").fill("100")
+    submit(page, "Save answers", "saved")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download PDF").click()
+    text = "".join(sheet.extract_text() for sheet in PdfReader(download.value.path()).pages)
+    assert "Rivera" in text
+    assert "56" in text
+    assert "SPR-5501" in text
+
+    form_with(page, "Mark submitted").get_by_label("REMS confirmation or fax reference").fill(
+        "SPR-CONF-20261126"
+    )
+    submit(page, "Mark submitted", "Submitted")
+    record = RemsMonitoringForm.objects.get()
+    assert record.confirmation == "SPR-CONF-20261126"
+    assert record.submitted_by == world.nina
