@@ -12,12 +12,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from ketacare.accounts.models import User
 from ketacare.clinics.http import StaffRequest
 from ketacare.clinics.permissions import Perm, role_can, staff_view
 from ketacare.clinics.queries import role_in
 from ketacare.dosing import administration, corrections, discharge, services
+from ketacare.dosing.board import board_rows, chair_board_read
 from ketacare.dosing.forms import (
     AdministrationForm,
     AdverseEventForm,
@@ -36,7 +38,7 @@ from ketacare.dosing.forms import (
     StopForm,
     VitalsForm,
 )
-from ketacare.dosing.models import DosingSession
+from ketacare.dosing.models import DosingSession, VitalsReading
 from ketacare.dosing.queries import (
     dosing_for,
     next_due,
@@ -49,6 +51,8 @@ from ketacare.dosing.queries import (
 from ketacare.patients.services import patient_chart_read
 
 Run = Callable[[User, DosingSession, Any], object]
+# A wall screen: fresh enough for a reading falling due, light on the server.
+BOARD_POLL_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -196,6 +200,24 @@ def check_in(request: StaffRequest, planned_id: uuid.UUID) -> HttpResponse:
     return redirect("dosing:today")
 
 
+# --- the chair board ----------------------------------------------------------------------------
+
+
+@staff_view(Perm.SESSION_VIEW)
+def board(request: StaffRequest) -> HttpResponse:
+    """The clinic's live board; htmx polls it and gets the table alone."""
+    clinic = request.membership.clinic
+    rows = board_rows(request.user, clinic)
+    chair_board_read(actor=request.user, clinic=clinic, rows=rows, via=_board_via(request))
+    context = {"rows": rows, "updated_at": timezone.now(), "poll_seconds": BOARD_POLL_SECONDS}
+    template = "dosing/_board.html" if request.htmx else "dosing/board.html"
+    return render(request, template, context)
+
+
+def _board_via(request: StaffRequest) -> str:
+    return "web-poll" if request.htmx else "web"
+
+
 # --- the session screen ------------------------------------------------------------------------
 
 
@@ -220,7 +242,7 @@ def _screen(
         "administrations": list(session.administrations.all()),
         "due": next_due(session, protocol, readings),
         "dose": _ordered(session),
-        "discharge": _discharge_preview(session),
+        "discharge": _discharge_preview(session, readings),
         "forms": {name: bound.get(name) or action.form() for name, action in ACTIONS.items()},
         "may": {name: role_can(role, action.perm) for name, action in ACTIONS.items()},
     }
@@ -237,10 +259,14 @@ def _ordered(session: DosingSession) -> dict[str, Any]:
     return {"order": order}
 
 
-def _discharge_preview(session: DosingSession) -> dict[str, Any]:
+def _discharge_preview(session: DosingSession, readings: list[VitalsReading]) -> dict[str, Any]:
     """What still stands in the way, assuming the clinician will confirm at the end."""
     readiness, missing = discharge.discharge_check(
-        session, vitals_acceptable=True, clinician_confirms=True
+        session,
+        vitals_acceptable=True,
+        clinician_confirms=True,
+        readings=readings,
+        scores=list(session.scores.all()),
     )
     return {"readiness": readiness, "missing": missing}
 
