@@ -265,6 +265,18 @@ def test_each_render_is_one_audited_read_listing_the_patients_shown(world: World
     assert {e.clinic_id for e in events} == {world.harbor.public_id}
 
 
+def test_the_audit_report_for_a_patient_finds_the_board_reads_that_showed_them(
+    world: World,
+) -> None:
+    shown = _checked_in(world, "Shown")
+    client_for(world.theo).get(BOARD)
+    other = _patient(world, "Absent")
+    report = client_for(world.ada).get("/reports/audit/", {"patient": shown.patient.mrn})
+    assert BOARD_OBJECT in {e.object_type for e in report.context["page"]}
+    report = client_for(world.ada).get("/reports/audit/", {"patient": other.mrn})
+    assert BOARD_OBJECT not in {e.object_type for e in report.context["page"]}
+
+
 def test_an_empty_board_shows_no_patient_and_records_no_read(world: World) -> None:
     page = client_for(world.nina).get(BOARD)
     assert "No sessions today." in page.content.decode()
