@@ -2,17 +2,20 @@
 posts to its own small view (one service each) and comes back to the screen; bad input
 re-renders the screen with the form's errors and what was typed."""
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django_htmx.http import HTMX_STOP_POLLING
 
 from ketacare.accounts.models import User
 from ketacare.clinics.http import StaffRequest
@@ -209,13 +212,34 @@ def board(request: StaffRequest) -> HttpResponse:
     clinic = request.membership.clinic
     rows = board_rows(request.user, clinic)
     chair_board_read(actor=request.user, clinic=clinic, rows=rows, via=_board_via(request))
-    context = {"rows": rows, "updated_at": timezone.now(), "poll_seconds": BOARD_POLL_SECONDS}
-    template = "dosing/_board.html" if request.htmx else "dosing/board.html"
-    return render(request, template, context)
+    now = timezone.now()
+    paused = bool(request.htmx) and _board_idle(request, now)
+    context = {
+        "rows": rows,
+        "updated_at": now,
+        "opened": int(now.timestamp()),
+        "poll_seconds": BOARD_POLL_SECONDS,
+        "paused": paused,
+        "idle_minutes": settings.IDLE_TIMEOUT_MINUTES,
+    }
+    if not request.htmx:
+        return render(request, "dosing/board.html", context)
+    status = HTMX_STOP_POLLING if paused else 200
+    return render(request, "dosing/_board.html", context, status=status)
 
 
 def _board_via(request: StaffRequest) -> str:
     return "web-poll" if request.htmx else "web"
+
+
+def _board_idle(request: StaffRequest, now: dt.datetime) -> bool:
+    """Every poll renews the login, so polling stops one idle timeout after the page was
+    opened: a forgotten board must not keep a signed-in screen open for ever."""
+    try:
+        opened = dt.datetime.fromtimestamp(int(request.GET.get("opened", "")), dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        return True
+    return now - opened >= dt.timedelta(minutes=settings.IDLE_TIMEOUT_MINUTES)
 
 
 # --- the session screen ------------------------------------------------------------------------

@@ -211,6 +211,24 @@ def test_an_htmx_poll_gets_the_table_alone_and_the_page_polls_every_30_seconds(
     assert "Pat P." in partial
 
 
+def test_polling_stops_one_idle_timeout_after_the_page_was_opened(
+    world: World, settings: Any
+) -> None:
+    _checked_in(world, "Idle")
+    client = client_for(world.nina)
+    page = client.get(BOARD)
+    fresh = client.get(BOARD, {"opened": page.context["opened"]}, HTTP_HX_REQUEST="true")
+    assert fresh.status_code == 200
+    assert "Stopped refreshing" not in fresh.content.decode()
+    long_ago = page.context["opened"] - settings.IDLE_TIMEOUT_MINUTES * 60
+    stale = client.get(BOARD, {"opened": long_ago}, HTTP_HX_REQUEST="true")
+    assert stale.status_code == 286
+    assert "Stopped refreshing" in stale.content.decode()
+    assert "Pat I." in stale.content.decode()
+    garbled = client.get(BOARD, {"opened": "soon"}, HTTP_HX_REQUEST="true")
+    assert garbled.status_code == 286
+
+
 def test_another_clinics_sessions_never_appear(world: World) -> None:
     sol_patient = _patient(world, "Summit", clinic=world.summit, nurse=world.sol)
     checked_in(sol_patient, nurse=world.sol, prescriber=_summit_prescriber(world))
@@ -312,9 +330,11 @@ def _long_timeline(world: World, family: str) -> None:
 
 def _board_poll(world: World, assert_max: Any) -> int:
     client = client_for(world.nina)
-    client.get(BOARD)  # the first request sets up the login session and the audit chain head
+    # The first request sets up the login session and the audit chain head.
+    opened = client.get(BOARD).context["opened"]
     with assert_max(BOARD_QUERY_LIMIT) as queries:
-        assert client.get(BOARD, HTTP_HX_REQUEST="true").status_code == 200
+        poll = client.get(BOARD, {"opened": opened}, HTTP_HX_REQUEST="true")
+    assert poll.status_code == 200
     return len(queries)
 
 
