@@ -44,7 +44,8 @@ def discharge_check(
     protocol = protocol_for_session(session)
     cadss = latest_score(session, "cadss6", scores)
     moaas = latest_score(session, "moaas", scores)
-    minutes = ((now or timezone.now()) - session.dose_started_at).total_seconds() / 60
+    # Whole minutes, rounded down: the observation time is never overstated.
+    minutes = ((now or timezone.now()) - session.dose_started_at).total_seconds() // 60
     readiness = clinical.discharge_readiness(
         session.route,
         minutes_since_dose=max(0.0, minutes),
