@@ -17,6 +17,7 @@ from ketacare.api.auth import requires
 from ketacare.clinics.permissions import Perm, role_can
 from ketacare.clinics.queries import memberships_of
 from ketacare.dosing import administration, corrections, discharge, history, services
+from ketacare.dosing.board import BoardRow, board_rows, chair_board_read
 from ketacare.dosing.idempotency import idempotent
 from ketacare.dosing.models import DosingSession
 from ketacare.dosing.queries import (
@@ -31,6 +32,7 @@ from ketacare.dosing.schemas import (
     AdministrationOut,
     AdverseEventIn,
     AdverseEventOut,
+    BoardRowOut,
     CheckInIn,
     ChecklistIn,
     CorrectionIn,
@@ -111,6 +113,20 @@ def today_list(request: HttpRequest) -> list[PlannedSession]:
     for membership in memberships_of(request.user):
         if role_can(membership.role, Perm.SESSION_CHECKIN):
             rows.extend(todays_sessions(membership.clinic))
+    return rows
+
+
+@router.get("/dosing-sessions/board", response=list[BoardRowOut])
+@requires(Perm.SESSION_VIEW)
+def board(request: HttpRequest) -> list[BoardRow]:
+    """The chair board of each of your clinics: today's sessions, their phase, what is due,
+    alerts and discharge readiness. Each clinic's board read is audited."""
+    rows: list[BoardRow] = []
+    for membership in memberships_of(request.user):
+        if role_can(membership.role, Perm.SESSION_VIEW):
+            shown = board_rows(request.user, membership.clinic)
+            chair_board_read(actor=_actor(request), clinic=membership.clinic, rows=shown, via="api")
+            rows.extend(shown)
     return rows
 
 

@@ -10,7 +10,13 @@ from django.utils import timezone
 from ketacare import clinical
 from ketacare.accounts.models import User
 from ketacare.clinics.permissions import Perm
-from ketacare.dosing.models import Checkpoint, DosingSession, Status, VitalsReading
+from ketacare.dosing.models import (
+    Checkpoint,
+    DosingSession,
+    SessionScore,
+    Status,
+    VitalsReading,
+)
 from ketacare.dosing.queries import latest_score, protocol_for_session
 from ketacare.dosing.services import (
     SessionConflict,
@@ -27,15 +33,19 @@ def discharge_check(
     vitals_acceptable: bool,
     clinician_confirms: bool,
     now: dt.datetime | None = None,
+    readings: list[VitalsReading] | None = None,
+    scores: list[SessionScore] | None = None,
 ) -> tuple[clinical.Readiness | None, list[str]]:
     """`clinical.discharge_readiness` on the session as recorded, and what the protocol's BP
-    checkpoints still lack (REFERENCE §1.5: the REMS form's three BPs)."""
+    checkpoints still lack (REFERENCE §1.5: the REMS form's three BPs). `readings` and
+    `scores`, when given, are the session's already-loaded timeline: no query is run."""
     if session.dose_started_at is None:
         return None, ["No dose has been given."]
     protocol = protocol_for_session(session)
-    cadss = latest_score(session, "cadss6")
-    moaas = latest_score(session, "moaas")
-    minutes = ((now or timezone.now()) - session.dose_started_at).total_seconds() / 60
+    cadss = latest_score(session, "cadss6", scores)
+    moaas = latest_score(session, "moaas", scores)
+    # Whole minutes, rounded down: the observation time is never overstated.
+    minutes = ((now or timezone.now()) - session.dose_started_at).total_seconds() // 60
     readiness = clinical.discharge_readiness(
         session.route,
         minutes_since_dose=max(0.0, minutes),
@@ -45,15 +55,15 @@ def discharge_check(
         dissociation_resolved=None if cadss is None else cadss.total == 0,
         min_observation_min=protocol.monitoring.min_observation_min,
     )
-    return readiness, _missing_checkpoints(session, protocol)
+    return readiness, _missing_checkpoints(session, protocol, readings)
 
 
-def _missing_checkpoints(session: DosingSession, protocol: clinical.Protocol) -> list[str]:
-    taken = set(
-        VitalsReading.objects.filter(session=session, entered_in_error=False).values_list(
-            "checkpoint", flat=True
-        )
-    )
+def _missing_checkpoints(
+    session: DosingSession, protocol: clinical.Protocol, readings: list[VitalsReading] | None
+) -> list[str]:
+    if readings is None:
+        readings = list(VitalsReading.objects.filter(session=session))
+    taken = {r.checkpoint for r in readings if not r.entered_in_error}
     wanted = [c for c in Checkpoint if c.value in protocol.monitoring.bp_checkpoints]
     return [f"Record the {c.label.lower()} BP." for c in wanted if c.value not in taken]
 

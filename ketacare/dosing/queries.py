@@ -113,7 +113,13 @@ def administered_doses(session: DosingSession) -> list[int]:
     return [int(dose) for dose in rows.order_by("started_at").values_list("dose_mg", flat=True)]
 
 
-def latest_score(session: DosingSession, instrument: str) -> Assessment | None:
+def latest_score(
+    session: DosingSession, instrument: str, scores: list[SessionScore] | None = None
+) -> Assessment | None:
+    """The session's newest valid `instrument` score; from `scores` (already loaded, with
+    their assessments) when given, so a page over many sessions runs no query per row."""
+    if scores is not None:
+        return newest_score(scores, instrument)
     score = (
         SessionScore.objects.filter(
             session=session, entered_in_error=False, assessment__instrument=instrument
@@ -123,6 +129,15 @@ def latest_score(session: DosingSession, instrument: str) -> Assessment | None:
         .first()
     )
     return score.assessment if score else None
+
+
+def newest_score(scores: list[SessionScore], instrument: str) -> Assessment | None:
+    valid = [
+        s.assessment
+        for s in scores
+        if not s.entered_in_error and s.assessment.instrument == instrument
+    ]
+    return max(valid, key=lambda a: (a.administered_at, a.pk), default=None)
 
 
 def pre_dose_reading(session: DosingSession) -> VitalsReading | None:

@@ -317,3 +317,29 @@ class DosingHistoryOut(Schema):
     serious_adverse_event: bool
     severe_side_effects: int
     discharged_at: dt.datetime | None
+
+
+class DueOut(Schema):
+    label: str
+    due_at: dt.datetime
+    overdue: bool
+
+
+class BoardRowOut(Schema):
+    """One line of the chair board (see `dosing.board.BoardRow`)."""
+
+    clinic_id: uuid.UUID
+    patient_id: uuid.UUID
+    patient: str
+    mrn: str
+    chair: str
+    phase: str
+    phase_label: str
+    scheduled_time: dt.time | None
+    planned_session_id: uuid.UUID | None
+    dosing_session_id: uuid.UUID | None
+    minutes_since_dose: int | None
+    due: DueOut | None
+    alerts: list[str]
+    readiness: str
+    ready: bool

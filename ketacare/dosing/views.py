@@ -2,22 +2,27 @@
 posts to its own small view (one service each) and comes back to the screen; bad input
 re-renders the screen with the form's errors and what was typed."""
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django_htmx.http import HTMX_STOP_POLLING
 
 from ketacare.accounts.models import User
 from ketacare.clinics.http import StaffRequest
 from ketacare.clinics.permissions import Perm, role_can, staff_view
 from ketacare.clinics.queries import role_in
 from ketacare.dosing import administration, corrections, discharge, services
+from ketacare.dosing.board import board_rows, chair_board_read
 from ketacare.dosing.forms import (
     AdministrationForm,
     AdverseEventForm,
@@ -36,7 +41,7 @@ from ketacare.dosing.forms import (
     StopForm,
     VitalsForm,
 )
-from ketacare.dosing.models import DosingSession
+from ketacare.dosing.models import DosingSession, VitalsReading
 from ketacare.dosing.queries import (
     dosing_for,
     next_due,
@@ -49,6 +54,8 @@ from ketacare.dosing.queries import (
 from ketacare.patients.services import patient_chart_read
 
 Run = Callable[[User, DosingSession, Any], object]
+# A wall screen: fresh enough for a reading falling due, light on the server.
+BOARD_POLL_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -202,6 +209,45 @@ def check_in(request: StaffRequest, planned_id: uuid.UUID) -> HttpResponse:
     return redirect("dosing:today")
 
 
+# --- the chair board ----------------------------------------------------------------------------
+
+
+@staff_view(Perm.SESSION_VIEW)
+def board(request: StaffRequest) -> HttpResponse:
+    """The clinic's live board; htmx polls it and gets the table alone."""
+    clinic = request.membership.clinic
+    rows = board_rows(request.user, clinic)
+    chair_board_read(actor=request.user, clinic=clinic, rows=rows, via=_board_via(request))
+    now = timezone.now()
+    paused = bool(request.htmx) and _board_idle(request, now)
+    context = {
+        "rows": rows,
+        "updated_at": now,
+        "opened": int(now.timestamp()),
+        "poll_seconds": BOARD_POLL_SECONDS,
+        "paused": paused,
+        "idle_minutes": settings.IDLE_TIMEOUT_MINUTES,
+    }
+    if not request.htmx:
+        return render(request, "dosing/board.html", context)
+    status = HTMX_STOP_POLLING if paused else 200
+    return render(request, "dosing/_board.html", context, status=status)
+
+
+def _board_via(request: StaffRequest) -> str:
+    return "web-poll" if request.htmx else "web"
+
+
+def _board_idle(request: StaffRequest, now: dt.datetime) -> bool:
+    """Every poll renews the login, so polling stops one idle timeout after the page was
+    opened: a forgotten board must not keep a signed-in screen open for ever."""
+    try:
+        opened = dt.datetime.fromtimestamp(int(request.GET.get("opened", "")), dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        return True
+    return now - opened >= dt.timedelta(minutes=settings.IDLE_TIMEOUT_MINUTES)
+
+
 # --- the session screen ------------------------------------------------------------------------
 
 
@@ -226,7 +272,7 @@ def _screen(
         "administrations": list(session.administrations.all()),
         "due": next_due(session, protocol, readings),
         "dose": _ordered(session),
-        "discharge": _discharge_preview(session),
+        "discharge": _discharge_preview(session, readings),
         "forms": {name: bound.get(name) or _form(name) for name in ACTIONS},
         "may": {name: role_can(role, action.perm) for name, action in ACTIONS.items()},
     }
@@ -243,10 +289,14 @@ def _ordered(session: DosingSession) -> dict[str, Any]:
     return {"order": order}
 
 
-def _discharge_preview(session: DosingSession) -> dict[str, Any]:
+def _discharge_preview(session: DosingSession, readings: list[VitalsReading]) -> dict[str, Any]:
     """What still stands in the way, assuming the clinician will confirm at the end."""
     readiness, missing = discharge.discharge_check(
-        session, vitals_acceptable=True, clinician_confirms=True
+        session,
+        vitals_acceptable=True,
+        clinician_confirms=True,
+        readings=readings,
+        scores=list(session.scores.all()),
     )
     return {"readiness": readiness, "missing": missing}
 

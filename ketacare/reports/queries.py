@@ -3,6 +3,7 @@
 import datetime as dt
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from ketacare.clinics.models import Clinic
@@ -19,8 +20,7 @@ def audit_events(clinic: Clinic, filters: dict[str, Any]) -> AuditEventQuerySet:
     if filters.get("user"):
         events = events.filter(actor_email__iexact=filters["user"].strip())
     if filters.get("patient"):
-        ids = Patient.objects.filter(clinic=clinic, mrn__iexact=filters["patient"].strip())
-        events = events.filter(patient_id__in=ids.values("public_id"))
+        events = events.filter(_about_patient(clinic, filters["patient"]))
     for name in ("action", "outcome"):
         if filters.get(name):
             events = events.filter(**{name: filters[name]})
@@ -30,6 +30,17 @@ def audit_events(clinic: Clinic, filters: dict[str, Any]) -> AuditEventQuerySet:
         end = _day_start(filters["date_to"]) + dt.timedelta(days=1)
         events = events.filter(occurred_at__lt=end)
     return events
+
+
+def _about_patient(clinic: Clinic, mrn: str) -> Q:
+    """The patient's own events, and reads of a page of several patients (the chair board)
+    that list them in `changes["patients"]`."""
+    found = Patient.objects.filter(clinic=clinic, mrn__iexact=mrn.strip())
+    ids = [str(public_id) for public_id in found.values_list("public_id", flat=True)]
+    query = Q(patient_id__in=ids)
+    for public_id in ids:
+        query |= Q(changes__patients__icontains=public_id)
+    return query
 
 
 def patient_names(clinic: Clinic, events: list[AuditEvent]) -> dict[Any, str]:

@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from conftest import World, client_for
 from ketacare.dosing.models import DosingSession, VitalsReading
-from ketacare.dosing.services import session_record_vitals
+from ketacare.dosing.services import session_record_score, session_record_vitals
 from ketacare.dosing.tests.builders import (
+    CADSS_NONE,
     IV,
     administered,
     ago,
@@ -63,6 +64,26 @@ def test_the_screen_reads_a_bounded_number_of_queries_as_readings_grow(world: Wo
         client.get(url)
     for minutes in range(20):
         session_record_vitals(actor=world.nina, session=session, measured_at=ago(minutes), hr=70)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
+
+
+def test_the_screen_reads_a_bounded_number_of_queries_as_monitoring_scores_grow(
+    world: World,
+) -> None:
+    session = cleared(world.patient, nurse=world.nina, prescriber=world.pia)
+    administered(session, world.nina, minutes_ago=30)
+    client, url = client_for(world.nina), reverse("dosing:session", args=[session.public_id])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for minutes in range(8):
+        for instrument, answers in (("moaas", {"1": 4}), ("cadss6", CADSS_NONE)):
+            session_record_score(
+                actor=world.nina, session=session, instrument=instrument, answers=answers,
+                administered_at=ago(minutes),
+            )  # fmt: skip
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
