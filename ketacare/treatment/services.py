@@ -356,8 +356,10 @@ def _require_status(course: TreatmentCourse, *allowed: str) -> None:
 
 def _cancel_upcoming(course: TreatmentCourse, reason: str, *, hold: bool) -> list[int]:
     """Cancel the sessions from today on; returns their numbers."""
-    upcoming = course.sessions.filter(scheduled_on__gte=course.clinic.today()).exclude(
-        status=SessionStatus.CANCELLED
+    # A session already completed today stays completed: the dose was given.
+    upcoming = course.sessions.filter(
+        scheduled_on__gte=course.clinic.today(),
+        status__in=[SessionStatus.PLANNED, SessionStatus.BOOKED],
     )
     numbers = sorted(upcoming.values_list("number", flat=True))
     upcoming.update(status=SessionStatus.CANCELLED, cancel_reason=reason[:300], held_by_pause=hold)
@@ -564,6 +566,15 @@ def _locked_session(session: PlannedSession, actor: User) -> PlannedSession:
         )
     if locked.status == SessionStatus.CANCELLED:
         raise ValidationError({NON_FIELD_ERRORS: ["This session is cancelled."]})
+    if locked.status == SessionStatus.COMPLETED:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: [
+                    "This session is completed (the patient was dosed and discharged); "
+                    "it can no longer be booked, moved or cancelled."
+                ]
+            }
+        )
     return locked
 
 
@@ -579,7 +590,16 @@ def _save_session(session: PlannedSession, actor: User, before: dict[str, Any]) 
 
 
 def _snapshot(session: PlannedSession) -> dict[str, Any]:
-    fields = ("status", "scheduled_on", "scheduled_time", "chair", "previous_date", "cancel_reason")
+    fields = (
+        "status",
+        "scheduled_on",
+        "scheduled_time",
+        "chair",
+        "previous_date",
+        "cancel_reason",
+        "held_by_pause",
+        "completed_at",
+    )
     return {name: getattr(session, name) for name in fields}
 
 
@@ -627,4 +647,25 @@ def session_cancel(*, actor: User, session: PlannedSession, reason: str) -> Plan
         locked = _locked_session(session, actor)
         before = _snapshot(locked)
         locked.status, locked.cancel_reason = SessionStatus.CANCELLED, reason
+        return _save_session(locked, actor, before)
+
+
+def planned_session_complete(*, actor: User, planned: PlannedSession) -> PlannedSession:
+    """Mark the session completed: its dosing session was discharged (the dosing app calls
+    this inside the discharge's transaction). The dose was given, so this follows the fact
+    even where the course was paused or ended while the patient was in the chair: a session
+    cancelled and held by that pause is completed and no longer held, so a resume does not
+    plan it again."""
+    demand(role_in(actor, planned.clinic), Perm.SESSION_DISCHARGE)
+    with transaction.atomic():
+        locked = (
+            PlannedSession.objects.select_for_update()
+            .select_related("course__clinic", "course__patient", "clinic")
+            .get(pk=planned.pk)
+        )
+        if locked.status == SessionStatus.COMPLETED:
+            raise ValidationError({NON_FIELD_ERRORS: ["This session is already completed."]})
+        before = _snapshot(locked)
+        locked.status, locked.completed_at = SessionStatus.COMPLETED, timezone.now()
+        locked.cancel_reason, locked.held_by_pause = "", False
         return _save_session(locked, actor, before)
