@@ -10,12 +10,12 @@ from django.utils import timezone
 from ketacare import clinical
 from ketacare.accounts.models import User
 from ketacare.clinics.permissions import Perm
+from ketacare.core.validation import require_reason
 from ketacare.dosing.models import Checkpoint, DosingSession, Status, VitalsReading
 from ketacare.dosing.queries import latest_score, protocol_for_session
 from ketacare.dosing.services import (
     SessionConflict,
     locked,
-    require_reason,
     save_session,
     snapshot,
 )

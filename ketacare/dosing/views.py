@@ -17,6 +17,7 @@ from ketacare.accounts.models import User
 from ketacare.clinics.http import StaffRequest
 from ketacare.clinics.permissions import Perm, role_can, staff_view
 from ketacare.clinics.queries import role_in
+from ketacare.core.forms import apply_errors
 from ketacare.dosing import administration, corrections, discharge, services
 from ketacare.dosing.forms import (
     AdministrationForm,
@@ -156,14 +157,6 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def _apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
-
-
 # --- today's list and check-in -----------------------------------------------------------------
 
 
@@ -256,7 +249,7 @@ def _action_view(name: str, action: Action) -> Callable[..., HttpResponse]:
             try:
                 action.run(request.user, session, form)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, action.done)
                 return redirect("dosing:session", dosing_id=session.public_id)

@@ -18,6 +18,7 @@ from ketacare.clinics.queries import role_in
 from ketacare.clinics.services import actor_of
 from ketacare.core import audit
 from ketacare.core.models import AuditAction
+from ketacare.core.validation import require_reason
 from ketacare.patients.models import Patient
 from ketacare.treatment.library import protocol_version_lock
 from ketacare.treatment.models import (
@@ -49,14 +50,7 @@ def _entry(
     action: AuditAction, obj: TreatmentCourse | PlannedSession, changes: dict[str, Any]
 ) -> audit.AuditEntry:
     course = obj if isinstance(obj, TreatmentCourse) else obj.course
-    return audit.AuditEntry(
-        action=action,
-        object_type=obj._meta.model_name or "",
-        object_id=str(obj.public_id),
-        clinic_id=course.clinic.public_id,
-        patient_id=course.patient.public_id,
-        changes=changes,
-    )
+    return audit.entry_for(action, obj, changes, clinic=course.clinic, patient=course.patient)
 
 
 def _event(
@@ -65,13 +59,6 @@ def _event(
     CourseEvent.objects.create(
         course=course, kind=kind, at=timezone.now(), by=actor, reason=reason, detail=detail[:300]
     )
-
-
-def _reason(field: str, reason: str) -> str:
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({field: "Write the reason; it is kept on the record."})
-    return reason
 
 
 def _core(error: clinical.ClinicalInputError) -> ValidationError:
@@ -368,7 +355,7 @@ def _cancel_upcoming(course: TreatmentCourse, reason: str, *, hold: bool) -> lis
 
 def course_pause(*, actor: User, course: TreatmentCourse, reason: str) -> TreatmentCourse:
     """Pause the course: its sessions from today on are cancelled and held for the resume."""
-    reason = _reason("reason", reason)
+    reason = require_reason("reason", reason)
     with transaction.atomic():
         locked = _locked(course, actor, Perm.COURSE_MANAGE)
         _require_status(locked, CourseStatus.ACTIVE)
@@ -440,7 +427,7 @@ def _replan(
 
 def course_end(*, actor: User, course: TreatmentCourse, reason: str) -> TreatmentCourse:
     """End the course for good (a new course can be started); upcoming sessions are cancelled."""
-    reason = _reason("reason", reason)
+    reason = require_reason("reason", reason)
     with transaction.atomic():
         locked = _locked(course, actor, Perm.COURSE_MANAGE)
         _require_status(locked, CourseStatus.ACTIVE, CourseStatus.PAUSED)
@@ -473,7 +460,7 @@ def course_change_dose(
     """A new dose order for the course. Esketamine: the label's next-dose rule reads the
     course's earlier orders; a dose it does not allow needs a prescriber's override reason."""
     _only_dose_fields(dose)
-    reason = _reason("reason", reason)
+    reason = require_reason("reason", reason)
     with transaction.atomic():
         locked = _locked(course, actor, Perm.COURSE_MANAGE)
         _require_status(locked, CourseStatus.ACTIVE, CourseStatus.PAUSED)
@@ -642,7 +629,7 @@ def session_move(
 
 
 def session_cancel(*, actor: User, session: PlannedSession, reason: str) -> PlannedSession:
-    reason = _reason("reason", reason)
+    reason = require_reason("reason", reason)
     with transaction.atomic():
         locked = _locked_session(session, actor)
         before = _snapshot(locked)

@@ -14,6 +14,7 @@ from ketacare import clinical
 from ketacare.clinics.http import StaffRequest
 from ketacare.clinics.permissions import Perm, role_can, staff_view
 from ketacare.clinics.queries import role_in
+from ketacare.core.forms import apply_errors
 from ketacare.patients.models import Patient
 from ketacare.patients.queries import patient_for
 from ketacare.patients.services import patient_chart_read
@@ -41,15 +42,6 @@ from ketacare.treatment.queries import (
     protocol_for,
     protocol_of,
 )
-
-
-def _apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
-
 
 # --- the protocol library ----------------------------------------------------------------------
 
@@ -91,7 +83,7 @@ def protocol_new_version(request: StaffRequest, protocol_id: uuid.UUID) -> HttpR
                 **form.changes(),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Version {created.version} created.")
             return redirect("treatment:protocol", protocol_id=created.public_id)
@@ -119,7 +111,7 @@ def protocol_edit(request: StaffRequest, protocol_id: uuid.UUID) -> HttpResponse
                 **form.changes(),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Saved.")
             return redirect("treatment:protocol", protocol_id=version.public_id)
@@ -205,7 +197,7 @@ def course_start(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
             try:
                 services.course_start(actor=request.user, patient=patient, **form.service_kwargs())
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, "Course started; the schedule is planned.")
                 return _to_course(patient)
@@ -261,7 +253,7 @@ def _course_action(
         try:
             save(actor=request.user, course=course, **kwargs)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"{title}: done.")
             return _to_course(patient)
@@ -363,7 +355,7 @@ def _session_action(
         try:
             save(actor=request.user, session=session, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Session {session.number}: {title.lower()} done.")
             return _to_course(patient)
