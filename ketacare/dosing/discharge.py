@@ -19,7 +19,7 @@ from ketacare.dosing.services import (
     save_session,
     snapshot,
 )
-from ketacare.treatment.services import planned_session_complete
+from ketacare.treatment.schedule import planned_session_complete
 
 
 def discharge_check(

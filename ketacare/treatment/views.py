@@ -18,7 +18,7 @@ from ketacare.core.forms import apply_errors
 from ketacare.patients.models import Patient
 from ketacare.patients.queries import patient_for
 from ketacare.patients.services import patient_chart_read
-from ketacare.treatment import library, services
+from ketacare.treatment import library, schedule, services
 from ketacare.treatment.forms import (
     BookForm,
     CourseStartForm,
@@ -372,7 +372,7 @@ def session_book(
     request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID
 ) -> HttpResponse:
     form = BookForm(request.POST or None)
-    return _session_action(request, patient_id, session_id, form, "Book", services.session_book)
+    return _session_action(request, patient_id, session_id, form, "Book", schedule.session_book)
 
 
 @staff_view(Perm.SCHEDULE_MANAGE)
@@ -380,7 +380,7 @@ def session_move(
     request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID
 ) -> HttpResponse:
     form = MoveForm(request.POST or None)
-    return _session_action(request, patient_id, session_id, form, "Move", services.session_move)
+    return _session_action(request, patient_id, session_id, form, "Move", schedule.session_move)
 
 
 @staff_view(Perm.SCHEDULE_MANAGE)
@@ -388,4 +388,4 @@ def session_cancel(
     request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID
 ) -> HttpResponse:
     form = ReasonForm(request.POST or None)
-    return _session_action(request, patient_id, session_id, form, "Cancel", services.session_cancel)
+    return _session_action(request, patient_id, session_id, form, "Cancel", schedule.session_cancel)

@@ -13,7 +13,7 @@ from ketacare.dosing.models import DosingSession
 from ketacare.dosing.queries import todays_sessions
 from ketacare.dosing.tests.builders import checked_in, cleared, monitored
 from ketacare.treatment.models import PlannedSession
-from ketacare.treatment.services import session_move
+from ketacare.treatment.schedule import session_move
 
 pytestmark = pytest.mark.django_db
 

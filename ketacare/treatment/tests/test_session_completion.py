@@ -8,15 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from conftest import World, client_for
 from ketacare.core.models import AuditEvent
 from ketacare.treatment.models import PlannedSession, SessionStatus, TreatmentCourse
-from ketacare.treatment.services import (
-    course_end,
-    course_pause,
-    course_resume,
+from ketacare.treatment.schedule import (
     planned_session_complete,
     session_book,
     session_cancel,
     session_move,
 )
+from ketacare.treatment.services import course_end, course_pause, course_resume
 from ketacare.treatment.tests.builders import started_course
 
 pytestmark = pytest.mark.django_db
