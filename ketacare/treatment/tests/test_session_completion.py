@@ -106,3 +106,27 @@ def test_the_course_page_shows_a_completed_session_without_schedule_actions(
     assert '<span class="tag session-completed">Completed</span>' in html
     assert f"sessions/{done.public_id}/move/" not in html
     assert f"sessions/{course.sessions.exclude(pk=done.pk).first().public_id}/move/" in html  # type: ignore[union-attr]
+
+
+def test_the_schedule_and_course_pages_post_through_their_services(world: World) -> None:
+    course = _course_today(world)
+    session = _todays(course)
+    base = f"/patients/{world.patient.public_id}/treatment"
+    booked = client_for(world.fran).post(
+        f"{base}/sessions/{session.public_id}/book/", {"scheduled_time": "09:30", "chair": "2"}
+    )
+    assert booked.status_code == 302
+    session.refresh_from_db()
+    assert (session.status, session.chair) == ("booked", "2")
+    no_reason = client_for(world.pia).post(f"{base}/{course.public_id}/pause/", {"reason": " "})
+    assert no_reason.status_code == 200
+    planned_session_complete(actor=world.nina, planned=session)
+    refused = client_for(world.fran).post(
+        f"{base}/sessions/{session.public_id}/cancel/", {"reason": "No longer needed."}
+    )
+    assert refused.status_code == 200
+    assert "it can no longer be booked, moved or cancelled" in refused.content.decode()
+    paused = client_for(world.pia).post(f"{base}/{course.public_id}/pause/", {"reason": "Travel."})
+    assert paused.status_code == 302
+    course.refresh_from_db()
+    assert course.status == "paused"
