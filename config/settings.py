@@ -163,6 +163,11 @@ SESSION_COOKIE_AGE = IDLE_TIMEOUT_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# API tokens expire this many days after they are issued; a token's last use is written at most
+# once per KETACARE_API_TOKEN_TOUCH_MINUTES, so a busy client does not write on every call.
+API_TOKEN_DAYS = int(os.environ.get("KETACARE_API_TOKEN_DAYS", "90"))
+API_TOKEN_TOUCH_MINUTES = int(os.environ.get("KETACARE_API_TOKEN_TOUCH_MINUTES", "5"))
+
 AXES_FAILURE_LIMIT = int(os.environ.get("KETACARE_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours: a locked account opens again after 15 minutes
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

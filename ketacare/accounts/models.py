@@ -4,11 +4,13 @@ Multi-factor login fits without reshaping: a TOTP device table can point at `Use
 login view already ends in one place (`services.session_start`) where a second step belongs.
 """
 
+import datetime as dt
 import hashlib
 import secrets
 import uuid
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -59,8 +61,14 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def token_expiry() -> dt.datetime:
+    """When a token issued now expires (`API_TOKEN_DAYS` from now)."""
+    return timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
-    """A bearer token for the API. Only its SHA-256 is stored; the raw value is shown once."""
+    """A bearer token for the API. Only its SHA-256 is stored; the raw value is shown once.
+    It expires at `expires_at`; `last_used_at` is kept to within `API_TOKEN_TOUCH_MINUTES`."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
@@ -69,6 +77,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(default=token_expiry)
 
     class Meta:
         ordering = ["-created_at"]

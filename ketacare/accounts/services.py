@@ -1,5 +1,8 @@
 """Write paths for user accounts and API tokens."""
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
@@ -51,7 +54,7 @@ def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
                 action=AuditAction.CREATE,
                 object_type="api_token",
                 object_id=str(token.public_id),
-                changes={"name": name},
+                changes={"name": name, "expires_at": token.expires_at},
             ),
             _actor(actor),
         )
@@ -74,12 +77,22 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> None:
 
 
 def api_token_authenticate(raw: str) -> User | None:
+    """The user of a live token (not revoked, not expired, its user active), else None."""
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(token_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .filter(
+            token_hash=hash_token(raw),
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            user__is_active=True,
+        )
         .first()
     )
     if token is None:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    # A write per call would serialise a busy client on the token row; minutes are enough.
+    touch_after = dt.timedelta(minutes=settings.API_TOKEN_TOUCH_MINUTES)
+    if token.last_used_at is None or now - token.last_used_at >= touch_after:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

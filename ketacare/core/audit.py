@@ -16,7 +16,13 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from ketacare.core.models import AuditAction, AuditChainHead, AuditEvent, AuditOutcome
+from ketacare.core.models import (
+    AuditAction,
+    AuditChainHead,
+    AuditEvent,
+    AuditOutcome,
+    PublicIdModel,
+)
 from ketacare.core.request_context import current_origin
 
 SYSTEM_CHAIN = "system"
@@ -52,6 +58,25 @@ class AuditEntry:
     patient_id: uuid.UUID | None = None
     changes: Mapping[str, Any] = field(default_factory=dict)
     outcome: AuditOutcome = AuditOutcome.SUCCESS
+
+
+def entry_for(
+    action: AuditAction,
+    obj: PublicIdModel,
+    changes: Mapping[str, Any],
+    *,
+    clinic: PublicIdModel,
+    patient: PublicIdModel | None = None,
+) -> AuditEntry:
+    """The entry about a change to `obj`, a row of `clinic` (and of `patient`'s record)."""
+    return AuditEntry(
+        action=action,
+        object_type=obj._meta.model_name or "",
+        object_id=str(obj.public_id),
+        clinic_id=clinic.public_id,
+        patient_id=patient.public_id if patient is not None else None,
+        changes=changes,
+    )
 
 
 @dataclass(frozen=True, slots=True)

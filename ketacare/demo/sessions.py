@@ -26,6 +26,7 @@ from ketacare.dosing.models import DosingSession
 from ketacare.patients.models import Patient
 from ketacare.patients.services import measurement_record
 from ketacare.rems.services import rems_form_record_answers, rems_form_submit
+from ketacare.treatment import schedule
 from ketacare.treatment import services as treatment
 from ketacare.treatment.models import PlannedSession, SessionStatus, TreatmentCourse
 
@@ -100,7 +101,7 @@ def run_session(
 ) -> DosingSession | None:
     """One session from check-in to `stage`, its steps placed from `start` on."""
     if stage == "booked":
-        treatment.session_book(
+        schedule.session_book(
             actor=staff.nurse,
             session=planned,
             scheduled_time=_local_time(planned, _at(start, 30)),

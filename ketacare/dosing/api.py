@@ -108,7 +108,8 @@ def _act(run: Callable[[], Any]) -> Any:
 @router.get("/dosing-sessions/today", response=list[TodayOut])
 @requires(Perm.SESSION_CHECKIN)
 def today_list(request: HttpRequest) -> list[PlannedSession]:
-    """Today's planned and booked sessions in each of your clinics, with any check-in."""
+    """Today's planned, booked and completed sessions in each of your clinics, with any
+    check-in."""
     rows: list[PlannedSession] = []
     for membership in memberships_of(request.user):
         if role_can(membership.role, Perm.SESSION_CHECKIN):

@@ -10,6 +10,7 @@ from ketacare.assessments.models import Assessment
 from ketacare.assessments.services import assessment_mark_error
 from ketacare.clinics.permissions import Perm, role_can
 from ketacare.clinics.queries import role_in
+from ketacare.core.validation import require_reason
 from ketacare.dosing.models import (
     Administration,
     DeviceUse,
@@ -17,7 +18,7 @@ from ketacare.dosing.models import (
     InfusionPause,
     SessionScore,
 )
-from ketacare.dosing.services import SessionConflict, locked, refresh_clearance, require_reason
+from ketacare.dosing.services import SessionConflict, locked, refresh_clearance
 from ketacare.patients.models import ChartEntry
 from ketacare.patients.services import chart_entry_mark_error
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from ketacare import clinical
 from ketacare.accounts.models import User
 from ketacare.clinics.permissions import Perm
+from ketacare.core.validation import require_reason
 from ketacare.dosing.models import (
     Checkpoint,
     DosingSession,
@@ -21,10 +22,10 @@ from ketacare.dosing.queries import latest_score, protocol_for_session
 from ketacare.dosing.services import (
     SessionConflict,
     locked,
-    require_reason,
     save_session,
     snapshot,
 )
+from ketacare.treatment.schedule import planned_session_complete
 
 
 def discharge_check(
@@ -95,11 +96,14 @@ def session_discharge(
         row.status, row.discharged_at, row.discharged_by = Status.DISCHARGED, timezone.now(), actor
         row.no_driving_instruction_given = no_driving_instruction_given
         save_session(row, actor, before)
+        if row.planned_session is not None:
+            planned_session_complete(actor=actor, planned=row.planned_session)
         return row
 
 
 def session_abort(*, actor: User, session: DosingSession, reason: str) -> DosingSession:
-    """End the session without (or part way through) the dose, with the reason."""
+    """End the session without (or part way through) the dose, with the reason. The planned
+    session is not completed: it stays as it was on the schedule (see docs/architecture.md)."""
     reason = require_reason("reason", reason)
     with transaction.atomic():
         row = locked(session, actor, Perm.SESSION_ADMINISTER)

@@ -67,12 +67,13 @@ def planned_for(user: Any, public_id: uuid.UUID, perm: Perm) -> PlannedSession:
 
 
 def todays_sessions(clinic: Clinic) -> QuerySet[PlannedSession]:
-    """The clinic's planned and booked sessions today on active courses, in one query."""
+    """The clinic's sessions today on active courses (planned, booked, or completed by a
+    discharge, so the list keeps showing their dosing status), in one query."""
     return (
         PlannedSession.objects.filter(
             clinic=clinic,
             scheduled_on=clinic.today(),
-            status__in=[SessionStatus.PLANNED, SessionStatus.BOOKED],
+            status__in=[SessionStatus.PLANNED, SessionStatus.BOOKED, SessionStatus.COMPLETED],
             course__status=CourseStatus.ACTIVE,
         )
         .select_related("course__patient", "course__protocol_version", "dosing")

@@ -28,6 +28,7 @@ from ketacare.clinics.queries import role_in
 from ketacare.clinics.services import actor_of
 from ketacare.core import audit
 from ketacare.core.models import AuditAction
+from ketacare.core.validation import require_reason
 from ketacare.dosing.models import (
     AdverseEvent,
     Checkpoint,
@@ -75,14 +76,7 @@ class SessionConflict(ValidationError):
 def entry_audit(
     action: AuditAction, obj: DosingSession | ChartEntry, changes: Mapping[str, Any]
 ) -> audit.AuditEntry:
-    return audit.AuditEntry(
-        action=action,
-        object_type=obj._meta.model_name or "",
-        object_id=str(obj.public_id),
-        clinic_id=obj.clinic.public_id,
-        patient_id=obj.patient.public_id,
-        changes=changes,
-    )
+    return audit.entry_for(action, obj, changes, clinic=obj.clinic, patient=obj.patient)
 
 
 def locked(session: DosingSession, actor: User, perm: Perm) -> DosingSession:
@@ -115,13 +109,6 @@ def save_session(session: DosingSession, actor: User, before: Mapping[str, Any])
 
 def snapshot(session: DosingSession, *names: str) -> dict[str, Any]:
     return {name: getattr(session, name) for name in ("status", *names)}
-
-
-def require_reason(field: str, reason: str) -> str:
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({field: "Write the reason; it is kept on the record."})
-    return reason
 
 
 # --- check-in ----------------------------------------------------------------------------------

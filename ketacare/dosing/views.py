@@ -21,6 +21,7 @@ from ketacare.accounts.models import User
 from ketacare.clinics.http import StaffRequest
 from ketacare.clinics.permissions import Perm, role_can, staff_view
 from ketacare.clinics.queries import role_in
+from ketacare.core.forms import apply_errors
 from ketacare.dosing import administration, corrections, discharge, services
 from ketacare.dosing.board import board_rows, chair_board_read
 from ketacare.dosing.forms import (
@@ -169,14 +170,6 @@ def _form(name: str, data: Any = None) -> forms.Form:
     return ACTIONS[name].form(data, auto_id=f"id_{name}_%s")
 
 
-def _apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
-
-
 # --- today's list and check-in -----------------------------------------------------------------
 
 
@@ -312,7 +305,7 @@ def _action_view(name: str, action: Action) -> Callable[..., HttpResponse]:
             try:
                 action.run(request.user, session, form)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, action.done)
                 return redirect("dosing:session", dosing_id=session.public_id)

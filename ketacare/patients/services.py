@@ -55,14 +55,7 @@ def _entry(
     action: AuditAction, obj: Patient | ChartEntry, *, changes: dict[str, Any] | None = None
 ) -> audit.AuditEntry:
     patient = obj if isinstance(obj, Patient) else obj.patient
-    return audit.AuditEntry(
-        action=action,
-        object_type=obj._meta.model_name or "",
-        object_id=str(obj.public_id),
-        clinic_id=patient.clinic.public_id,
-        patient_id=patient.public_id,
-        changes=changes or {},
-    )
+    return audit.entry_for(action, obj, changes or {}, clinic=patient.clinic, patient=patient)
 
 
 def _next_mrn(clinic: Clinic) -> str:

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 
 from ketacare.clinics.http import StaffRequest
 from ketacare.clinics.permissions import Perm, role_can, staff_view
+from ketacare.core.forms import apply_errors
 from ketacare.patients import services
 from ketacare.patients.forms import (
     AllergyForm,
@@ -27,11 +28,6 @@ from ketacare.patients.models import CHART_ENTRY_MODELS, Patient
 from ketacare.patients.queries import chart_entries, patient_for, recent_viewers
 
 PAGE_SIZE = 25
-
-
-def _apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @staff_view(Perm.PATIENT_LIST)
@@ -57,7 +53,7 @@ def patient_new(request: StaffRequest) -> HttpResponse:
                 **{name: form.cleaned_data[name] for name in form.Meta.fields},
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Registered {patient.display_name} ({patient.mrn}).")
             return redirect("patients:chart", patient_id=patient.public_id)
@@ -98,7 +94,7 @@ def patient_edit(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
                 **{name: form.cleaned_data[name] for name in form.Meta.fields},
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Saved.")
             return redirect("patients:chart", patient_id=patient.public_id)
@@ -123,7 +119,7 @@ def _entry_view(
         try:
             save(actor=request.user, patient=patient, **kwargs)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"{title} saved.")
             return redirect("patients:chart", patient_id=patient.public_id)
@@ -197,7 +193,7 @@ def entry_mark_error(
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Marked as entered in error.")
             return redirect("patients:chart", patient_id=patient.public_id)

@@ -54,14 +54,7 @@ class IntakeAlreadyOpen(ValidationError):
 def _entry(
     action: AuditAction, obj: Intake | ChartEntry | EligibilityDecision, changes: dict[str, Any]
 ) -> audit.AuditEntry:
-    return audit.AuditEntry(
-        action=action,
-        object_type=obj._meta.model_name or "",
-        object_id=str(obj.public_id),
-        clinic_id=obj.clinic.public_id,
-        patient_id=obj.patient.public_id,
-        changes=changes,
-    )
+    return audit.entry_for(action, obj, changes, clinic=obj.clinic, patient=obj.patient)
 
 
 def _unknown_fields(fields: dict[str, Any]) -> None:

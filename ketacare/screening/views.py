@@ -13,6 +13,7 @@ from django.urls import reverse
 from ketacare.assessments.queries import latest_by_instrument
 from ketacare.clinics.http import StaffRequest
 from ketacare.clinics.permissions import Perm, role_can, staff_view
+from ketacare.core.forms import apply_errors
 from ketacare.patients.models import Patient
 from ketacare.patients.queries import patient_for
 from ketacare.patients.services import patient_chart_read
@@ -28,14 +29,6 @@ from ketacare.screening.queries import (
 from ketacare.screening.review import eligibility_review
 
 BASELINE_SCALES = (("phq9", "PHQ-9"), ("gad7", "GAD-7"), ("cssrs_screener", "C-SSRS Screener"))
-
-
-def _apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
 
 
 def _to_intake(patient: Patient) -> HttpResponse:
@@ -86,7 +79,7 @@ def intake_edit(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
             else:
                 services.intake_start(actor=request.user, patient=patient, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Intake saved.")
             return _to_intake(patient)
@@ -112,7 +105,7 @@ def _entry_form(
         try:
             save(actor=request.user, intake=intake, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"{title} saved.")
             return _to_intake(patient)
@@ -148,7 +141,7 @@ def trial_mark_error(
                 actor=request.user, trial=trial, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Marked as entered in error.")
             return _to_intake(patient)
@@ -198,7 +191,7 @@ def eligibility_sign(request: StaffRequest, patient_id: uuid.UUID) -> HttpRespon
         try:
             services.eligibility_sign(actor=request.user, intake=intake, **form.service_kwargs())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Eligibility decision signed.")
             url = reverse("screening:eligibility", kwargs={"patient_id": patient.public_id})

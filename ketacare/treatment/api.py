@@ -16,7 +16,7 @@ from ketacare.clinics.permissions import Perm, role_can
 from ketacare.clinics.queries import memberships_of
 from ketacare.patients.queries import patient_for, patient_read_for
 from ketacare.patients.services import patient_chart_read
-from ketacare.treatment import library, services
+from ketacare.treatment import library, schedule, services
 from ketacare.treatment.models import PlannedSession, ProtocolVersion, TreatmentCourse
 from ketacare.treatment.protocol_settings import setting_names
 from ketacare.treatment.queries import (
@@ -232,13 +232,13 @@ def _session_change(
 @router.post("/sessions/{uuid:session_id}/book", response=SessionOut)
 @requires(Perm.SCHEDULE_MANAGE)
 def session_book(request: HttpRequest, session_id: uuid.UUID, payload: BookIn) -> PlannedSession:
-    return _session_change(request, session_id, services.session_book, **payload.dict())
+    return _session_change(request, session_id, schedule.session_book, **payload.dict())
 
 
 @router.post("/sessions/{uuid:session_id}/move", response=SessionOut)
 @requires(Perm.SCHEDULE_MANAGE)
 def session_move(request: HttpRequest, session_id: uuid.UUID, payload: MoveIn) -> PlannedSession:
-    return _session_change(request, session_id, services.session_move, **payload.dict())
+    return _session_change(request, session_id, schedule.session_move, **payload.dict())
 
 
 @router.post("/sessions/{uuid:session_id}/cancel", response=SessionOut)
@@ -246,4 +246,4 @@ def session_move(request: HttpRequest, session_id: uuid.UUID, payload: MoveIn) -
 def session_cancel(
     request: HttpRequest, session_id: uuid.UUID, payload: ReasonIn
 ) -> PlannedSession:
-    return _session_change(request, session_id, services.session_cancel, **payload.dict())
+    return _session_change(request, session_id, schedule.session_cancel, **payload.dict())

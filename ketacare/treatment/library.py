@@ -25,13 +25,8 @@ from ketacare.treatment.queries import protocol_of
 def _entry(
     action: AuditAction, version: ProtocolVersion, changes: dict[str, Any]
 ) -> audit.AuditEntry:
-    return audit.AuditEntry(
-        action=action,
-        object_type="protocolversion",
-        object_id=str(version.public_id),
-        clinic_id=version.clinic.public_id,
-        changes={"code": version.code, "version": version.version, **changes},
-    )
+    changes = {"code": version.code, "version": version.version, **changes}
+    return audit.entry_for(action, version, changes, clinic=version.clinic)
 
 
 def _row(clinic: Clinic, protocol: clinical.Protocol, **fields: Any) -> ProtocolVersion:

@@ -249,11 +249,14 @@ class SessionStatus(models.TextChoices):
     PLANNED = "planned", "Planned"
     BOOKED = "booked", "Booked"
     CANCELLED = "cancelled", "Cancelled"
+    # The patient was dosed and discharged (set by the discharge, never by hand).
+    COMPLETED = "completed", "Completed"
 
 
 class PlannedSession(PublicIdModel):
     """One session of a course's schedule, from `clinical.plan_sessions`. Never deleted: a
-    session no longer wanted is cancelled with a reason; a move keeps the previous date."""
+    session no longer wanted is cancelled with a reason; a move keeps the previous date. The
+    discharge of its dosing session completes it, and a completed session is fixed."""
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT)
     course = models.ForeignKey(TreatmentCourse, on_delete=models.PROTECT)
@@ -271,6 +274,7 @@ class PlannedSession(PublicIdModel):
     chair = models.CharField(max_length=40, blank=True, help_text="Chair or room.")
     previous_date = models.DateField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=300, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
     # Cancelled by a pause and not yet planned again: resuming re-plans exactly these.
     held_by_pause = models.BooleanField(default=False)
 
@@ -290,8 +294,20 @@ class PlannedSession(PublicIdModel):
                 condition=~Q(status="booked") | Q(scheduled_time__isnull=False),
                 name="session_booking_has_time",
             ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="completed") & Q(completed_at__isnull=False) & Q(cancel_reason="")
+                )
+                | (~Q(status="completed") & Q(completed_at__isnull=True)),
+                name="session_completed_has_time",
+            ),
         ]
         indexes = [models.Index(fields=["clinic", "scheduled_on"])]
 
     def __str__(self) -> str:
         return f"session {self.number} on {self.scheduled_on}"
+
+    @property
+    def is_open(self) -> bool:
+        """Still to happen: it can be booked, moved or cancelled."""
+        return self.status in (SessionStatus.PLANNED, SessionStatus.BOOKED)

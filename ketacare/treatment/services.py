@@ -1,6 +1,7 @@
-"""Write paths for treatment courses, their dose orders and their schedule. One function per
-use case; each checks the actor's role in the course's clinic and is audited in the same
-transaction. The clinical rules (schedule, dose limits, label doses) are the core's."""
+"""Write paths for treatment courses and their dose orders; the schedule's are in
+`schedule.py`. One function per use case; each checks the actor's role in the course's clinic
+and is audited in the same transaction. The clinical rules (schedule, dose limits, label
+doses) are the core's."""
 
 import datetime as dt
 from decimal import Decimal
@@ -12,12 +13,12 @@ from django.utils import timezone
 
 from ketacare import clinical
 from ketacare.accounts.models import User
-from ketacare.clinical.protocols.schedule import plan_weekdays
 from ketacare.clinics.permissions import Perm, demand
 from ketacare.clinics.queries import role_in
 from ketacare.clinics.services import actor_of
 from ketacare.core import audit
 from ketacare.core.models import AuditAction
+from ketacare.core.validation import require_reason
 from ketacare.patients.models import Patient
 from ketacare.treatment.library import protocol_version_lock
 from ketacare.treatment.models import (
@@ -27,7 +28,6 @@ from ketacare.treatment.models import (
     DoseOrder,
     PlannedSession,
     ProtocolVersion,
-    SessionStatus,
     TreatmentCourse,
 )
 from ketacare.treatment.queries import (
@@ -35,10 +35,16 @@ from ketacare.treatment.queries import (
     previous_doses,
     protocol_of,
 )
+from ketacare.treatment.schedule import (
+    cancel_upcoming,
+    core_error,
+    plan,
+    replan,
+    sessions_create,
+    weekdays_for,
+)
 
 DOSE_FIELDS = ("dose_mg_per_kg", "weight_basis", "max_dose_mg", "fixed_dose_mg")
-# Core error fields -> the names the course's inputs go by.
-_PLAN_FIELDS = {"start": "start_date", "weeks": "plan_weeks", "phase": "start_phase"}
 
 
 class CourseAlreadyOpen(ValidationError):
@@ -49,14 +55,7 @@ def _entry(
     action: AuditAction, obj: TreatmentCourse | PlannedSession, changes: dict[str, Any]
 ) -> audit.AuditEntry:
     course = obj if isinstance(obj, TreatmentCourse) else obj.course
-    return audit.AuditEntry(
-        action=action,
-        object_type=obj._meta.model_name or "",
-        object_id=str(obj.public_id),
-        clinic_id=course.clinic.public_id,
-        patient_id=course.patient.public_id,
-        changes=changes,
-    )
+    return audit.entry_for(action, obj, changes, clinic=course.clinic, patient=course.patient)
 
 
 def _event(
@@ -65,18 +64,6 @@ def _event(
     CourseEvent.objects.create(
         course=course, kind=kind, at=timezone.now(), by=actor, reason=reason, detail=detail[:300]
     )
-
-
-def _reason(field: str, reason: str) -> str:
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({field: "Write the reason; it is kept on the record."})
-    return reason
-
-
-def _core(error: clinical.ClinicalInputError) -> ValidationError:
-    field = error.field.split("[")[0].split(" ")[0]
-    return ValidationError({_PLAN_FIELDS.get(field, field): [str(error)]})
 
 
 # --- the dose order ----------------------------------------------------------------------------
@@ -117,7 +104,7 @@ def _checked_order(
             previous_doses_mg=previous,
         )
     except clinical.ClinicalInputError as error:
-        raise _core(error) from error
+        raise core_error(error) from error
     if findings and not override_reason.strip():
         raise ValidationError(
             {
@@ -226,7 +213,7 @@ def course_start(
         overridden = _checked_order(
             protocol, order, indication=indication, previous=[], override_reason=override_reason
         )
-        planned = _plan(
+        planned = plan(
             protocol, start_date, weekdays, start_phase, maintenance_interval_weeks, plan_weeks
         )
         course = TreatmentCourse(
@@ -238,7 +225,7 @@ def course_start(
             indication=indication if protocol.drug == "esketamine" else "",
             start_phase=planned[0].phase_code,
             start_date=start_date,
-            weekdays=list(_weekdays(protocol, weekdays, start_phase)),
+            weekdays=list(weekdays_for(protocol, weekdays, start_phase)),
             maintenance_interval_weeks=maintenance_interval_weeks,
             prescriber=actor,
             started_at=timezone.now(),
@@ -254,7 +241,7 @@ def course_start(
             override_reason=override_reason,
             overridden=overridden,
         )
-        sessions = _create_sessions(course, planned, first_number=1)
+        sessions = sessions_create(course, planned, first_number=1)
         protocol_version_lock(protocol_version, course.started_at)
         _event(course, CourseEventKind.STARTED, actor, detail=course.dose_text)
         changes = {
@@ -277,64 +264,6 @@ def _only_dose_fields(dose: dict[str, Any]) -> None:
         raise ValidationError({name: "Not part of a course." for name in unknown})
 
 
-def _weekdays(
-    protocol: clinical.Protocol, weekdays: list[int | str] | None, from_phase: str
-) -> tuple[int, ...]:
-    index = protocol.phase_index(from_phase) if from_phase else 0
-    per_week = max(phase.sessions_per_week for phase in protocol.phases[index:])
-    return plan_weekdays(weekdays, per_week)
-
-
-def _plan(
-    protocol: clinical.Protocol,
-    start: dt.date,
-    weekdays: list[int | str] | None,
-    from_phase: str,
-    interval: int | None,
-    weeks: int | None,
-    sessions: int | None = None,
-) -> list[clinical.PlannedSession]:
-    try:
-        planned = clinical.plan_sessions(
-            protocol,
-            start,
-            weekdays=weekdays,
-            weeks=weeks,
-            sessions=sessions,
-            maintenance_interval_weeks=interval,
-            from_phase=from_phase or None,
-        )
-    except clinical.ClinicalInputError as error:
-        raise _core(error) from error
-    if not planned:
-        raise ValidationError({"plan_weeks": "The plan has no sessions; plan more weeks."})
-    return planned
-
-
-def _create_sessions(
-    course: TreatmentCourse, planned: list[clinical.PlannedSession], first_number: int
-) -> list[PlannedSession]:
-    rows = [
-        PlannedSession(
-            clinic=course.clinic,
-            course=course,
-            number=first_number + index,
-            scheduled_on=session.date,
-            week=session.week,
-            stage=session.phase,
-            phase_code=session.phase_code,
-            dose_rule=session.dose_rule.description[:300],
-            allowed_mg=list(session.allowed_mg),
-        )
-        for index, session in enumerate(planned)
-    ]
-    for row in rows:
-        # Numbers are unique by construction; skipping the per-row uniqueness queries keeps a
-        # long schedule to one insert.
-        row.full_clean(validate_unique=False, validate_constraints=False)
-    return PlannedSession.objects.bulk_create(rows)
-
-
 # --- pausing, resuming, ending -----------------------------------------------------------------
 
 
@@ -354,19 +283,9 @@ def _require_status(course: TreatmentCourse, *allowed: str) -> None:
         )
 
 
-def _cancel_upcoming(course: TreatmentCourse, reason: str, *, hold: bool) -> list[int]:
-    """Cancel the sessions from today on; returns their numbers."""
-    upcoming = course.sessions.filter(scheduled_on__gte=course.clinic.today()).exclude(
-        status=SessionStatus.CANCELLED
-    )
-    numbers = sorted(upcoming.values_list("number", flat=True))
-    upcoming.update(status=SessionStatus.CANCELLED, cancel_reason=reason[:300], held_by_pause=hold)
-    return numbers
-
-
 def course_pause(*, actor: User, course: TreatmentCourse, reason: str) -> TreatmentCourse:
     """Pause the course: its sessions from today on are cancelled and held for the resume."""
-    reason = _reason("reason", reason)
+    reason = require_reason("reason", reason)
     with transaction.atomic():
         locked = _locked(course, actor, Perm.COURSE_MANAGE)
         _require_status(locked, CourseStatus.ACTIVE)
@@ -377,7 +296,7 @@ def course_pause(*, actor: User, course: TreatmentCourse, reason: str) -> Treatm
         )
         locked.full_clean()
         locked.save()
-        held = _cancel_upcoming(locked, f"Course paused: {reason}", hold=True)
+        held = cancel_upcoming(locked, f"Course paused: {reason}", hold=True)
         _event(locked, CourseEventKind.PAUSED, actor, reason, f"{len(held)} sessions held")
         changes = {
             "status": {"old": "active", "new": "paused"},
@@ -397,7 +316,7 @@ def course_resume(*, actor: User, course: TreatmentCourse, resume_on: dt.date) -
         if resume_on < locked.clinic.today():
             raise ValidationError({"resume_on": "Choose today or a later date."})
         held = list(locked.sessions.filter(held_by_pause=True).order_by("number"))
-        sessions = _replan(locked, held, resume_on)
+        sessions = replan(locked, held, resume_on)
         locked.status, locked.paused_at, locked.pause_reason = CourseStatus.ACTIVE, None, ""
         locked.full_clean()
         locked.save()
@@ -412,33 +331,9 @@ def course_resume(*, actor: User, course: TreatmentCourse, resume_on: dt.date) -
         return locked
 
 
-def _replan(
-    course: TreatmentCourse, held: list[PlannedSession], start: dt.date
-) -> list[PlannedSession]:
-    if not held:
-        return []
-    protocol = protocol_of(course.protocol_version)
-    phase = held[0].phase_code
-    # Later phases are less frequent and use the first of the chosen days (as plan_sessions).
-    per_week = max(p.sessions_per_week for p in protocol.phases[protocol.phase_index(phase) :])
-    weekdays: list[int | str] | None = [int(day) for day in course.weekdays[:per_week]] or None
-    planned = _plan(
-        protocol,
-        start,
-        weekdays,
-        phase,
-        course.maintenance_interval_weeks,
-        None,
-        sessions=len(held),
-    )
-    PlannedSession.objects.filter(pk__in=[s.pk for s in held]).update(held_by_pause=False)
-    last = course.sessions.order_by("-number").values_list("number", flat=True).first() or 0
-    return _create_sessions(course, planned, first_number=last + 1)
-
-
 def course_end(*, actor: User, course: TreatmentCourse, reason: str) -> TreatmentCourse:
     """End the course for good (a new course can be started); upcoming sessions are cancelled."""
-    reason = _reason("reason", reason)
+    reason = require_reason("reason", reason)
     with transaction.atomic():
         locked = _locked(course, actor, Perm.COURSE_MANAGE)
         _require_status(locked, CourseStatus.ACTIVE, CourseStatus.PAUSED)
@@ -450,7 +345,7 @@ def course_end(*, actor: User, course: TreatmentCourse, reason: str) -> Treatmen
         )
         locked.full_clean()
         locked.save()
-        cancelled = _cancel_upcoming(locked, f"Course ended: {reason}", hold=False)
+        cancelled = cancel_upcoming(locked, f"Course ended: {reason}", hold=False)
         locked.sessions.filter(held_by_pause=True).update(held_by_pause=False)
         _event(locked, CourseEventKind.ENDED, actor, reason, f"{len(cancelled)} sessions cancelled")
         changes = {
@@ -471,7 +366,7 @@ def course_change_dose(
     """A new dose order for the course. Esketamine: the label's next-dose rule reads the
     course's earlier orders; a dose it does not allow needs a prescriber's override reason."""
     _only_dose_fields(dose)
-    reason = _reason("reason", reason)
+    reason = require_reason("reason", reason)
     with transaction.atomic():
         locked = _locked(course, actor, Perm.COURSE_MANAGE)
         _require_status(locked, CourseStatus.ACTIVE, CourseStatus.PAUSED)
@@ -546,85 +441,3 @@ def rems_enrollment_record(
         changes = audit.diff(before, {"enrollment_id": enrollment_id, "enrolled_on": enrolled_on})
         audit.record(_entry(AuditAction.UPDATE, locked, changes), actor_of(actor, locked.clinic))
         return locked
-
-
-# --- the schedule ------------------------------------------------------------------------------
-
-
-def _locked_session(session: PlannedSession, actor: User) -> PlannedSession:
-    demand(role_in(actor, session.clinic), Perm.SCHEDULE_MANAGE)
-    locked = (
-        PlannedSession.objects.select_for_update()
-        .select_related("course__clinic", "course__patient", "clinic")
-        .get(pk=session.pk)
-    )
-    if locked.course.status != CourseStatus.ACTIVE:
-        raise ValidationError(
-            {NON_FIELD_ERRORS: [f"The course is {locked.course.get_status_display().lower()}."]}
-        )
-    if locked.status == SessionStatus.CANCELLED:
-        raise ValidationError({NON_FIELD_ERRORS: ["This session is cancelled."]})
-    return locked
-
-
-def _save_session(session: PlannedSession, actor: User, before: dict[str, Any]) -> PlannedSession:
-    session.full_clean()
-    session.save()
-    after = {name: getattr(session, name) for name in before}
-    audit.record(
-        _entry(AuditAction.UPDATE, session, audit.diff(before, after)),
-        actor_of(actor, session.clinic),
-    )
-    return session
-
-
-def _snapshot(session: PlannedSession) -> dict[str, Any]:
-    fields = ("status", "scheduled_on", "scheduled_time", "chair", "previous_date", "cancel_reason")
-    return {name: getattr(session, name) for name in fields}
-
-
-def session_book(
-    *, actor: User, session: PlannedSession, scheduled_time: dt.time, chair: str = ""
-) -> PlannedSession:
-    """Book the session at a time (and chair or room); booking again changes them."""
-    with transaction.atomic():
-        locked = _locked_session(session, actor)
-        before = _snapshot(locked)
-        locked.status, locked.scheduled_time, locked.chair = (
-            SessionStatus.BOOKED,
-            scheduled_time,
-            chair.strip(),
-        )
-        return _save_session(locked, actor, before)
-
-
-def session_move(
-    *,
-    actor: User,
-    session: PlannedSession,
-    scheduled_on: dt.date,
-    scheduled_time: dt.time | None = None,
-) -> PlannedSession:
-    """Move the session to another day (the previous date is kept); a booking keeps its time
-    unless a new one is given."""
-    with transaction.atomic():
-        locked = _locked_session(session, actor)
-        if scheduled_on < locked.clinic.today():
-            raise ValidationError({"scheduled_on": "Choose today or a later date."})
-        if scheduled_on == locked.scheduled_on and scheduled_time is None:
-            raise ValidationError({"scheduled_on": "The session is already on that day."})
-        before = _snapshot(locked)
-        locked.previous_date = locked.scheduled_on
-        locked.scheduled_on = scheduled_on
-        if scheduled_time is not None:
-            locked.scheduled_time = scheduled_time
-        return _save_session(locked, actor, before)
-
-
-def session_cancel(*, actor: User, session: PlannedSession, reason: str) -> PlannedSession:
-    reason = _reason("reason", reason)
-    with transaction.atomic():
-        locked = _locked_session(session, actor)
-        before = _snapshot(locked)
-        locked.status, locked.cancel_reason = SessionStatus.CANCELLED, reason
-        return _save_session(locked, actor, before)

@@ -16,12 +16,12 @@ urlpatterns = [
     path("protocols/<uuid:protocol_id>/edit/", views.protocol_edit, name="protocol_edit"),
     path("patients/<uuid:patient_id>/treatment/", views.course_page, name="course"),
     path("patients/<uuid:patient_id>/treatment/start/", views.course_start, name="course_start"),
-    path(f"{_COURSE}/pause/", views.course_pause, name="course_pause"),
-    path(f"{_COURSE}/resume/", views.course_resume, name="course_resume"),
-    path(f"{_COURSE}/end/", views.course_end, name="course_end"),
-    path(f"{_COURSE}/dose/", views.course_dose, name="course_dose"),
-    path(f"{_COURSE}/rems-enrollment/", views.rems_enroll, name="rems_enroll"),
-    path(f"{_SESSION}/book/", views.session_book, name="session_book"),
-    path(f"{_SESSION}/move/", views.session_move, name="session_move"),
-    path(f"{_SESSION}/cancel/", views.session_cancel, name="session_cancel"),
+    *(
+        path(f"{_COURSE}/{views.COURSE_ACTIONS[name].slug}/", view, name=name)
+        for name, view in views.COURSE_VIEWS.items()
+    ),
+    *(
+        path(f"{_SESSION}/{views.SESSION_ACTIONS[name].slug}/", view, name=name)
+        for name, view in views.SESSION_VIEWS.items()
+    ),
 ]

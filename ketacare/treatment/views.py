@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -14,10 +15,11 @@ from ketacare import clinical
 from ketacare.clinics.http import StaffRequest
 from ketacare.clinics.permissions import Perm, role_can, staff_view
 from ketacare.clinics.queries import role_in
+from ketacare.core.forms import apply_errors
 from ketacare.patients.models import Patient
 from ketacare.patients.queries import patient_for
 from ketacare.patients.services import patient_chart_read
-from ketacare.treatment import library, services
+from ketacare.treatment import library, schedule, services
 from ketacare.treatment.forms import (
     BookForm,
     CourseStartForm,
@@ -41,15 +43,6 @@ from ketacare.treatment.queries import (
     protocol_for,
     protocol_of,
 )
-
-
-def _apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
-
 
 # --- the protocol library ----------------------------------------------------------------------
 
@@ -91,7 +84,7 @@ def protocol_new_version(request: StaffRequest, protocol_id: uuid.UUID) -> HttpR
                 **form.changes(),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Version {created.version} created.")
             return redirect("treatment:protocol", protocol_id=created.public_id)
@@ -119,7 +112,7 @@ def protocol_edit(request: StaffRequest, protocol_id: uuid.UUID) -> HttpResponse
                 **form.changes(),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Saved.")
             return redirect("treatment:protocol", protocol_id=version.public_id)
@@ -205,7 +198,7 @@ def course_start(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
             try:
                 services.course_start(actor=request.user, patient=patient, **form.service_kwargs())
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, "Course started; the schedule is planned.")
                 return _to_course(patient)
@@ -239,119 +232,76 @@ def _start_preview(patient: Patient, form: CourseStartForm) -> dict[str, Any]:
     return preview
 
 
+@dataclass(frozen=True)
+class Action:
+    """One action on a course or a session: its URL slug, permission, form, title, service."""
+
+    slug: str
+    perm: Perm
+    form: type[forms.BaseForm]
+    title: str
+    run: Callable[..., Any]
+
+
+COURSE_ACTIONS: dict[str, Action] = {
+    "course_pause": Action(
+        "pause", Perm.COURSE_MANAGE, ReasonForm, "Pause the course", services.course_pause
+    ),
+    "course_resume": Action(
+        "resume", Perm.COURSE_MANAGE, ResumeForm, "Resume the course", services.course_resume
+    ),
+    "course_end": Action(
+        "end", Perm.COURSE_MANAGE, ReasonForm, "End the course", services.course_end
+    ),
+    "course_dose": Action(
+        "dose", Perm.COURSE_MANAGE, DoseChangeForm, "Change the dose", services.course_change_dose
+    ),
+    "rems_enroll": Action(
+        "rems-enrollment",
+        Perm.REMS_ENROLL,
+        RemsForm,
+        "REMS patient enrollment",
+        services.rems_enrollment_record,
+    ),
+}
+SESSION_ACTIONS: dict[str, Action] = {
+    "session_book": Action("book", Perm.SCHEDULE_MANAGE, BookForm, "Book", schedule.session_book),
+    "session_move": Action("move", Perm.SCHEDULE_MANAGE, MoveForm, "Move", schedule.session_move),
+    "session_cancel": Action(
+        "cancel", Perm.SCHEDULE_MANAGE, ReasonForm, "Cancel", schedule.session_cancel
+    ),
+}
+
+
 def _course_action(
-    request: StaffRequest,
-    patient_id: uuid.UUID,
-    course_id: uuid.UUID,
-    perm: Perm,
-    form: forms.BaseForm,
-    title: str,
-    save: Callable[..., Any],
+    request: StaffRequest, patient_id: uuid.UUID, course_id: uuid.UUID, action: Action
 ) -> HttpResponse:
-    patient = patient_for(request.user, patient_id, perm).patient
+    patient = patient_for(request.user, patient_id, action.perm).patient
     course = (
         courses_of(patient).filter(public_id=course_id).select_related("clinic", "patient").first()
     )
     if course is None:
         raise Http404("No such course for this patient.")
+    form = action.form(request.POST or None)
     if request.method == "POST" and form.is_valid():
         kwargs = (
             form.service_kwargs() if hasattr(form, "service_kwargs") else dict(form.cleaned_data)
         )
         try:
-            save(actor=request.user, course=course, **kwargs)
+            action.run(actor=request.user, course=course, **kwargs)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
-            messages.success(request, f"{title}: done.")
+            messages.success(request, f"{action.title}: done.")
             return _to_course(patient)
-    context = {"form": form, "patient": patient, "title": title, "course": course}
+    context = {"form": form, "patient": patient, "title": action.title, "course": course}
     return render(request, "treatment/action_form.html", context)
 
 
-@staff_view(Perm.COURSE_MANAGE)
-def course_pause(
-    request: StaffRequest, patient_id: uuid.UUID, course_id: uuid.UUID
-) -> HttpResponse:
-    form = ReasonForm(request.POST or None)
-    return _course_action(
-        request,
-        patient_id,
-        course_id,
-        Perm.COURSE_MANAGE,
-        form,
-        "Pause the course",
-        services.course_pause,
-    )
-
-
-@staff_view(Perm.COURSE_MANAGE)
-def course_resume(
-    request: StaffRequest, patient_id: uuid.UUID, course_id: uuid.UUID
-) -> HttpResponse:
-    form = ResumeForm(request.POST or None)
-    return _course_action(
-        request,
-        patient_id,
-        course_id,
-        Perm.COURSE_MANAGE,
-        form,
-        "Resume the course",
-        services.course_resume,
-    )
-
-
-@staff_view(Perm.COURSE_MANAGE)
-def course_end(request: StaffRequest, patient_id: uuid.UUID, course_id: uuid.UUID) -> HttpResponse:
-    form = ReasonForm(request.POST or None)
-    return _course_action(
-        request,
-        patient_id,
-        course_id,
-        Perm.COURSE_MANAGE,
-        form,
-        "End the course",
-        services.course_end,
-    )
-
-
-@staff_view(Perm.COURSE_MANAGE)
-def course_dose(request: StaffRequest, patient_id: uuid.UUID, course_id: uuid.UUID) -> HttpResponse:
-    form = DoseChangeForm(request.POST or None)
-    return _course_action(
-        request,
-        patient_id,
-        course_id,
-        Perm.COURSE_MANAGE,
-        form,
-        "Change the dose",
-        services.course_change_dose,
-    )
-
-
-@staff_view(Perm.REMS_ENROLL)
-def rems_enroll(request: StaffRequest, patient_id: uuid.UUID, course_id: uuid.UUID) -> HttpResponse:
-    form = RemsForm(request.POST or None)
-    return _course_action(
-        request,
-        patient_id,
-        course_id,
-        Perm.REMS_ENROLL,
-        form,
-        "REMS patient enrollment",
-        services.rems_enrollment_record,
-    )
-
-
 def _session_action(
-    request: StaffRequest,
-    patient_id: uuid.UUID,
-    session_id: uuid.UUID,
-    form: forms.BaseForm,
-    title: str,
-    save: Callable[..., Any],
+    request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID, action: Action
 ) -> HttpResponse:
-    patient = patient_for(request.user, patient_id, Perm.SCHEDULE_MANAGE).patient
+    patient = patient_for(request.user, patient_id, action.perm).patient
     session = (
         PlannedSession.objects.filter(course__patient=patient, public_id=session_id)
         .select_related("clinic", "course__patient", "course__clinic")
@@ -359,41 +309,37 @@ def _session_action(
     )
     if session is None:
         raise Http404("No such session for this patient.")
+    form = action.form(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            save(actor=request.user, session=session, **form.cleaned_data)
+            action.run(actor=request.user, session=session, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
-            messages.success(request, f"Session {session.number}: {title.lower()} done.")
+            messages.success(request, f"Session {session.number}: {action.title.lower()} done.")
             return _to_course(patient)
     context = {
         "form": form,
         "patient": patient,
-        "title": f"{title}: session {session.number} on {session.scheduled_on}",
+        "title": f"{action.title}: session {session.number} on {session.scheduled_on}",
     }
     return render(request, "treatment/action_form.html", context)
 
 
-@staff_view(Perm.SCHEDULE_MANAGE)
-def session_book(
-    request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID
-) -> HttpResponse:
-    form = BookForm(request.POST or None)
-    return _session_action(request, patient_id, session_id, form, "Book", services.session_book)
+Handler = Callable[[StaffRequest, uuid.UUID, uuid.UUID, Action], HttpResponse]
 
 
-@staff_view(Perm.SCHEDULE_MANAGE)
-def session_move(
-    request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID
-) -> HttpResponse:
-    form = MoveForm(request.POST or None)
-    return _session_action(request, patient_id, session_id, form, "Move", services.session_move)
+def _view(name: str, action: Action, handle: Handler) -> Callable[..., HttpResponse]:
+    """A page for `action`; the URL gives the patient and the course's or session's id."""
+
+    @staff_view(action.perm)
+    def view(request: StaffRequest, patient_id: uuid.UUID, **target: uuid.UUID) -> HttpResponse:
+        (target_id,) = target.values()
+        return handle(request, patient_id, target_id, action)
+
+    view.__name__ = name
+    return view
 
 
-@staff_view(Perm.SCHEDULE_MANAGE)
-def session_cancel(
-    request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID
-) -> HttpResponse:
-    form = ReasonForm(request.POST or None)
-    return _session_action(request, patient_id, session_id, form, "Cancel", services.session_cancel)
+COURSE_VIEWS = {name: _view(name, a, _course_action) for name, a in COURSE_ACTIONS.items()}
+SESSION_VIEWS = {name: _view(name, a, _session_action) for name, a in SESSION_ACTIONS.items()}

@@ -15,13 +15,11 @@ from ketacare.accounts.models import User
 from ketacare.accounts.services import api_token_create
 from ketacare.core.models import AuditEvent
 from ketacare.treatment.models import PlannedSession, TreatmentCourse
+from ketacare.treatment.schedule import session_book, session_cancel, session_move
 from ketacare.treatment.services import (
     course_change_dose,
     course_pause,
     course_resume,
-    session_book,
-    session_cancel,
-    session_move,
 )
 from ketacare.treatment.tests.builders import (
     MONDAY,
