@@ -17,6 +17,7 @@ from ketacare.clinics.queries import role_in
 from ketacare.clinics.services import actor_of
 from ketacare.core import audit
 from ketacare.core.csv_export import csv_lines
+from ketacare.core.forms import apply_errors
 from ketacare.core.models import AuditAction
 from ketacare.dosing.models import DosingSession
 from ketacare.patients.services import patient_chart_read
@@ -61,14 +62,6 @@ def _page(
     return render(request, "rems/form.html", context, status=status)
 
 
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
-
-
 @staff_view(Perm.REMS_FORM_RECORD)
 def answers(request: StaffRequest, dosing_id: uuid.UUID) -> HttpResponse:
     session = rems_session_for(request.user, dosing_id, Perm.REMS_FORM_RECORD)
@@ -81,7 +74,7 @@ def answers(request: StaffRequest, dosing_id: uuid.UUID) -> HttpResponse:
                 actor=request.user, session=session, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Answers saved.")
             return redirect("rems:form", dosing_id=session.public_id)
@@ -98,7 +91,7 @@ def submit(request: StaffRequest, dosing_id: uuid.UUID) -> HttpResponse:
         try:
             services.rems_form_submit(actor=request.user, session=session, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "The form is marked submitted.")
             return redirect("rems:form", dosing_id=session.public_id)
