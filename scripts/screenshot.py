@@ -1,6 +1,7 @@
-"""Take the README screenshot from a running demo: python scripts/screenshot.py [URL] [OUT].
+"""Take the README screenshots from a running demo: python scripts/screenshot.py [URL] [DIR].
 
-Signs in as the Northside nurse and captures a patient's chart in Debian's Chromium.
+Signs in as the Northside nurse and captures a patient's chart and today's chair board in
+Debian's Chromium.
 """
 
 import sys
@@ -18,7 +19,7 @@ FLAGS = [
 ]
 
 
-def main(base: str = "http://127.0.0.1:8000", out: str = "docs/screenshot.png") -> None:
+def main(base: str = "http://127.0.0.1:8000", out: str = "docs") -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -29,7 +30,10 @@ def main(base: str = "http://127.0.0.1:8000", out: str = "docs/screenshot.png") 
         page.wait_for_url("**/patients/")
         page.locator("#results a").nth(2).click()
         page.get_by_role("heading", name="Who viewed this record").wait_for()
-        page.screenshot(path=out, full_page=False)
+        page.screenshot(path=f"{out}/screenshot.png", full_page=False)
+        page.goto(f"{base}/sessions/board/")
+        page.get_by_role("heading", name="Chair board").wait_for()
+        page.screenshot(path=f"{out}/chair-board.png", full_page=False)
         browser.close()
 
 

@@ -449,16 +449,13 @@ def _seed_treatment(patient: Patient, number: int, nurse: User, prescriber: User
     if route == "esketamine_nasal":
         _seed_rems_enrollment(course, nurse, today, weeks_ago)
     if number == 1 or on_board:
-        sessions.past_sessions(
-            course, staff, first_phq9=18 + number % 5, incident_at=1 if number == 1 else None
-        )
+        sessions.past_sessions(course, staff, incident_at=1 if number == 1 else None)
     if on_board:
         sessions.today_session(
             course,
             staff,
             stage=BOARD[number],
             chair=f"Chair {list(BOARD).index(number) + 1}",
-            phq9_total=9,
         )
     elif number == 7:
         treatment.course_end(

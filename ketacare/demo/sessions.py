@@ -21,6 +21,7 @@ from unittest import mock
 from django.utils import timezone
 
 from ketacare.accounts.models import User
+from ketacare.assessments.models import Assessment
 from ketacare.dosing import administration, discharge, services
 from ketacare.dosing.models import DosingSession
 from ketacare.patients.models import Patient
@@ -281,11 +282,21 @@ def _rems_form(session: DosingSession, staff: Staff, start: dt.datetime, *, subm
 # --- a course's history and today's board ------------------------------------------------------
 
 
-def past_sessions(
-    course: TreatmentCourse, staff: Staff, *, first_phq9: int, incident_at: int | None = None
-) -> None:
+def eased_phq9(patient: Patient, sessions_before: int) -> int:
+    """The PHQ-9 at a patient's next session: 15 % lower at each session than at the one
+    before, from the baseline score, so a long course reaches response and then remission."""
+    baseline = (
+        Assessment.objects.filter(patient=patient, instrument="phq9", context="baseline")
+        .order_by("-administered_at")
+        .values_list("total", flat=True)
+        .first()
+    )
+    return round((baseline or 18) * 0.85 ** (sessions_before + 1))
+
+
+def past_sessions(course: TreatmentCourse, staff: Staff, *, incident_at: int | None = None) -> None:
     """Every session of the course before today, each finished and discharged, with the PHQ-9
-    easing from `first_phq9`; session number `incident_at` had a side effect and an adverse
+    easing (`eased_phq9`); session number `incident_at` had a side effect and an adverse
     event. An esketamine course moves from 56 to 84 mg after its second session."""
     today = course.patient.clinic.today()
     zone = zoneinfo.ZoneInfo(course.clinic.timezone)
@@ -305,7 +316,7 @@ def past_sessions(
             staff,
             start=start,
             stage="discharged",
-            phq9_total=max(2, first_phq9 - 2 * index),
+            phq9_total=eased_phq9(course.patient, index),
             chair=f"Chair {index % 4 + 1}",
             incident=index == incident_at,
         )
@@ -315,9 +326,7 @@ def past_sessions(
             _rems_form(dosed, staff, start, submit=late)
 
 
-def today_session(
-    course: TreatmentCourse, staff: Staff, *, stage: Stage, chair: str, phq9_total: int
-) -> None:
+def today_session(course: TreatmentCourse, staff: Staff, *, stage: Stage, chair: str) -> None:
     """Today's session of the course, taken as far as `stage` (or as far as the clinic's day
     so far allows: shortly after midnight nobody has been dosed yet)."""
     planned = course.sessions.filter(scheduled_on=course.clinic.today()).first()
@@ -332,7 +341,7 @@ def today_session(
         staff,
         start=now - dt.timedelta(minutes=MINUTES_NEEDED[stage]),
         stage=stage,
-        phq9_total=phq9_total,
+        phq9_total=eased_phq9(course.patient, course.dosing_sessions.count()),
         chair=chair,
         # Above every demo protocol's pre-dose limit: a warning only a prescriber may override.
         pre_dose_sbp=186 if stage == "blocked" else 124,

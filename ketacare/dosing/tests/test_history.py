@@ -64,7 +64,7 @@ def test_the_current_phase_is_the_next_sessions(world: World) -> None:
     checked_in(world.patient, nurse=world.nina, prescriber=world.pia)
     (course,) = treatment_history(world.patient, world.harbor.today())
     assert (course.stage, course.phase_code) == ("induction", "induction")
-    assert course.counts == {"planned": 12, "booked": 0, "cancelled": 0}
+    assert course.counts == {"planned": 12, "booked": 0, "cancelled": 0, "completed": 0}
     assert len(course.doses) == 1
 
 
