@@ -163,10 +163,8 @@ def _prepare(
 
 
 def _weigh(patient: Patient, nurse: User, when: dt.datetime) -> None:
-    """The nurse weighs an IV patient on the day: the dose is weight-based."""
+    """The nurse weighs an IV patient on arrival: the dose is weight-based."""
     latest = patient.measurements.filter(entered_in_error=False).order_by("-measured_at").first()
-    if latest is not None and latest.measured_at.date() == when.date():
-        return
     measurement_record(
         actor=nurse,
         patient=patient,
@@ -275,7 +273,8 @@ def _rems_form(session: DosingSession, staff: Staff, start: dt.datetime, *, subm
             rems_form_submit(
                 actor=staff.nurse,
                 session=session,
-                confirmation=f"SPR-{session.checked_in_at:%y%m%d}-{session.patient.mrn}",
+                # What the REMS sends back: a reference of its own, no patient identifier.
+                confirmation=f"SPR-{session.public_id.hex[:10].upper()}",
             )
 
 
