@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -47,6 +49,7 @@ PHASE_LABELS = {
     Status.ABORTED: "Aborted",
 }
 BOARD_OBJECT = "chair_board"
+_OPENED_SALT = "ketacare.dosing.board.opened"
 _ALERT_KINDS = ("hard_stop", "warning")
 
 
@@ -227,6 +230,24 @@ def _readiness(
     )
     problems = [*(readiness.messages if readiness else ()), *missing]
     return not problems, " ".join(problems) or "Ready for discharge."
+
+
+def board_opened(now: dt.datetime) -> str:
+    """When the page was opened, signed: the browser sends it back with each poll and cannot
+    move it forward to keep a forgotten board polling."""
+    return signing.dumps(int(now.timestamp()), salt=_OPENED_SALT)
+
+
+def board_idle(opened: str, now: dt.datetime) -> bool:
+    """Every poll renews the login, so polling stops one idle timeout after the page was
+    opened: a forgotten board must not keep a signed-in screen open for ever. A missing,
+    tampered or future opening time counts as idle."""
+    try:
+        stamp = signing.loads(opened, salt=_OPENED_SALT)
+        at = dt.datetime.fromtimestamp(int(stamp), dt.UTC)
+    except (signing.BadSignature, TypeError, ValueError, OverflowError, OSError):
+        return True
+    return not dt.timedelta(0) <= now - at < dt.timedelta(minutes=settings.IDLE_TIMEOUT_MINUTES)
 
 
 def chair_board_read(

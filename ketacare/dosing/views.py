@@ -2,7 +2,6 @@
 posts to its own small view (one service each) and comes back to the screen; bad input
 re-renders the screen with the form's errors and what was typed."""
 
-import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from ketacare.clinics.permissions import Perm, role_can, staff_view
 from ketacare.clinics.queries import role_in
 from ketacare.core.forms import apply_errors
 from ketacare.dosing import administration, corrections, discharge, services
-from ketacare.dosing.board import board_rows, chair_board_read
+from ketacare.dosing.board import board_idle, board_opened, board_rows, chair_board_read
 from ketacare.dosing.forms import (
     AdministrationForm,
     AdverseEventForm,
@@ -212,11 +211,11 @@ def board(request: StaffRequest) -> HttpResponse:
     rows = board_rows(request.user, clinic)
     chair_board_read(actor=request.user, clinic=clinic, rows=rows, via=_board_via(request))
     now = timezone.now()
-    paused = bool(request.htmx) and _board_idle(request, now)
+    paused = bool(request.htmx) and board_idle(request.GET.get("opened", ""), now)
     context = {
         "rows": rows,
         "updated_at": now,
-        "opened": int(now.timestamp()),
+        "opened": board_opened(now),
         "poll_seconds": BOARD_POLL_SECONDS,
         "paused": paused,
         "idle_minutes": settings.IDLE_TIMEOUT_MINUTES,
@@ -229,16 +228,6 @@ def board(request: StaffRequest) -> HttpResponse:
 
 def _board_via(request: StaffRequest) -> str:
     return "web-poll" if request.htmx else "web"
-
-
-def _board_idle(request: StaffRequest, now: dt.datetime) -> bool:
-    """Every poll renews the login, so polling stops one idle timeout after the page was
-    opened: a forgotten board must not keep a signed-in screen open for ever."""
-    try:
-        opened = dt.datetime.fromtimestamp(int(request.GET.get("opened", "")), dt.UTC)
-    except (ValueError, OverflowError, OSError):
-        return True
-    return now - opened >= dt.timedelta(minutes=settings.IDLE_TIMEOUT_MINUTES)
 
 
 # --- the session screen ------------------------------------------------------------------------
