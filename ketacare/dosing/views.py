@@ -41,7 +41,7 @@ from ketacare.dosing.forms import (
     StopForm,
     VitalsForm,
 )
-from ketacare.dosing.models import DosingSession, VitalsReading
+from ketacare.dosing.models import DosingSession
 from ketacare.dosing.queries import (
     dosing_for,
     next_due,
@@ -51,6 +51,7 @@ from ketacare.dosing.queries import (
     timeline_entry,
     todays_sessions,
 )
+from ketacare.dosing.readiness import discharge_outlook
 from ketacare.patients.services import patient_chart_read
 
 Run = Callable[[User, DosingSession, Any], object]
@@ -254,7 +255,7 @@ def _screen(
         "administrations": list(session.administrations.all()),
         "due": next_due(session, protocol, readings),
         "dose": _ordered(session),
-        "discharge": _discharge_preview(session, readings),
+        "discharge": discharge_outlook(session, readings, list(session.scores.all())),
         "forms": {name: bound.get(name) or _form(name) for name in ACTIONS},
         "may": {name: role_can(role, action.perm) for name, action in ACTIONS.items()},
     }
@@ -269,18 +270,6 @@ def _ordered(session: DosingSession) -> dict[str, Any]:
     except ValidationError as error:
         return {"problem": " ".join(error.messages)}
     return {"order": order}
-
-
-def _discharge_preview(session: DosingSession, readings: list[VitalsReading]) -> dict[str, Any]:
-    """What still stands in the way, assuming the clinician will confirm at the end."""
-    readiness, missing = discharge.discharge_check(
-        session,
-        vitals_acceptable=True,
-        clinician_confirms=True,
-        readings=readings,
-        scores=list(session.scores.all()),
-    )
-    return {"readiness": readiness, "missing": missing}
 
 
 def _action_view(name: str, action: Action) -> Callable[..., HttpResponse]:

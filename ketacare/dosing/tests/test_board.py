@@ -196,7 +196,24 @@ def test_a_warning_on_the_latest_vitals_holds_discharge(world: World) -> None:
     )  # fmt: skip
     row = _row(world, session)
     assert not row.ready
-    assert row.readiness != "Ready for discharge."
+    assert row.readiness == "Vital signs are not confirmed to be acceptable."
+    session_record_vitals(
+        actor=world.nina, session=session, measured_at=ago(0.2), checkpoint="routine",
+        sbp=130, dbp=82, hr=76, spo2=98, rr=14,
+    )  # fmt: skip
+    assert _row(world, session).ready
+
+
+def test_the_session_screen_and_the_board_agree_on_what_holds_discharge(world: World) -> None:
+    session = _monitored(world, "Agreed")
+    session_record_vitals(
+        actor=world.nina, session=session, measured_at=ago(0.5), checkpoint="routine",
+        sbp=185, dbp=112, hr=80, spo2=97, rr=14,
+    )  # fmt: skip
+    screen = client_for(world.nina).get(reverse("dosing:session", args=[session.public_id]))
+    held = "Vital signs are not confirmed to be acceptable."
+    assert held in screen.content.decode()
+    assert _row(world, session).readiness == held
 
 
 def test_an_htmx_poll_gets_the_table_alone_and_the_page_polls_every_30_seconds(
