@@ -37,6 +37,20 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _at_least_one(name: str, default: str) -> int:
+    # A lifetime of 0 or less would issue tokens that are dead on arrival: refuse to start.
+    value = os.environ.get(name, default)
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise RuntimeError(f"{name} must be a whole number of at least 1; it is {value!r}.")
+    return number
+
+
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("KETACARE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
@@ -165,7 +179,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # API tokens expire this many days after they are issued; a token's last use is written at most
 # once per KETACARE_API_TOKEN_TOUCH_MINUTES, so a busy client does not write on every call.
-API_TOKEN_DAYS = int(os.environ.get("KETACARE_API_TOKEN_DAYS", "90"))
+API_TOKEN_DAYS = _at_least_one("KETACARE_API_TOKEN_DAYS", "90")
 API_TOKEN_TOUCH_MINUTES = int(os.environ.get("KETACARE_API_TOKEN_TOUCH_MINUTES", "5"))
 
 AXES_FAILURE_LIMIT = int(os.environ.get("KETACARE_LOGIN_FAILURE_LIMIT", "5"))

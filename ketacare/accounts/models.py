@@ -85,6 +85,11 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def expired(self) -> bool:
+        """Past its expiry: the API refuses it (as `services.api_token_authenticate`)."""
+        return self.expires_at <= timezone.now()
+
     @staticmethod
     def new_raw_value() -> str:
         return TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -77,6 +77,7 @@ from ketacare.clinical.vitals import (
     Vitals,
     VitalThresholds,
     plausibility,
+    vitals_acceptable,
 )
 
 __all__ = [
@@ -151,6 +152,7 @@ __all__ = [
     "score",
     "stale_weight_finding",
     "suicide_triage",
+    "vitals_acceptable",
     "weight_age_days",
     "weight_based_dose",
 ]

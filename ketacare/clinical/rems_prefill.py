@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from ketacare.clinical.errors import ClinicalInputError
 from ketacare.clinical.rems import RemsSex
+from ketacare.clinical.vitals import vitals_acceptable
 
 __all__ = [
     "MOAAS_ALERT",
@@ -23,7 +24,6 @@ __all__ = [
 # definition "sedation = MOAA/S <= 3" is UNVERIFIED, so the form suggests the wider reading.
 MOAAS_ALERT = 5
 _SEX: dict[str, RemsSex] = {"male": "M", "female": "F", "other": "Other"}
-_NOT_ACCEPTABLE = frozenset({"hard_stop", "warning"})
 
 
 def rems_sex(sex: str) -> RemsSex | None:
@@ -33,8 +33,8 @@ def rems_sex(sex: str) -> RemsSex | None:
 
 def rems_vitals_acceptable(finding_kinds: Iterable[str]) -> bool:
     """A reading is "in acceptable range" when its checks raised no warning or hard stop
-    (§1.5 for BP, the protocol's limits for the rest)."""
-    return not _NOT_ACCEPTABLE.intersection(finding_kinds)
+    (§1.5 for BP, the protocol's limits for the rest): the same rule as the discharge's."""
+    return vitals_acceptable(finding_kinds)
 
 
 def rems_sedation_suggested(moaas_totals: Iterable[int], sedation_noted: bool) -> bool | None:

@@ -11,7 +11,7 @@ Two kinds of limit live here and must not be confused:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from types import MappingProxyType
 from typing import Literal
@@ -33,6 +33,7 @@ __all__ = [
     "VitalThresholds",
     "Vitals",
     "plausibility",
+    "vitals_acceptable",
 ]
 
 VitalName = Literal["sbp", "dbp", "hr", "spo2", "rr"]
@@ -49,6 +50,9 @@ VITAL_LABELS: Mapping[VitalName, str] = MappingProxyType(
         "rr": "Respiratory rate",
     }
 )
+
+# The finding kinds that make a reading not "in acceptable range".
+_NOT_ACCEPTABLE = frozenset({"hard_stop", "warning"})
 
 # KetaCare data-entry limits (not clinical thresholds): outside these a reading is refused.
 # RR 0 stays possible because apnoea must be recordable.
@@ -176,3 +180,10 @@ SUGGESTED_IV_THRESHOLDS = VitalThresholds(
     sbp_min=90, sbp_max=180, hr_min=50, hr_max=120, spo2_min=95, rr_min=10, rr_max=30
 )
 SUGGESTED_PRE_START_BP = VitalThresholds(sbp_max=140, dbp_max=90)
+
+
+def vitals_acceptable(finding_kinds: Iterable[str]) -> bool:
+    """A reading is "in acceptable range" when its checks raised no warning or hard stop
+    (REFERENCE §1.5 for BP, the protocol's limits of §2.6 for the rest): the discharge's
+    "vital signs acceptable" (§1.7) and the REMS form's (§1.11) both read it so."""
+    return not _NOT_ACCEPTABLE.intersection(finding_kinds)

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -21,7 +23,6 @@ from ketacare.clinics.models import Clinic
 from ketacare.clinics.services import actor_of
 from ketacare.core import audit
 from ketacare.core.models import AuditAction
-from ketacare.dosing.discharge import discharge_check
 from ketacare.dosing.models import (
     AdverseEvent,
     DosingSession,
@@ -32,6 +33,7 @@ from ketacare.dosing.models import (
     VitalsReading,
 )
 from ketacare.dosing.queries import Due, next_due, protocol_for_session
+from ketacare.dosing.readiness import discharge_outlook, latest_vitals_concerns
 from ketacare.patients.models import Patient
 from ketacare.treatment.models import CourseStatus, PlannedSession, SessionStatus
 
@@ -47,7 +49,7 @@ PHASE_LABELS = {
     Status.ABORTED: "Aborted",
 }
 BOARD_OBJECT = "chair_board"
-_ALERT_KINDS = ("hard_stop", "warning")
+_OPENED_SALT = "ketacare.dosing.board.opened"
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,13 +184,6 @@ def _minutes_since_dose(session: DosingSession, now: dt.datetime) -> int | None:
     return max(0, int((now - session.dose_started_at).total_seconds() // 60))
 
 
-def _latest_warnings(readings: Sequence[VitalsReading]) -> list[str]:
-    valid = [r for r in readings if not r.entered_in_error]
-    latest = max(valid, key=lambda r: (r.measured_at, r.pk), default=None)
-    findings = latest.findings if latest else []
-    return [f["message"] for f in findings if f.get("kind") in _ALERT_KINDS]
-
-
 def _alerts(
     session: DosingSession, readings: Sequence[VitalsReading], due: Due | None
 ) -> list[str]:
@@ -197,7 +192,7 @@ def _alerts(
         alerts.append("Blocked: a prescriber must act.")
     if due and due.overdue:
         alerts.append(f"Overdue: {due.label}.")
-    alerts.extend(f"Vitals: {message}" for message in _latest_warnings(readings))
+    alerts.extend(f"Vitals: {message}" for message in latest_vitals_concerns(readings))
     for event in session.adverse_events.all():
         alerts.append(f"{'Serious a' if event.serious else 'A'}dverse event ({event.severity}).")
     for effect in session.side_effects.all():
@@ -210,23 +205,31 @@ def _alerts(
 def _readiness(
     session: DosingSession, readings: list[VitalsReading], now: dt.datetime
 ) -> tuple[bool, str]:
-    """Ready, or what is missing: the session screen's discharge check, with the latest
-    vitals acceptable only when they raised no warning, and the clinician's confirmation
-    assumed (it is given at the discharge itself)."""
+    """Ready, or what is missing: the session screen's own outlook (`readiness.py`)."""
     if session.status == Status.DISCHARGED:
         return False, "Discharged."
     if session.status == Status.ABORTED:
         return False, "Aborted."
-    readiness, missing = discharge_check(
-        session,
-        vitals_acceptable=not _latest_warnings(readings),
-        clinician_confirms=True,
-        now=now,
-        readings=readings,
-        scores=list(session.scores.all()),
-    )
-    problems = [*(readiness.messages if readiness else ()), *missing]
-    return not problems, " ".join(problems) or "Ready for discharge."
+    outlook = discharge_outlook(session, readings, list(session.scores.all()), now)
+    return outlook.ready, outlook.summary
+
+
+def board_opened(now: dt.datetime) -> str:
+    """When the page was opened, signed: the browser sends it back with each poll and cannot
+    move it forward to keep a forgotten board polling."""
+    return signing.dumps(int(now.timestamp()), salt=_OPENED_SALT)
+
+
+def board_idle(opened: str, now: dt.datetime) -> bool:
+    """Every poll renews the login, so polling stops one idle timeout after the page was
+    opened: a forgotten board must not keep a signed-in screen open for ever. A missing,
+    tampered or future opening time counts as idle."""
+    try:
+        stamp = signing.loads(opened, salt=_OPENED_SALT)
+        at = dt.datetime.fromtimestamp(int(stamp), dt.UTC)
+    except (signing.BadSignature, TypeError, ValueError, OverflowError, OSError):
+        return True
+    return not dt.timedelta(0) <= now - at < dt.timedelta(minutes=settings.IDLE_TIMEOUT_MINUTES)
 
 
 def chair_board_read(

@@ -2,7 +2,6 @@
 posts to its own small view (one service each) and comes back to the screen; bad input
 re-renders the screen with the form's errors and what was typed."""
 
-import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from ketacare.clinics.permissions import Perm, role_can, staff_view
 from ketacare.clinics.queries import role_in
 from ketacare.core.forms import apply_errors
 from ketacare.dosing import administration, corrections, discharge, services
-from ketacare.dosing.board import board_rows, chair_board_read
+from ketacare.dosing.board import board_idle, board_opened, board_rows, chair_board_read
 from ketacare.dosing.forms import (
     AdministrationForm,
     AdverseEventForm,
@@ -42,7 +41,7 @@ from ketacare.dosing.forms import (
     StopForm,
     VitalsForm,
 )
-from ketacare.dosing.models import DosingSession, VitalsReading
+from ketacare.dosing.models import DosingSession
 from ketacare.dosing.queries import (
     dosing_for,
     next_due,
@@ -52,6 +51,7 @@ from ketacare.dosing.queries import (
     timeline_entry,
     todays_sessions,
 )
+from ketacare.dosing.readiness import discharge_outlook
 from ketacare.patients.services import patient_chart_read
 
 Run = Callable[[User, DosingSession, Any], object]
@@ -212,11 +212,11 @@ def board(request: StaffRequest) -> HttpResponse:
     rows = board_rows(request.user, clinic)
     chair_board_read(actor=request.user, clinic=clinic, rows=rows, via=_board_via(request))
     now = timezone.now()
-    paused = bool(request.htmx) and _board_idle(request, now)
+    paused = bool(request.htmx) and board_idle(request.GET.get("opened", ""), now)
     context = {
         "rows": rows,
         "updated_at": now,
-        "opened": int(now.timestamp()),
+        "opened": board_opened(now),
         "poll_seconds": BOARD_POLL_SECONDS,
         "paused": paused,
         "idle_minutes": settings.IDLE_TIMEOUT_MINUTES,
@@ -229,16 +229,6 @@ def board(request: StaffRequest) -> HttpResponse:
 
 def _board_via(request: StaffRequest) -> str:
     return "web-poll" if request.htmx else "web"
-
-
-def _board_idle(request: StaffRequest, now: dt.datetime) -> bool:
-    """Every poll renews the login, so polling stops one idle timeout after the page was
-    opened: a forgotten board must not keep a signed-in screen open for ever."""
-    try:
-        opened = dt.datetime.fromtimestamp(int(request.GET.get("opened", "")), dt.UTC)
-    except (ValueError, OverflowError, OSError):
-        return True
-    return now - opened >= dt.timedelta(minutes=settings.IDLE_TIMEOUT_MINUTES)
 
 
 # --- the session screen ------------------------------------------------------------------------
@@ -265,7 +255,7 @@ def _screen(
         "administrations": list(session.administrations.all()),
         "due": next_due(session, protocol, readings),
         "dose": _ordered(session),
-        "discharge": _discharge_preview(session, readings),
+        "discharge": discharge_outlook(session, readings, list(session.scores.all())),
         "forms": {name: bound.get(name) or _form(name) for name in ACTIONS},
         "may": {name: role_can(role, action.perm) for name, action in ACTIONS.items()},
     }
@@ -280,18 +270,6 @@ def _ordered(session: DosingSession) -> dict[str, Any]:
     except ValidationError as error:
         return {"problem": " ".join(error.messages)}
     return {"order": order}
-
-
-def _discharge_preview(session: DosingSession, readings: list[VitalsReading]) -> dict[str, Any]:
-    """What still stands in the way, assuming the clinician will confirm at the end."""
-    readiness, missing = discharge.discharge_check(
-        session,
-        vitals_acceptable=True,
-        clinician_confirms=True,
-        readings=readings,
-        scores=list(session.scores.all()),
-    )
-    return {"readiness": readiness, "missing": missing}
 
 
 def _action_view(name: str, action: Action) -> Callable[..., HttpResponse]:

@@ -22,6 +22,11 @@ from ketacare.core.validation import require_reason
 from ketacare.treatment.models import CourseStatus, PlannedSession, SessionStatus, TreatmentCourse
 from ketacare.treatment.queries import protocol_of
 
+# The dosing session of a planned session is reached by the reverse relation "dosing": treatment
+# sits below dosing, so it reads the dosing status by name. A dosing session is closed once
+# discharged (which also completes the planned session) or aborted; dosing's tests check that
+# this matches its own statuses.
+DOSING_CLOSED_STATUSES = ("discharged", "aborted")
 # Core error fields -> the names the course's inputs go by.
 _PLAN_FIELDS = {"start": "start_date", "weeks": "plan_weeks", "phase": "start_phase"}
 
@@ -166,7 +171,26 @@ def _locked_session(session: PlannedSession, actor: User) -> PlannedSession:
                 ]
             }
         )
+    if _in_the_chair(locked):
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: [
+                    "The patient is checked in for this session; it cannot be booked, moved or "
+                    "cancelled until the dosing session is discharged or aborted."
+                ]
+            }
+        )
     return locked
+
+
+def _in_the_chair(session: PlannedSession) -> bool:
+    """Whether the session has an open dosing session: the patient is at the clinic for it, so
+    moving it would have the discharge complete it on another day."""
+    return (
+        PlannedSession.objects.filter(pk=session.pk, dosing__isnull=False)
+        .exclude(dosing__status__in=DOSING_CLOSED_STATUSES)
+        .exists()
+    )
 
 
 def _save_session(session: PlannedSession, actor: User, before: dict[str, Any]) -> PlannedSession:

@@ -11,6 +11,7 @@ from ketacare.clinical import (
     Vitals,
     VitalThresholds,
     plausibility,
+    vitals_acceptable,
 )
 
 
@@ -105,3 +106,10 @@ def test_thresholds_refuse_a_minimum_above_the_maximum_and_impossible_limits() -
         VitalThresholds(spo2_min=120)
     with pytest.raises(ClinicalInputError, match=r"moaas_min"):
         VitalThresholds(moaas_min=6)
+
+
+def test_a_reading_is_acceptable_unless_its_checks_raised_a_warning_or_hard_stop() -> None:
+    assert vitals_acceptable([])
+    assert vitals_acceptable(["info", "gap"])
+    assert not vitals_acceptable(["info", "warning"])
+    assert not vitals_acceptable(["hard_stop"])

@@ -1,16 +1,18 @@
 """The chair board: every session of the clinic's day, its phase, what is due, alerts and
 discharge readiness; polled by htmx, audited per render, bounded in queries."""
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import World, client_for
 from ketacare.accounts.models import User
 from ketacare.clinics.models import Role
 from ketacare.core.models import AuditAction, AuditEvent
-from ketacare.dosing.board import BOARD_OBJECT, BoardRow, board_rows
+from ketacare.dosing.board import BOARD_OBJECT, BoardRow, board_idle, board_opened, board_rows
 from ketacare.dosing.discharge import session_abort, session_discharge
 from ketacare.dosing.models import DosingSession
 from ketacare.dosing.services import (
@@ -194,7 +196,24 @@ def test_a_warning_on_the_latest_vitals_holds_discharge(world: World) -> None:
     )  # fmt: skip
     row = _row(world, session)
     assert not row.ready
-    assert row.readiness != "Ready for discharge."
+    assert row.readiness == "Vital signs are not confirmed to be acceptable."
+    session_record_vitals(
+        actor=world.nina, session=session, measured_at=ago(0.2), checkpoint="routine",
+        sbp=130, dbp=82, hr=76, spo2=98, rr=14,
+    )  # fmt: skip
+    assert _row(world, session).ready
+
+
+def test_the_session_screen_and_the_board_agree_on_what_holds_discharge(world: World) -> None:
+    session = _monitored(world, "Agreed")
+    session_record_vitals(
+        actor=world.nina, session=session, measured_at=ago(0.5), checkpoint="routine",
+        sbp=185, dbp=112, hr=80, spo2=97, rr=14,
+    )  # fmt: skip
+    screen = client_for(world.nina).get(reverse("dosing:session", args=[session.public_id]))
+    held = "Vital signs are not confirmed to be acceptable."
+    assert held in screen.content.decode()
+    assert _row(world, session).readiness == held
 
 
 def test_an_htmx_poll_gets_the_table_alone_and_the_page_polls_every_30_seconds(
@@ -220,13 +239,31 @@ def test_polling_stops_one_idle_timeout_after_the_page_was_opened(
     fresh = client.get(BOARD, {"opened": page.context["opened"]}, HTTP_HX_REQUEST="true")
     assert fresh.status_code == 200
     assert "Stopped refreshing" not in fresh.content.decode()
-    long_ago = page.context["opened"] - settings.IDLE_TIMEOUT_MINUTES * 60
+    long_ago = board_opened(timezone.now() - dt.timedelta(minutes=settings.IDLE_TIMEOUT_MINUTES))
     stale = client.get(BOARD, {"opened": long_ago}, HTTP_HX_REQUEST="true")
     assert stale.status_code == 286
     assert "Stopped refreshing" in stale.content.decode()
     assert "Pat I." in stale.content.decode()
     garbled = client.get(BOARD, {"opened": "soon"}, HTTP_HX_REQUEST="true")
     assert garbled.status_code == 286
+
+
+def test_an_opening_time_forged_in_the_browser_does_not_keep_the_board_polling(
+    world: World,
+) -> None:
+    _checked_in(world, "Forged")
+    client = client_for(world.nina)
+    ten_years_ahead = int((timezone.now() + dt.timedelta(days=3650)).timestamp())
+    forged = client.get(BOARD, {"opened": ten_years_ahead}, HTTP_HX_REQUEST="true")
+    assert forged.status_code == 286
+    tampered = board_opened(timezone.now()).replace(":", ":x", 1)
+    assert client.get(BOARD, {"opened": tampered}, HTTP_HX_REQUEST="true").status_code == 286
+
+
+def test_a_signed_opening_time_in_the_future_counts_as_idle(world: World) -> None:
+    now = timezone.now()
+    assert not board_idle(board_opened(now), now)
+    assert board_idle(board_opened(now + dt.timedelta(minutes=1)), now)
 
 
 def test_another_clinics_sessions_never_appear(world: World) -> None:

@@ -9,11 +9,16 @@ from django.urls import reverse
 from conftest import World, client_for
 from ketacare.core.models import AuditEvent
 from ketacare.dosing.discharge import session_abort, session_discharge
-from ketacare.dosing.models import DosingSession
+from ketacare.dosing.models import DosingSession, Status
 from ketacare.dosing.queries import todays_sessions
 from ketacare.dosing.tests.builders import checked_in, cleared, monitored
 from ketacare.treatment.models import PlannedSession
-from ketacare.treatment.schedule import session_move
+from ketacare.treatment.schedule import (
+    DOSING_CLOSED_STATUSES,
+    session_book,
+    session_cancel,
+    session_move,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +82,49 @@ def test_front_desk_cannot_move_a_discharged_session(world: World) -> None:
             session=planned,
             scheduled_on=planned.scheduled_on + dt.timedelta(days=1),
         )
+
+
+@pytest.mark.parametrize("step", ["book", "move", "cancel"])
+def test_front_desk_cannot_book_move_or_cancel_a_session_whose_patient_is_in_the_chair(
+    world: World, step: str
+) -> None:
+    session = monitored(cleared(world.patient, nurse=world.nina, prescriber=world.pia), world.nina)
+    planned = _planned(session)
+    with pytest.raises(ValidationError, match="checked in"):
+        _change(world, planned, step)
+    assert _planned(session).scheduled_on == planned.scheduled_on
+    assert _planned(session).status == "planned"
+
+
+def test_a_session_in_the_chair_cannot_be_moved_from_the_schedule_page(world: World) -> None:
+    session = checked_in(world.patient, nurse=world.nina, prescriber=world.pia)
+    planned = _planned(session)
+    tomorrow = planned.scheduled_on + dt.timedelta(days=1)
+    page = client_for(world.fran).post(
+        reverse("treatment:session_move", args=[world.patient.public_id, planned.public_id]),
+        {"scheduled_on": tomorrow.isoformat()},
+    )
+    assert page.status_code == 200
+    assert "checked in" in page.content.decode()
+    assert _planned(session).scheduled_on == planned.scheduled_on
+
+
+def test_front_desk_can_still_cancel_the_session_of_an_aborted_visit(world: World) -> None:
+    session = checked_in(world.patient, nurse=world.nina, prescriber=world.pia)
+    session_abort(actor=world.nina, session=session, reason="Patient declined.")
+    cancelled = _change(world, _planned(session), "cancel")
+    assert cancelled.status == "cancelled"
+
+
+def _change(world: World, planned: PlannedSession, step: str) -> PlannedSession:
+    if step == "book":
+        return session_book(actor=world.fran, session=planned, scheduled_time=dt.time(15))
+    if step == "move":
+        tomorrow = planned.scheduled_on + dt.timedelta(days=1)
+        return session_move(actor=world.fran, session=planned, scheduled_on=tomorrow)
+    return session_cancel(actor=world.fran, session=planned, reason="Clinic closed.")
+
+
+def test_the_schedule_reads_the_same_closed_dosing_states_as_dosing() -> None:
+    closed = {status for status in Status if not DosingSession(status=status).is_open}
+    assert set(DOSING_CLOSED_STATUSES) == closed
