@@ -9,6 +9,7 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from ketacare import clinical
@@ -131,18 +132,18 @@ def _session_facts(session: DosingSession, values: dict[str, Any], sources: dict
 def _first_treatment(
     session: DosingSession, start: dt.datetime, values: dict[str, Any], sources: dict[str, str]
 ) -> None:
-    earlier = (
+    # Each earlier esketamine dose with its first valid device (None: no device was used).
+    first_devices = (
         Administration.objects.filter(
-            patient=session.patient,
-            route=ESKETAMINE_ROUTE,
-            entered_in_error=False,
-            started_at__lt=start,
+            patient=session.patient, route=ESKETAMINE_ROUTE, entered_in_error=False
         )
         .exclude(session=session)
-        .order_by("started_at")
-        .values_list("started_at", flat=True)
-        .first()
+        .annotate(
+            first_device=Min("devices__administered_at", filter=Q(devices__entered_in_error=False))
+        )
+        .values_list("first_device", flat=True)
     )
+    earlier = rems_prefill.rems_earlier_treatment(first_devices, start)
     source = (
         f"earlier esketamine dose on {timezone.localtime(earlier, _zone(session)):%Y-%m-%d}"
         if earlier
@@ -156,8 +157,11 @@ def _course(session: DosingSession, values: dict[str, Any], sources: dict[str, s
     if course.rems_enrolled_on is None:
         _set(values, sources, "enrolled_in_rems", False, "course: no REMS enrollment recorded")
         return
+    enrolled = rems_prefill.rems_enrolled(course.rems_enrolled_on, values["treatment_date"])
     note = f"course: REMS enrollment {course.rems_enrollment_id} on {course.rems_enrolled_on}"
-    _set(values, sources, "enrolled_in_rems", True, note)
+    if not enrolled:
+        note += ", after the treatment date"
+    _set(values, sources, "enrolled_in_rems", enrolled, note)
 
 
 def _medications(

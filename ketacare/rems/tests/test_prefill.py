@@ -6,6 +6,7 @@ import pytest
 
 from conftest import World
 from ketacare.clinical import BloodPressure
+from ketacare.dosing.discharge import session_abort
 from ketacare.dosing.services import (
     session_record_adverse_event,
     session_record_score,
@@ -130,3 +131,26 @@ def test_a_patient_dosed_before_is_not_on_a_first_treatment(bay: Bay) -> None:
     current = prefill(again)
     assert current.form.first_treatment is False
     assert current.sources["first_treatment"].startswith("earlier esketamine dose on ")
+
+
+def test_a_dose_recorded_but_aborted_before_any_device_is_no_earlier_treatment(bay: Bay) -> None:
+    aborted = cleared(bay.patient, nurse=bay.nurse, prescriber=bay.prescriber)
+    administered(aborted, bay.nurse, minutes_ago=30, devices=False)
+    session_abort(actor=bay.nurse, session=aborted, reason="Declined before the first device")
+    course_end(actor=bay.prescriber, course=aborted.course, reason="Restarting the course")
+    first = cleared(bay.patient, nurse=bay.nurse, prescriber=bay.prescriber)
+    administered(first, bay.nurse, minutes_ago=5)
+    current = prefill(first)
+    assert current.form.first_treatment is True
+    assert current.sources["first_treatment"] == "no earlier esketamine dose recorded"
+
+
+def test_an_enrollment_dated_after_the_treatment_is_not_reported_as_enrolled(bay: Bay) -> None:
+    session = cleared(bay.patient, nurse=bay.nurse, prescriber=bay.prescriber)
+    administered(session, bay.nurse, minutes_ago=48 * 60)  # treated two days ago
+    current = prefill(session)
+    treated = current.form.treatment_date
+    assert treated is not None and treated < bay.clinic.today() == session.course.rems_enrolled_on
+    assert current.form.enrolled_in_rems is False
+    assert current.sources["enrolled_in_rems"].endswith("after the treatment date")
+    assert "rems_not_enrolled" in {finding.code for finding in current.hard_stops}
