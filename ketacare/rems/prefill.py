@@ -102,8 +102,11 @@ def _administration(session: DosingSession) -> Administration | None:
     return next((a for a in session.administrations.all() if not a.entered_in_error), None)
 
 
-def _dose_start(session: DosingSession) -> dt.datetime:
-    """The first device (REFERENCE §1.11 counts the treatment from it), else the dose start."""
+def treatment_start(session: DosingSession) -> dt.datetime:
+    """When the treatment started: the first valid device (REFERENCE §1.11 counts the treatment
+    from it), else the dose start, else check-in. The form and the forms-due list both date the
+    treatment from this; it reads `administrations` and their `devices`, prefetched by callers
+    that list many sessions."""
     given = _administration(session)
     devices = (
         [d.administered_at for d in given.devices.all() if not d.entered_in_error] if given else []
@@ -112,7 +115,7 @@ def _dose_start(session: DosingSession) -> dt.datetime:
 
 
 def _session_facts(session: DosingSession, values: dict[str, Any], sources: dict[str, str]) -> None:
-    start = _dose_start(session)
+    start = treatment_start(session)
     day = timezone.localtime(start, _zone(session)).date()
     _set(
         values, sources, "treatment_date", day, f"session, clinic time ({session.clinic.timezone})"

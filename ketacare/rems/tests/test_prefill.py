@@ -1,20 +1,33 @@
 """The form prefilled from an esketamine session as recorded (REFERENCE §1.11)."""
 
 import datetime as dt
+import zoneinfo
 
 import pytest
+from django.utils import timezone
 
 from conftest import World
 from ketacare.clinical import BloodPressure
+from ketacare.dosing.administration import session_record_device
+from ketacare.dosing.corrections import session_entry_mark_error
 from ketacare.dosing.discharge import session_abort
 from ketacare.dosing.services import (
     session_record_adverse_event,
     session_record_score,
     session_record_side_effect,
+    session_record_vitals,
 )
-from ketacare.dosing.tests.builders import administered, ago, checked_in, cleared, monitored
+from ketacare.dosing.tests.builders import (
+    CADSS_NONE,
+    administered,
+    ago,
+    checked_in,
+    cleared,
+    monitored,
+)
 from ketacare.patients.services import medication_record
 from ketacare.rems.prefill import prefill
+from ketacare.rems.queries import forms_due
 from ketacare.rems.services import rems_form_record_answers
 from ketacare.rems.tests.builders import Bay, discharge_now, discharged
 from ketacare.treatment.services import course_end
@@ -150,7 +163,36 @@ def test_an_enrollment_dated_after_the_treatment_is_not_reported_as_enrolled(bay
     administered(session, bay.nurse, minutes_ago=48 * 60)  # treated two days ago
     current = prefill(session)
     treated = current.form.treatment_date
-    assert treated is not None and treated < bay.clinic.today() == session.course.rems_enrolled_on
+    assert treated is not None
+    assert treated < bay.clinic.today() == session.course.rems_enrolled_on
     assert current.form.enrolled_in_rems is False
     assert current.sources["enrolled_in_rems"].endswith("after the treatment date")
     assert "rems_not_enrolled" in {finding.code for finding in current.hard_stops}
+
+
+def test_the_forms_due_list_and_the_form_count_the_treatment_day_from_the_same_device(
+    bay: Bay,
+) -> None:
+    nurse = bay.nurse
+    session = cleared(bay.patient, nurse=nurse, prescriber=bay.prescriber)
+    administered(session, nurse, minutes_ago=26 * 60, devices=False)
+    wrong = session_record_device(actor=nurse, session=session, administered_at=ago(26 * 60))
+    session_record_device(actor=nurse, session=session, administered_at=ago(130))
+    session_entry_mark_error(actor=nurse, session=session, entry=wrong, reason="Wrong day")
+    for checkpoint, minutes in (("post_40min", 90), ("pre_discharge", 2)):
+        session_record_vitals(
+            actor=nurse, session=session, measured_at=ago(minutes), checkpoint=checkpoint,
+            sbp=125, dbp=80, hr=70, spo2=98, rr=14,
+        )  # fmt: skip
+    for instrument, answers in (("moaas", {"1": 5}), ("cadss6", CADSS_NONE)):
+        session_record_score(
+            actor=nurse, session=session, instrument=instrument, answers=answers,
+            administered_at=ago(1),
+        )  # fmt: skip
+    session.refresh_from_db()
+    session = discharge_now(session, nurse)
+    [row] = forms_due(bay.clinic)
+    assert row.treatment_date == prefill(session).form.treatment_date
+    assert row.treatment_date == timezone.localdate(
+        ago(130), zoneinfo.ZoneInfo(bay.clinic.timezone)
+    )
