@@ -29,10 +29,21 @@ from ketacare.patients.services import medication_record
 from ketacare.rems.prefill import prefill
 from ketacare.rems.queries import forms_due
 from ketacare.rems.services import rems_form_record_answers
-from ketacare.rems.tests.builders import Bay, discharge_now, discharged
-from ketacare.treatment.services import course_end
+from ketacare.rems.tests.builders import (
+    Bay,
+    bay_clinic,
+    discharge_now,
+    discharged,
+    just_after_midnight,
+)
+from ketacare.treatment.services import course_end, rems_enrollment_record
 
 pytestmark = pytest.mark.django_db
+
+
+def _clinic_day(bay: Bay, moment: dt.datetime | None) -> dt.date:
+    assert moment is not None
+    return timezone.localdate(moment, zoneinfo.ZoneInfo(bay.clinic.timezone))
 
 
 def test_a_discharged_session_prefills_every_field_the_record_knows(bay: Bay) -> None:
@@ -49,7 +60,7 @@ def test_a_discharged_session_prefills_every_field_the_record_knows(bay: Bay) ->
     assert (form.hcp_first_name, form.hcp_last_name) == ("Nora", "Lind")
     assert (form.hcp_phone, form.hcp_email) == ("555-0100", "front@bay.test")
     assert (form.setting_name, form.setting_zip) == ("Bay Clinic", "02110")
-    assert form.treatment_date == bay.clinic.today()
+    assert form.treatment_date == _clinic_day(bay, session.dose_started_at)
     assert (form.dose_mg, form.lot_number) == (56, "LOT-7")
     assert form.treatment_minutes == 130
     assert form.bp_before == BloodPressure(120, 80)
@@ -161,10 +172,14 @@ def test_a_dose_recorded_but_aborted_before_any_device_is_no_earlier_treatment(b
 def test_an_enrollment_dated_after_the_treatment_is_not_reported_as_enrolled(bay: Bay) -> None:
     session = cleared(bay.patient, nurse=bay.nurse, prescriber=bay.prescriber)
     administered(session, bay.nurse, minutes_ago=48 * 60)  # treated two days ago
+    today = bay.clinic.today()
+    rems_enrollment_record(
+        actor=bay.nurse, course=session.course, enrollment_id="R-1", enrolled_on=today
+    )
     current = prefill(session)
     treated = current.form.treatment_date
     assert treated is not None
-    assert treated < bay.clinic.today() == session.course.rems_enrolled_on
+    assert treated < today
     assert current.form.enrolled_in_rems is False
     assert current.sources["enrolled_in_rems"].endswith("after the treatment date")
     assert "rems_not_enrolled" in {finding.code for finding in current.hard_stops}
@@ -193,6 +208,14 @@ def test_the_forms_due_list_and_the_form_count_the_treatment_day_from_the_same_d
     session = discharge_now(session, nurse)
     [row] = forms_due(bay.clinic)
     assert row.treatment_date == prefill(session).form.treatment_date
-    assert row.treatment_date == timezone.localdate(
-        ago(130), zoneinfo.ZoneInfo(bay.clinic.timezone)
-    )
+    assert row.treatment_date == _clinic_day(bay, ago(130))
+
+
+def test_a_dose_given_before_midnight_is_dated_that_day_when_the_form_is_made_after(
+    db: None,
+) -> None:
+    bay = bay_clinic(just_after_midnight())
+    session = discharged(bay.patient, nurse=bay.nurse, prescriber=bay.prescriber)
+    form = prefill(session).form
+    assert form.treatment_date == bay.clinic.today() - dt.timedelta(days=1)
+    assert form.enrolled_in_rems is True
