@@ -15,7 +15,7 @@ from ketacare.clinics.permissions import Perm, role_can
 from ketacare.clinics.queries import memberships_of
 from ketacare.patients.services import patient_chart_read
 from ketacare.rems import services
-from ketacare.rems.prefill import Prefilled, form_values, prefill
+from ketacare.rems.prefill import Prefilled, form_as_it_stands, form_values
 from ketacare.rems.queries import DueForm, form_record, forms_due, rems_session_for
 from ketacare.rems.schemas import AnswersIn, DueOut, RemsFormOut, SubmitIn
 
@@ -68,7 +68,7 @@ def form_read(request: HttpRequest, dosing_id: uuid.UUID) -> dict[str, Any]:
     the due date."""
     session = rems_session_for(request.user, dosing_id, Perm.REMS_FORM_VIEW)
     patient_chart_read(actor=cast(User, request.user), patient=session.patient, via="api")
-    return _out(prefill(session, form_record(session)))
+    return _out(form_as_it_stands(session, form_record(session)))
 
 
 @router.put("/dosing-sessions/{uuid:dosing_id}/rems-form/answers", response=RemsFormOut)
@@ -80,7 +80,7 @@ def answers(request: HttpRequest, dosing_id: uuid.UUID, payload: AnswersIn) -> d
     record = _conflicts(
         lambda: services.rems_form_record_answers(actor=actor, session=session, **payload.dict())
     )
-    return _out(prefill(session, record))
+    return _out(form_as_it_stands(session, record))
 
 
 @router.post("/dosing-sessions/{uuid:dosing_id}/rems-form/submit", response=RemsFormOut)
@@ -93,7 +93,7 @@ def submit(request: HttpRequest, dosing_id: uuid.UUID, payload: SubmitIn) -> dic
     record = _conflicts(
         lambda: services.rems_form_submit(actor=actor, session=session, **payload.dict())
     )
-    return _out(prefill(session, record))
+    return _out(form_as_it_stands(session, record))
 
 
 @router.get("/rems-forms/due", response=list[DueOut])

@@ -20,6 +20,7 @@ from ketacare.patients.models import Medication, RemsClass
 from ketacare.rems.models import ANSWER_FIELDS, RemsMonitoringForm
 
 ESKETAMINE_ROUTE = "esketamine_nasal"
+AS_SUBMITTED = "as submitted"
 CONCOMITANT = {
     RemsClass.BENZODIAZEPINE: "benzodiazepines",
     RemsClass.NON_BENZO_SEDATIVE_HYPNOTIC: "non_benzodiazepine_sedative_hypnotics",
@@ -69,6 +70,18 @@ def prefill(session: DosingSession, record: RemsMonitoringForm | None = None) ->
     if record is not None:
         _answers(record, values, sources)
     form = clinical.RemsForm(**values)
+    due = clinical.rems_form_due(form.treatment_date) if form.treatment_date else None
+    return Prefilled(session, record, form, sources, clinical.rems_form_problems(form), due)
+
+
+def form_as_it_stands(session: DosingSession, record: RemsMonitoringForm | None) -> Prefilled:
+    """The form every output shows (page, PDF, CSV, API): once submitted, exactly as submitted,
+    every value's source "as submitted" (the REMS holds that form; later changes to the record
+    do not rewrite it); before that, prefilled from the record with the staff's answers."""
+    if record is None or not record.submitted:
+        return prefill(session, record)
+    form = form_from_values(record.submitted_form)
+    sources = {field.name: AS_SUBMITTED for field in dataclasses.fields(form)}
     due = clinical.rems_form_due(form.treatment_date) if form.treatment_date else None
     return Prefilled(session, record, form, sources, clinical.rems_form_problems(form), due)
 
@@ -291,4 +304,24 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, dict):  # asdict turns a BloodPressure into a dict
         return f"{value['sbp']}/{value['dbp']}"
+    return value
+
+
+_DATES = ("patient_birth_date", "treatment_date")
+_PRESSURES = ("bp_before", "bp_40_min", "bp_at_completion")
+
+
+def form_from_values(values: dict[str, Any]) -> clinical.RemsForm:
+    """`form_values` read back: a stored snapshot as the form."""
+    return clinical.RemsForm(**{name: _typed(name, value) for name, value in values.items()})
+
+
+def _typed(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name in _DATES:
+        return dt.date.fromisoformat(value)
+    if name in _PRESSURES:
+        sbp, dbp = value.split("/")
+        return clinical.BloodPressure(int(sbp), int(dbp))
     return value

@@ -24,14 +24,14 @@ from ketacare.patients.services import patient_chart_read
 from ketacare.rems import layout, services
 from ketacare.rems.forms import AnswersForm, SubmitForm
 from ketacare.rems.pdf import PdfUnavailable, html_to_pdf
-from ketacare.rems.prefill import Prefilled, prefill
+from ketacare.rems.prefill import Prefilled, form_as_it_stands
 from ketacare.rems.queries import DueForm, form_record, forms_due, rems_session_for
 
 DUE_COLUMNS = ("patient", "mrn", "treatment_date", "due_on", "days_left", "overdue", "session")
 
 
 def _current(session: DosingSession) -> Prefilled:
-    return prefill(session, form_record(session))
+    return form_as_it_stands(session, form_record(session))
 
 
 def _read(request: StaffRequest, dosing_id: uuid.UUID, via: str) -> Prefilled:

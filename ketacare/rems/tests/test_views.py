@@ -12,8 +12,9 @@ from pypdf import PdfReader
 
 from conftest import World, client_for
 from ketacare.core.models import AuditAction, AuditEvent
+from ketacare.dosing.models import DosingSession
 from ketacare.dosing.tests.builders import checked_in
-from ketacare.patients.services import patient_register
+from ketacare.patients.services import medication_record, patient_register, patient_update
 from ketacare.rems.queries import forms_due
 from ketacare.rems.services import rems_form_record_answers, rems_form_submit
 from ketacare.rems.tests.builders import Bay, discharged
@@ -188,3 +189,39 @@ def test_the_session_screen_links_the_form_once_discharged(bay: Bay) -> None:
     session = discharged(bay.patient, nurse=bay.nurse, prescriber=bay.prescriber)
     page = client_for(bay.nurse).get(reverse("dosing:session", args=[session.public_id]))
     assert reverse("rems:form", args=[session.public_id]) in page.content.decode()
+
+
+def _submitted_then_changed(bay: Bay) -> DosingSession:
+    """A submitted form whose record changed afterwards: the patient renamed, a benzodiazepine
+    added to the medicines."""
+    session = discharged(bay.patient, nurse=bay.nurse, prescriber=bay.prescriber)
+    rems_form_record_answers(actor=bay.nurse, session=session, **COMPLETE)
+    rems_form_submit(actor=bay.nurse, session=session, confirmation="C-9")
+    patient_update(actor=bay.nurse, patient=bay.patient, family_name="Renamed")
+    medication_record(
+        actor=bay.nurse, patient=bay.patient, name="Lorazepam", rems_class="benzodiazepine"
+    )
+    return session
+
+
+def test_a_submitted_form_page_and_csv_show_the_form_as_submitted(bay: Bay) -> None:
+    session = _submitted_then_changed(bay)
+    client = client_for(bay.nurse)
+    page = client.get(reverse("rems:form", args=[session.public_id]))
+    current = page.context["current"]
+    assert (current.form.patient_last_name, current.form.benzodiazepines) == ("Ortiz", False)
+    assert current.sources["benzodiazepines"] == "as submitted"
+    assert "medication list: Lorazepam" not in page.content.decode()
+    csv = client.get(reverse("rems:csv", args=[session.public_id])).content.decode()
+    row = csv.splitlines()[1]
+    assert row.startswith("Ellen,Ortiz,05/17/1980,F,Yes,Yes,No,")
+
+
+def test_a_submitted_forms_pdf_prints_the_form_as_submitted(bay: Bay) -> None:
+    session = _submitted_then_changed(bay)
+    response = client_for(bay.nurse).get(reverse("rems:pdf", args=[session.public_id]))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Ortiz" in text
+    assert "Renamed" not in text
+    assert "as submitted" in text
+    assert "confirmation C-9" in text
