@@ -18,6 +18,7 @@ from ketacare.patients.services import medication_record, patient_register, pati
 from ketacare.rems.queries import forms_due
 from ketacare.rems.services import rems_form_record_answers, rems_form_submit
 from ketacare.rems.tests.builders import Bay, discharged
+from ketacare.reports.queries import audit_events
 
 pytestmark = pytest.mark.django_db
 COMPLETE = {"respiratory_depression": False, "ready_to_leave_minutes": 90}
@@ -158,9 +159,33 @@ def test_the_forms_due_csv_is_audited_as_an_export(bay: Bay) -> None:
     lines = response.getvalue().decode().splitlines()
     assert lines[0] == "patient,mrn,treatment_date,due_on,days_left,overdue,session"
     assert lines[1].startswith('"Ortiz, Ellen"')
-    assert AuditEvent.objects.filter(
-        action=AuditAction.EXPORT, object_type="rems_forms_due"
-    ).exists()
+    export = AuditEvent.objects.get(action=AuditAction.EXPORT, object_type="rems_forms_due")
+    assert export.changes["patients"] == [str(bay.patient.public_id)]
+    found = audit_events(bay.clinic, {"patient": bay.patient.mrn, "action": AuditAction.EXPORT})
+    assert list(found) == [export]
+
+
+def test_the_forms_due_page_is_audited_as_one_read_listing_its_patients(bay: Bay) -> None:
+    session = discharged(bay.patient, nurse=bay.nurse, prescriber=bay.prescriber)
+    assert client_for(bay.nurse).get(reverse("rems:due")).status_code == 200
+    read = AuditEvent.objects.get(action=AuditAction.READ, object_type="rems_forms_due")
+    assert read.changes == {
+        "via": "web",
+        "patients": [str(bay.patient.public_id)],
+        "dosing_sessions": [str(session.public_id)],
+    }
+
+
+def test_form_pages_shown_again_with_errors_are_audited_reads(bay: Bay) -> None:
+    session = discharged(bay.patient, nurse=bay.nurse, prescriber=bay.prescriber)
+    client = client_for(bay.nurse)
+    before = _reads(bay)
+    answers = client.post(
+        reverse("rems:answers", args=[session.public_id]), {"ready_to_leave_minutes": "9999"}
+    )
+    submit = client.post(reverse("rems:submit", args=[session.public_id]), {"confirmation": "C"})
+    assert (answers.status_code, submit.status_code) == (200, 200)
+    assert _reads(bay) == before + 2
 
 
 def test_the_forms_due_page_reads_a_bounded_number_of_queries(bay: Bay) -> None:
