@@ -10,7 +10,7 @@ from conftest import World
 from ketacare.clinical import BloodPressure
 from ketacare.dosing.administration import session_record_device
 from ketacare.dosing.corrections import session_entry_mark_error
-from ketacare.dosing.discharge import session_abort
+from ketacare.dosing.discharge import session_abort, session_discharge
 from ketacare.dosing.services import (
     session_record_adverse_event,
     session_record_score,
@@ -219,3 +219,17 @@ def test_a_dose_given_before_midnight_is_dated_that_day_when_the_form_is_made_af
     form = prefill(session).form
     assert form.treatment_date == bay.clinic.today() - dt.timedelta(days=1)
     assert form.enrolled_in_rems is True
+
+
+def test_treatment_minutes_run_to_when_the_patient_left_not_when_it_was_recorded(bay: Bay) -> None:
+    session = cleared(bay.patient, nurse=bay.nurse, prescriber=bay.prescriber)
+    session = monitored(session, bay.nurse, minutes_ago=150)
+    session = session_discharge(
+        actor=bay.nurse,
+        session=session,
+        discharged_at=ago(20),
+        vitals_acceptable=True,
+        clinician_confirms=True,
+        no_driving_instruction_given=True,
+    )
+    assert prefill(session).form.treatment_minutes == 130
