@@ -14,6 +14,8 @@ from ketacare.clinical.vitals import vitals_acceptable
 __all__ = [
     "MOAAS_ALERT",
     "rems_dissociation_suggested",
+    "rems_earlier_treatment",
+    "rems_enrolled",
     "rems_sedation_suggested",
     "rems_sex",
     "rems_treatment_minutes",
@@ -64,3 +66,20 @@ def rems_treatment_minutes(first_device_at: dt.datetime, monitoring_ended_at: dt
     if seconds < 0:
         raise ClinicalInputError("monitoring_ended_at", "must not be before the first device")
     return int(seconds // 60)
+
+
+def rems_earlier_treatment(
+    earlier_first_devices: Iterable[dt.datetime | None], first_device_at: dt.datetime
+) -> dt.datetime | None:
+    """When the patient was first treated before this session (the form's "first treatment?",
+    §1.11): the earliest first device of another esketamine dose. A dose recorded with no
+    device used (None: the session ended before the first device) gave no drug, so it is no
+    treatment."""
+    given = [at for at in earlier_first_devices if at is not None and at < first_device_at]
+    return min(given, default=None)
+
+
+def rems_enrolled(enrolled_on: dt.date | None, treatment_date: dt.date) -> bool:
+    """Enrolled in the REMS for this treatment: enrollment comes before the first treatment
+    (§1.11), so an enrollment dated after the treatment does not count."""
+    return enrolled_on is not None and enrolled_on <= treatment_date

@@ -2,6 +2,7 @@
 `discharge_readiness` (REFERENCE §1.6, §1.7, §1.11, §2.4) on the session as recorded."""
 
 import datetime as dt
+import zoneinfo
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from ketacare import clinical
 from ketacare.accounts.models import User
+from ketacare.assessments.services import check_effective_time
 from ketacare.clinics.permissions import Perm
 from ketacare.core.validation import require_reason
 from ketacare.dosing.models import (
@@ -76,16 +78,25 @@ def session_discharge(
     vitals_acceptable: bool,
     clinician_confirms: bool,
     no_driving_instruction_given: bool,
+    discharged_at: dt.datetime | None = None,
 ) -> DosingSession:
     """Discharge once the core says the patient is ready and the clinician confirms; the
     no-driving instruction must be recorded as given when the core advises it (esketamine,
-    REFERENCE §1.7)."""
+    REFERENCE §1.7). `discharged_at` is when the patient left, the end of monitoring (default
+    now; not in the future, not before the dose): readiness is judged at that time. When it
+    was recorded is the audit event's time."""
+    left = discharged_at or timezone.now()
+    check_effective_time("discharged_at", left)
     with transaction.atomic():
         row = locked(session, actor, Perm.SESSION_DISCHARGE)
         if row.status != Status.MONITORING:
             raise SessionConflict("Discharge follows the dose and monitoring.")
+        _after_the_dose(row, left)
         readiness, missing = discharge_check(
-            row, vitals_acceptable=vitals_acceptable, clinician_confirms=clinician_confirms
+            row,
+            vitals_acceptable=vitals_acceptable,
+            clinician_confirms=clinician_confirms,
+            now=left,
         )
         problems = [*(readiness.messages if readiness else ()), *missing]
         if readiness and readiness.advice and not no_driving_instruction_given:
@@ -93,12 +104,20 @@ def session_discharge(
         if problems:
             raise ValidationError({NON_FIELD_ERRORS: problems})
         before = snapshot(row, "discharged_at", "no_driving_instruction_given")
-        row.status, row.discharged_at, row.discharged_by = Status.DISCHARGED, timezone.now(), actor
+        row.status, row.discharged_at, row.discharged_by = Status.DISCHARGED, left, actor
         row.no_driving_instruction_given = no_driving_instruction_given
         save_session(row, actor, before)
         if row.planned_session is not None:
             planned_session_complete(actor=actor, planned=row.planned_session)
         return row
+
+
+def _after_the_dose(session: DosingSession, left: dt.datetime) -> None:
+    started = session.dose_started_at
+    if started is not None and left < started:
+        dosed = timezone.localtime(started, zoneinfo.ZoneInfo(session.clinic.timezone))
+        message = f"This is before the dose ({dosed:%H:%M}); give when the patient left."
+        raise ValidationError({"discharged_at": message})
 
 
 def session_abort(*, actor: User, session: DosingSession, reason: str) -> DosingSession:

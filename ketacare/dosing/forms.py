@@ -127,6 +127,7 @@ class AdverseEventForm(forms.Form):
 
 
 class DischargeForm(forms.Form):
+    discharged_at = When(label="Discharged at")
     vitals_acceptable = forms.BooleanField(label="Vital signs acceptable", required=False)
     clinician_confirms = forms.BooleanField(
         label="I confirm the patient is clinically stable to leave", required=False

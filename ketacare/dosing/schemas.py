@@ -120,6 +120,9 @@ class DischargeIn(Schema):
     vitals_acceptable: bool
     clinician_confirms: bool
     no_driving_instruction_given: bool
+    discharged_at: dt.datetime | None = Field(
+        None, description="When the patient left (the end of monitoring); default now."
+    )
 
 
 class CorrectionIn(Schema):

@@ -13,9 +13,11 @@ from ketacare.accounts.models import User
 from ketacare.api.auth import requires
 from ketacare.clinics.permissions import Perm, role_can
 from ketacare.clinics.queries import memberships_of
+from ketacare.dosing.models import DosingSession
 from ketacare.patients.services import patient_chart_read
 from ketacare.rems import services
-from ketacare.rems.prefill import Prefilled, form_values, prefill
+from ketacare.rems.models import RemsMonitoringForm
+from ketacare.rems.prefill import Prefilled, form_as_it_stands, form_values
 from ketacare.rems.queries import DueForm, form_record, forms_due, rems_session_for
 from ketacare.rems.schemas import AnswersIn, DueOut, RemsFormOut, SubmitIn
 
@@ -67,8 +69,15 @@ def form_read(request: HttpRequest, dosing_id: uuid.UUID) -> dict[str, Any]:
     """The form prefilled from the session, each value's source, what blocks submission, and
     the due date."""
     session = rems_session_for(request.user, dosing_id, Perm.REMS_FORM_VIEW)
-    patient_chart_read(actor=cast(User, request.user), patient=session.patient, via="api")
-    return _out(prefill(session, form_record(session)))
+    return _read_out(cast(User, request.user), session, form_record(session))
+
+
+def _read_out(
+    actor: User, session: DosingSession, record: RemsMonitoringForm | None
+) -> dict[str, Any]:
+    """The whole form in the answer: an audited read of the patient's chart."""
+    patient_chart_read(actor=actor, patient=session.patient, via="api")
+    return _out(form_as_it_stands(session, record))
 
 
 @router.put("/dosing-sessions/{uuid:dosing_id}/rems-form/answers", response=RemsFormOut)
@@ -80,7 +89,7 @@ def answers(request: HttpRequest, dosing_id: uuid.UUID, payload: AnswersIn) -> d
     record = _conflicts(
         lambda: services.rems_form_record_answers(actor=actor, session=session, **payload.dict())
     )
-    return _out(prefill(session, record))
+    return _read_out(actor, session, record)
 
 
 @router.post("/dosing-sessions/{uuid:dosing_id}/rems-form/submit", response=RemsFormOut)
@@ -93,7 +102,7 @@ def submit(request: HttpRequest, dosing_id: uuid.UUID, payload: SubmitIn) -> dic
     record = _conflicts(
         lambda: services.rems_form_submit(actor=actor, session=session, **payload.dict())
     )
-    return _out(prefill(session, record))
+    return _read_out(actor, session, record)
 
 
 @router.get("/rems-forms/due", response=list[DueOut])
@@ -101,9 +110,14 @@ def submit(request: HttpRequest, dosing_id: uuid.UUID, payload: SubmitIn) -> dic
 def due(request: HttpRequest) -> list[dict[str, Any]]:
     """Forms not yet submitted for discharged esketamine sessions, oldest first, per clinic."""
     rows: list[DueForm] = []
-    for membership in memberships_of(request.user):
+    actor = cast(User, request.user)
+    for membership in memberships_of(actor):
         if role_can(membership.role, Perm.REMS_FORM_VIEW):
-            rows.extend(forms_due(membership.clinic))
+            shown = forms_due(membership.clinic)
+            services.rems_forms_due_read(
+                actor=actor, clinic=membership.clinic, rows=shown, via="api"
+            )
+            rows.extend(shown)
     return [_due(row) for row in rows]
 
 

@@ -9,6 +9,7 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from ketacare import clinical
@@ -19,6 +20,7 @@ from ketacare.patients.models import Medication, RemsClass
 from ketacare.rems.models import ANSWER_FIELDS, RemsMonitoringForm
 
 ESKETAMINE_ROUTE = "esketamine_nasal"
+AS_SUBMITTED = "as submitted"
 CONCOMITANT = {
     RemsClass.BENZODIAZEPINE: "benzodiazepines",
     RemsClass.NON_BENZO_SEDATIVE_HYPNOTIC: "non_benzodiazepine_sedative_hypnotics",
@@ -72,6 +74,18 @@ def prefill(session: DosingSession, record: RemsMonitoringForm | None = None) ->
     return Prefilled(session, record, form, sources, clinical.rems_form_problems(form), due)
 
 
+def form_as_it_stands(session: DosingSession, record: RemsMonitoringForm | None) -> Prefilled:
+    """The form every output shows (page, PDF, CSV, API): once submitted, exactly as submitted,
+    every value's source "as submitted" (the REMS holds that form; later changes to the record
+    do not rewrite it); before that, prefilled from the record with the staff's answers."""
+    if record is None or not record.submitted:
+        return prefill(session, record)
+    form = form_from_values(record.submitted_form)
+    sources = {field.name: AS_SUBMITTED for field in dataclasses.fields(form)}
+    due = clinical.rems_form_due(form.treatment_date) if form.treatment_date else None
+    return Prefilled(session, record, form, sources, clinical.rems_form_problems(form), due)
+
+
 def _zone(session: DosingSession) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(session.clinic.timezone)
 
@@ -101,8 +115,11 @@ def _administration(session: DosingSession) -> Administration | None:
     return next((a for a in session.administrations.all() if not a.entered_in_error), None)
 
 
-def _dose_start(session: DosingSession) -> dt.datetime:
-    """The first device (REFERENCE §1.11 counts the treatment from it), else the dose start."""
+def treatment_start(session: DosingSession) -> dt.datetime:
+    """When the treatment started: the first valid device (REFERENCE §1.11 counts the treatment
+    from it), else the dose start, else check-in. The form and the forms-due list both date the
+    treatment from this; it reads `administrations` and their `devices`, prefetched by callers
+    that list many sessions."""
     given = _administration(session)
     devices = (
         [d.administered_at for d in given.devices.all() if not d.entered_in_error] if given else []
@@ -111,7 +128,7 @@ def _dose_start(session: DosingSession) -> dt.datetime:
 
 
 def _session_facts(session: DosingSession, values: dict[str, Any], sources: dict[str, str]) -> None:
-    start = _dose_start(session)
+    start = treatment_start(session)
     day = timezone.localtime(start, _zone(session)).date()
     _set(
         values, sources, "treatment_date", day, f"session, clinic time ({session.clinic.timezone})"
@@ -131,18 +148,18 @@ def _session_facts(session: DosingSession, values: dict[str, Any], sources: dict
 def _first_treatment(
     session: DosingSession, start: dt.datetime, values: dict[str, Any], sources: dict[str, str]
 ) -> None:
-    earlier = (
+    # Each earlier esketamine dose with its first valid device (None: no device was used).
+    first_devices = (
         Administration.objects.filter(
-            patient=session.patient,
-            route=ESKETAMINE_ROUTE,
-            entered_in_error=False,
-            started_at__lt=start,
+            patient=session.patient, route=ESKETAMINE_ROUTE, entered_in_error=False
         )
         .exclude(session=session)
-        .order_by("started_at")
-        .values_list("started_at", flat=True)
-        .first()
+        .annotate(
+            first_device=Min("devices__administered_at", filter=Q(devices__entered_in_error=False))
+        )
+        .values_list("first_device", flat=True)
     )
+    earlier = rems_prefill.rems_earlier_treatment(first_devices, start)
     source = (
         f"earlier esketamine dose on {timezone.localtime(earlier, _zone(session)):%Y-%m-%d}"
         if earlier
@@ -156,8 +173,11 @@ def _course(session: DosingSession, values: dict[str, Any], sources: dict[str, s
     if course.rems_enrolled_on is None:
         _set(values, sources, "enrolled_in_rems", False, "course: no REMS enrollment recorded")
         return
+    enrolled = rems_prefill.rems_enrolled(course.rems_enrolled_on, values["treatment_date"])
     note = f"course: REMS enrollment {course.rems_enrollment_id} on {course.rems_enrolled_on}"
-    _set(values, sources, "enrolled_in_rems", True, note)
+    if not enrolled:
+        note += ", after the treatment date"
+    _set(values, sources, "enrolled_in_rems", enrolled, note)
 
 
 def _medications(
@@ -284,4 +304,24 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, dict):  # asdict turns a BloodPressure into a dict
         return f"{value['sbp']}/{value['dbp']}"
+    return value
+
+
+_DATES = ("patient_birth_date", "treatment_date")
+_PRESSURES = ("bp_before", "bp_40_min", "bp_at_completion")
+
+
+def form_from_values(values: dict[str, Any]) -> clinical.RemsForm:
+    """`form_values` read back: a stored snapshot as the form."""
+    return clinical.RemsForm(**{name: _typed(name, value) for name, value in values.items()})
+
+
+def _typed(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name in _DATES:
+        return dt.date.fromisoformat(value)
+    if name in _PRESSURES:
+        sbp, dbp = value.split("/")
+        return clinical.BloodPressure(int(sbp), int(dbp))
     return value

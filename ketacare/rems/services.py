@@ -4,7 +4,7 @@ Both lock the dosing session row first, as every dosing write does, so two peopl
 one form queue; every change is audited with its old and new values. A submitted form is
 final: the REMS holds it."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ketacare.accounts.models import User
+from ketacare.clinics.models import Clinic
 from ketacare.clinics.permissions import Perm, demand
 from ketacare.clinics.queries import role_in
 from ketacare.clinics.services import actor_of
@@ -20,7 +21,9 @@ from ketacare.core.models import AuditAction
 from ketacare.dosing.models import DosingSession, Status
 from ketacare.rems.models import ANSWER_FIELDS, RemsMonitoringForm
 from ketacare.rems.prefill import ESKETAMINE_ROUTE, Prefilled, form_values, prefill
+from ketacare.rems.queries import DueForm
 
+DUE_OBJECT = "rems_forms_due"
 SUBMISSION_FIELDS = ("submitted_at", "submitted_by_id", "confirmation", "warnings_acknowledged")
 
 
@@ -144,3 +147,31 @@ def submission_problems(
     if not confirmation:
         problems["confirmation"] = ["Enter the confirmation or fax reference the REMS gave."]
     return problems
+
+
+def rems_forms_due_read(
+    *,
+    actor: User,
+    clinic: Clinic,
+    rows: Sequence[DueForm],
+    via: str = "web",
+    action: AuditAction = AuditAction.READ,
+) -> None:
+    """Record one read (or export) of the clinic's forms-due list naming every patient and
+    session it showed, as the chair board does, so the audit report finds it by patient. An
+    empty list read shows no patient and records nothing; an export is always recorded."""
+    if not rows and action == AuditAction.READ:
+        return
+    changes = {
+        "via": via,
+        "patients": [str(row.session.patient.public_id) for row in rows],
+        "dosing_sessions": [str(row.session.public_id) for row in rows],
+    }
+    entry = audit.AuditEntry(
+        action=action,
+        object_type=DUE_OBJECT,
+        object_id=str(clinic.public_id),
+        clinic_id=clinic.public_id,
+        changes=changes,
+    )
+    audit.record_now(entry, actor_of(actor, clinic))

@@ -14,8 +14,6 @@ from django.template.loader import render_to_string
 from ketacare.clinics.http import StaffRequest
 from ketacare.clinics.permissions import Perm, role_can, staff_view
 from ketacare.clinics.queries import role_in
-from ketacare.clinics.services import actor_of
-from ketacare.core import audit
 from ketacare.core.csv_export import csv_lines
 from ketacare.core.forms import apply_errors
 from ketacare.core.models import AuditAction
@@ -24,18 +22,23 @@ from ketacare.patients.services import patient_chart_read
 from ketacare.rems import layout, services
 from ketacare.rems.forms import AnswersForm, SubmitForm
 from ketacare.rems.pdf import PdfUnavailable, html_to_pdf
-from ketacare.rems.prefill import Prefilled, prefill
+from ketacare.rems.prefill import Prefilled, form_as_it_stands
 from ketacare.rems.queries import DueForm, form_record, forms_due, rems_session_for
 
 DUE_COLUMNS = ("patient", "mrn", "treatment_date", "due_on", "days_left", "overdue", "session")
 
 
 def _current(session: DosingSession) -> Prefilled:
-    return prefill(session, form_record(session))
+    return form_as_it_stands(session, form_record(session))
 
 
 def _read(request: StaffRequest, dosing_id: uuid.UUID, via: str) -> Prefilled:
     session = rems_session_for(request.user, dosing_id, Perm.REMS_FORM_VIEW)
+    return _shown(request, session, via)
+
+
+def _shown(request: StaffRequest, session: DosingSession, via: str = "rems_form") -> Prefilled:
+    """The form about to be shown: each showing is an audited read of the patient's chart."""
     patient_chart_read(actor=request.user, patient=session.patient, via=via)
     return _current(session)
 
@@ -78,7 +81,7 @@ def answers(request: StaffRequest, dosing_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, "Answers saved.")
             return redirect("rems:form", dosing_id=session.public_id)
-    return _page(request, _current(session), {"answers": form})
+    return _page(request, _shown(request, session), {"answers": form})
 
 
 @staff_view(Perm.REMS_FORM_RECORD)
@@ -95,7 +98,7 @@ def submit(request: StaffRequest, dosing_id: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, "The form is marked submitted.")
             return redirect("rems:form", dosing_id=session.public_id)
-    return _page(request, _current(session), {"submit": form})
+    return _page(request, _shown(request, session), {"submit": form})
 
 
 @staff_view(Perm.REMS_FORM_VIEW)
@@ -129,7 +132,9 @@ def form_csv(request: StaffRequest, dosing_id: uuid.UUID) -> HttpResponse:
 
 @staff_view(Perm.REMS_FORM_VIEW)
 def due(request: StaffRequest) -> HttpResponse:
-    rows = forms_due(request.membership.clinic)
+    clinic = request.membership.clinic
+    rows = forms_due(clinic)
+    services.rems_forms_due_read(actor=request.user, clinic=clinic, rows=rows)
     return render(request, "rems/due.html", {"rows": rows})
 
 
@@ -137,10 +142,9 @@ def due(request: StaffRequest) -> HttpResponse:
 def due_csv(request: StaffRequest) -> StreamingHttpResponse:
     clinic = request.membership.clinic
     rows = forms_due(clinic)
-    entry = audit.AuditEntry(
-        action=AuditAction.EXPORT, object_type="rems_forms_due", clinic_id=clinic.public_id
+    services.rems_forms_due_read(
+        actor=request.user, clinic=clinic, rows=rows, action=AuditAction.EXPORT
     )
-    audit.record_now(entry, actor_of(request.user, clinic))
     response = StreamingHttpResponse(
         csv_lines(DUE_COLUMNS, (_due_cells(row) for row in rows)), content_type="text/csv"
     )

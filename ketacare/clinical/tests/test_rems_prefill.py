@@ -7,6 +7,8 @@ import pytest
 from ketacare.clinical import ClinicalInputError
 from ketacare.clinical.rems_prefill import (
     rems_dissociation_suggested,
+    rems_earlier_treatment,
+    rems_enrolled,
     rems_sedation_suggested,
     rems_sex,
     rems_treatment_minutes,
@@ -56,3 +58,21 @@ def test_monitoring_cannot_end_before_the_first_device() -> None:
     with pytest.raises(ClinicalInputError) as raised:
         rems_treatment_minutes(START, START - dt.timedelta(minutes=1))
     assert raised.value.field == "monitoring_ended_at"
+
+
+def test_an_earlier_treatment_is_the_first_device_of_an_earlier_dose_that_gave_drug() -> None:
+    earlier = START - dt.timedelta(days=3)
+    assert rems_earlier_treatment([None, earlier, START - dt.timedelta(days=1)], START) == earlier
+
+
+def test_a_dose_with_no_device_used_or_after_this_one_is_no_earlier_treatment() -> None:
+    assert rems_earlier_treatment([None, START, START + dt.timedelta(days=1)], START) is None
+    assert rems_earlier_treatment([], START) is None
+
+
+def test_enrolled_only_when_the_enrollment_is_on_or_before_the_treatment_date() -> None:
+    day = START.date()
+    assert rems_enrolled(day, day) is True
+    assert rems_enrolled(day - dt.timedelta(days=1), day) is True
+    assert rems_enrolled(day + dt.timedelta(days=1), day) is False
+    assert rems_enrolled(None, day) is False

@@ -34,6 +34,7 @@ IV = "iv_ketamine_twice_weekly"
 PHQ9_NONE = {str(item): 0 for item in range(1, 10)}
 CSSRS_HIGH = {"1": True, "2": True, "3": True, "4": True, "5": True, "6": True, "6a": True}
 CADSS_NONE = {str(item): 0 for item in range(1, 7)}
+WEEK = dt.timedelta(days=7)
 
 
 def ago(minutes: float) -> dt.datetime:
@@ -43,15 +44,17 @@ def ago(minutes: float) -> dt.datetime:
 def course_today(
     patient: Patient, *, nurse: User, prescriber: User, code: str = ESKETAMINE, rems: bool = True
 ) -> TreatmentCourse:
-    """A course whose first session is today (REMS-enrolled for esketamine unless `rems`
-    is False)."""
+    """A course whose first session is today (REMS-enrolled the week before for esketamine
+    unless `rems` is False)."""
     today = patient.clinic.today()
     weekdays: list[int | str] = [today.weekday(), (today.weekday() + 3) % 7]
     course = started_course(
         patient, nurse=nurse, prescriber=prescriber, code=code, start_date=today, weekdays=weekdays
     )
     if rems and code == ESKETAMINE:
-        rems_enrollment_record(actor=nurse, course=course, enrollment_id="R-1", enrolled_on=today)
+        rems_enrollment_record(
+            actor=nurse, course=course, enrollment_id="R-1", enrolled_on=today - WEEK
+        )
     if code != ESKETAMINE:
         weighed_today(patient, nurse)
     return course

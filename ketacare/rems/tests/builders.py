@@ -3,6 +3,8 @@ esketamine session taken from check-in to discharge."""
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from ketacare.accounts.models import User
 from ketacare.clinics.models import Clinic, Role
 from ketacare.dosing.discharge import session_discharge
@@ -32,8 +34,8 @@ class Bay:
     patient: Patient
 
 
-def bay_clinic() -> Bay:
-    clinic = ClinicFactory.create(name="Bay Clinic", slug="bay", **CONTACT)
+def bay_clinic(zone: str = "America/New_York") -> Bay:
+    clinic = ClinicFactory.create(name="Bay Clinic", slug="bay", timezone=zone, **CONTACT)
     nurse = staff(clinic, Role.NURSE, email="nora@bay.test", full_name="Nora Lind")
     return Bay(
         clinic=clinic,
@@ -61,3 +63,10 @@ def discharge_now(session: DosingSession, nurse: User) -> DosingSession:
         clinician_confirms=True,
         no_driving_instruction_given=True,
     )
+
+
+def just_after_midnight() -> str:
+    """A time zone whose clock now reads 01:xx, so a dose 130 minutes ago was yesterday there."""
+    hours = (1 - timezone.now().hour) % 24
+    hours = hours - 24 if hours > 14 else hours
+    return f"Etc/GMT{-hours:+d}"  # the Etc zones' sign is inverted: Etc/GMT-5 is UTC+5

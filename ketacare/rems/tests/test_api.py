@@ -7,8 +7,10 @@ import pytest
 from django.test import Client
 
 from conftest import World, client_for
+from ketacare.core.models import AuditAction, AuditEvent
 from ketacare.dosing.models import DosingSession
 from ketacare.dosing.tests.builders import checked_in
+from ketacare.patients.services import medication_record, patient_update
 from ketacare.rems.tests.builders import Bay, discharged
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +83,43 @@ def test_a_therapist_may_not_read_the_form_and_another_clinic_gets_404(world: Wo
     session = checked_in(world.patient, nurse=world.nina, prescriber=world.pia)
     assert client_for(world.theo).get(_url(session)).status_code == 403
     assert client_for(world.sol).get(_url(session)).status_code == 404
+
+
+def test_a_submitted_form_reads_as_submitted_after_the_record_changes(bay: Bay) -> None:
+    session = discharged(bay.patient, nurse=bay.nurse, prescriber=bay.prescriber)
+    client = client_for(bay.nurse)
+    _send(client, "PUT", _url(session, "/answers"), ANSWERS)
+    submitted = _send(client, "POST", _url(session, "/submit"), {"confirmation": "C-5"}).json()
+    patient_update(actor=bay.nurse, patient=bay.patient, family_name="Renamed")
+    medication_record(
+        actor=bay.nurse, patient=bay.patient, name="Lorazepam", rems_class="benzodiazepine"
+    )
+    body = client.get(_url(session)).json()
+    assert body["form"] == submitted["form"]
+    assert (body["form"]["patient_last_name"], body["form"]["benzodiazepines"]) == ("Ortiz", False)
+    assert set(body["sources"].values()) == {"as submitted"}
+
+
+def _reads(bay: Bay) -> int:
+    return AuditEvent.objects.filter(
+        action=AuditAction.READ, patient_id=bay.patient.public_id
+    ).count()
+
+
+def test_answering_and_submitting_return_the_form_as_an_audited_read(bay: Bay) -> None:
+    session = discharged(bay.patient, nurse=bay.nurse, prescriber=bay.prescriber)
+    client = client_for(bay.nurse)
+    before = _reads(bay)
+    for _ in range(2):  # the second time nothing changes, and the form is still read
+        assert _send(client, "PUT", _url(session, "/answers"), ANSWERS).status_code == 200
+    assert _send(client, "POST", _url(session, "/submit"), {"confirmation": "C"}).status_code == 200
+    assert _reads(bay) == before + 3
+
+
+def test_forms_due_are_audited_as_one_read_per_clinic_listing_its_patients(bay: Bay) -> None:
+    session = discharged(bay.patient, nurse=bay.nurse, prescriber=bay.prescriber)
+    client_for(bay.admin).get("/api/v1/rems-forms/due")
+    read = AuditEvent.objects.get(action=AuditAction.READ, object_type="rems_forms_due")
+    assert read.changes["via"] == "api"
+    assert read.changes["patients"] == [str(bay.patient.public_id)]
+    assert read.changes["dosing_sessions"] == [str(session.public_id)]

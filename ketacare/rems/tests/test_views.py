@@ -12,11 +12,13 @@ from pypdf import PdfReader
 
 from conftest import World, client_for
 from ketacare.core.models import AuditAction, AuditEvent
+from ketacare.dosing.models import DosingSession
 from ketacare.dosing.tests.builders import checked_in
-from ketacare.patients.services import patient_register
+from ketacare.patients.services import medication_record, patient_register, patient_update
 from ketacare.rems.queries import forms_due
 from ketacare.rems.services import rems_form_record_answers, rems_form_submit
 from ketacare.rems.tests.builders import Bay, discharged
+from ketacare.reports.queries import audit_events
 
 pytestmark = pytest.mark.django_db
 COMPLETE = {"respiratory_depression": False, "ready_to_leave_minutes": 90}
@@ -157,9 +159,33 @@ def test_the_forms_due_csv_is_audited_as_an_export(bay: Bay) -> None:
     lines = response.getvalue().decode().splitlines()
     assert lines[0] == "patient,mrn,treatment_date,due_on,days_left,overdue,session"
     assert lines[1].startswith('"Ortiz, Ellen"')
-    assert AuditEvent.objects.filter(
-        action=AuditAction.EXPORT, object_type="rems_forms_due"
-    ).exists()
+    export = AuditEvent.objects.get(action=AuditAction.EXPORT, object_type="rems_forms_due")
+    assert export.changes["patients"] == [str(bay.patient.public_id)]
+    found = audit_events(bay.clinic, {"patient": bay.patient.mrn, "action": AuditAction.EXPORT})
+    assert list(found) == [export]
+
+
+def test_the_forms_due_page_is_audited_as_one_read_listing_its_patients(bay: Bay) -> None:
+    session = discharged(bay.patient, nurse=bay.nurse, prescriber=bay.prescriber)
+    assert client_for(bay.nurse).get(reverse("rems:due")).status_code == 200
+    read = AuditEvent.objects.get(action=AuditAction.READ, object_type="rems_forms_due")
+    assert read.changes == {
+        "via": "web",
+        "patients": [str(bay.patient.public_id)],
+        "dosing_sessions": [str(session.public_id)],
+    }
+
+
+def test_form_pages_shown_again_with_errors_are_audited_reads(bay: Bay) -> None:
+    session = discharged(bay.patient, nurse=bay.nurse, prescriber=bay.prescriber)
+    client = client_for(bay.nurse)
+    before = _reads(bay)
+    answers = client.post(
+        reverse("rems:answers", args=[session.public_id]), {"ready_to_leave_minutes": "9999"}
+    )
+    submit = client.post(reverse("rems:submit", args=[session.public_id]), {"confirmation": "C"})
+    assert (answers.status_code, submit.status_code) == (200, 200)
+    assert _reads(bay) == before + 2
 
 
 def test_the_forms_due_page_reads_a_bounded_number_of_queries(bay: Bay) -> None:
@@ -188,3 +214,39 @@ def test_the_session_screen_links_the_form_once_discharged(bay: Bay) -> None:
     session = discharged(bay.patient, nurse=bay.nurse, prescriber=bay.prescriber)
     page = client_for(bay.nurse).get(reverse("dosing:session", args=[session.public_id]))
     assert reverse("rems:form", args=[session.public_id]) in page.content.decode()
+
+
+def _submitted_then_changed(bay: Bay) -> DosingSession:
+    """A submitted form whose record changed afterwards: the patient renamed, a benzodiazepine
+    added to the medicines."""
+    session = discharged(bay.patient, nurse=bay.nurse, prescriber=bay.prescriber)
+    rems_form_record_answers(actor=bay.nurse, session=session, **COMPLETE)
+    rems_form_submit(actor=bay.nurse, session=session, confirmation="C-9")
+    patient_update(actor=bay.nurse, patient=bay.patient, family_name="Renamed")
+    medication_record(
+        actor=bay.nurse, patient=bay.patient, name="Lorazepam", rems_class="benzodiazepine"
+    )
+    return session
+
+
+def test_a_submitted_form_page_and_csv_show_the_form_as_submitted(bay: Bay) -> None:
+    session = _submitted_then_changed(bay)
+    client = client_for(bay.nurse)
+    page = client.get(reverse("rems:form", args=[session.public_id]))
+    current = page.context["current"]
+    assert (current.form.patient_last_name, current.form.benzodiazepines) == ("Ortiz", False)
+    assert current.sources["benzodiazepines"] == "as submitted"
+    assert "medication list: Lorazepam" not in page.content.decode()
+    csv = client.get(reverse("rems:csv", args=[session.public_id])).content.decode()
+    row = csv.splitlines()[1]
+    assert row.startswith("Ellen,Ortiz,05/17/1980,F,Yes,Yes,No,")
+
+
+def test_a_submitted_forms_pdf_prints_the_form_as_submitted(bay: Bay) -> None:
+    session = _submitted_then_changed(bay)
+    response = client_for(bay.nurse).get(reverse("rems:pdf", args=[session.public_id]))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Ortiz" in text
+    assert "Renamed" not in text
+    assert "as submitted" in text
+    assert "confirmation C-9" in text
