@@ -250,3 +250,4 @@ def test_a_submitted_forms_pdf_prints_the_form_as_submitted(bay: Bay) -> None:
     assert "Renamed" not in text
     assert "as submitted" in text
     assert "confirmation C-9" in text
+    assert "Not yet complete" not in text
