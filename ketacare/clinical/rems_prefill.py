@@ -9,7 +9,6 @@ from collections.abc import Iterable
 
 from ketacare.clinical.errors import ClinicalInputError
 from ketacare.clinical.rems import RemsSex
-from ketacare.clinical.vitals import vitals_acceptable
 
 __all__ = [
     "MOAAS_ALERT",
@@ -19,7 +18,6 @@ __all__ = [
     "rems_sedation_suggested",
     "rems_sex",
     "rems_treatment_minutes",
-    "rems_vitals_acceptable",
 ]
 
 # REFERENCE §4.8: 5 is "responds readily" (alert); any lower score is some sedation. The trial
@@ -31,12 +29,6 @@ _SEX: dict[str, RemsSex] = {"male": "M", "female": "F", "other": "Other"}
 def rems_sex(sex: str) -> RemsSex | None:
     """The form's M / F / Other (§1.11); an unknown sex stays blank for staff to answer."""
     return _SEX.get(sex)
-
-
-def rems_vitals_acceptable(finding_kinds: Iterable[str]) -> bool:
-    """A reading is "in acceptable range" when its checks raised no warning or hard stop
-    (§1.5 for BP, the protocol's limits for the rest): the same rule as the discharge's."""
-    return vitals_acceptable(finding_kinds)
 
 
 def rems_sedation_suggested(moaas_totals: Iterable[int], sedation_noted: bool) -> bool | None:

@@ -246,7 +246,7 @@ def _vitals(session: DosingSession, values: dict[str, Any], sources: dict[str, s
             _set(values, sources, bp_field, clinical.BloodPressure(reading.sbp, reading.dbp), where)
         if acceptable_field is not None:
             kinds = [finding["kind"] for finding in reading.findings]
-            acceptable = rems_prefill.rems_vitals_acceptable(kinds)
+            acceptable = clinical.vitals_acceptable(kinds)
             note = f"{where}: {'no' if acceptable else 'a'} warning raised (suggested)"
             _set(values, sources, acceptable_field, acceptable, note)
 

@@ -12,7 +12,6 @@ from ketacare.clinical.rems_prefill import (
     rems_sedation_suggested,
     rems_sex,
     rems_treatment_minutes,
-    rems_vitals_acceptable,
 )
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -25,13 +24,6 @@ def test_sex_maps_to_the_forms_three_choices_and_unknown_stays_blank(
     sex: str, expected: str | None
 ) -> None:
     assert rems_sex(sex) == expected
-
-
-def test_vitals_are_acceptable_unless_a_warning_or_hard_stop_was_raised() -> None:
-    assert rems_vitals_acceptable([])
-    assert rems_vitals_acceptable(["info"])
-    assert not rems_vitals_acceptable(["info", "warning"])
-    assert not rems_vitals_acceptable(["hard_stop"])
 
 
 def test_sedation_is_suggested_by_any_moaas_below_alert_or_a_noted_sedation() -> None:
