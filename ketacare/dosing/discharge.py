@@ -6,6 +6,7 @@ import zoneinfo
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from ketacare import clinical
@@ -14,9 +15,14 @@ from ketacare.assessments.services import check_effective_time
 from ketacare.clinics.permissions import Perm
 from ketacare.core.validation import require_reason
 from ketacare.dosing.models import (
+    Administration,
+    AdverseEvent,
     Checkpoint,
+    DeviceUse,
     DosingSession,
+    Intervention,
     SessionScore,
+    SideEffect,
     Status,
     VitalsReading,
 )
@@ -27,6 +33,7 @@ from ketacare.dosing.services import (
     save_session,
     snapshot,
 )
+from ketacare.patients.models import ChartEntry
 from ketacare.treatment.schedule import planned_session_complete
 
 
@@ -92,6 +99,7 @@ def session_discharge(
         if row.status != Status.MONITORING:
             raise SessionConflict("Discharge follows the dose and monitoring.")
         _after_the_dose(row, left)
+        _after_the_timeline(row, left)
         readiness, missing = discharge_check(
             row,
             vitals_acceptable=vitals_acceptable,
@@ -117,6 +125,36 @@ def _after_the_dose(session: DosingSession, left: dt.datetime) -> None:
     if started is not None and left < started:
         dosed = timezone.localtime(started, zoneinfo.ZoneInfo(session.clinic.timezone))
         message = f"This is before the dose ({dosed:%H:%M}); give when the patient left."
+        raise ValidationError({"discharged_at": message})
+
+
+# Every timed entry of the session's timeline: the patient cannot have left before any of them.
+_TIMED: tuple[tuple[type[ChartEntry], str], ...] = (
+    (VitalsReading, "measured_at"),
+    (SessionScore, "assessment__administered_at"),
+    (SideEffect, "observed_at"),
+    (Intervention, "given_at"),
+    (AdverseEvent, "onset_at"),
+    (DeviceUse, "administered_at"),
+    (Administration, "stopped_at"),
+)
+
+
+def _after_the_timeline(session: DosingSession, left: dt.datetime) -> None:
+    """The time the patient left ends the monitoring: no reading or event may come after it."""
+    times = [
+        model.objects.filter(session=session, entered_in_error=False).aggregate(  # type: ignore[attr-defined]
+            last=Max(field)
+        )["last"]
+        for model, field in _TIMED
+    ]
+    last = max((time for time in times if time is not None), default=None)
+    if last is not None and left < last:
+        entry = timezone.localtime(last, zoneinfo.ZoneInfo(session.clinic.timezone))
+        message = (
+            f"The timeline has an entry at {entry:%H:%M}, after this time: give when the "
+            "patient left, after the last reading or event."
+        )
         raise ValidationError({"discharged_at": message})
 
 

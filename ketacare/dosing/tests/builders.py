@@ -128,12 +128,16 @@ def administered(
     return record
 
 
-def monitored(session: DosingSession, nurse: User, *, minutes_ago: float = 130) -> DosingSession:
-    """Dosed `minutes_ago`, with the REMS BP checkpoints, MOAA/S 5 and CADSS-6 0 recorded."""
+def monitored(
+    session: DosingSession, nurse: User, *, minutes_ago: float = 130, ended_minutes_ago: float = 0
+) -> DosingSession:
+    """Dosed `minutes_ago`, with the REMS BP checkpoints, MOAA/S 5 and CADSS-6 0 recorded; the
+    last of them just before `ended_minutes_ago`."""
     administered(session, nurse, minutes_ago=minutes_ago)
     if session.route == "iv":
         session_stop_infusion(actor=nurse, session=session, stopped_at=ago(minutes_ago - 40))
-    for checkpoint, when in (("post_40min", minutes_ago - 40), ("pre_discharge", 2)):
+    ended = ended_minutes_ago
+    for checkpoint, when in (("post_40min", minutes_ago - 40), ("pre_discharge", ended + 2)):
         session_record_vitals(
             actor=nurse, session=session, measured_at=ago(when), checkpoint=checkpoint,
             sbp=125, dbp=80, hr=70, spo2=98, rr=14,
@@ -141,7 +145,7 @@ def monitored(session: DosingSession, nurse: User, *, minutes_ago: float = 130) 
     for instrument, answers in (("moaas", {"1": 5}), ("cadss6", CADSS_NONE)):
         session_record_score(
             actor=nurse, session=session, instrument=instrument, answers=answers,
-            administered_at=ago(1),
+            administered_at=ago(ended + 1),
         )  # fmt: skip
     session.refresh_from_db()
     return session

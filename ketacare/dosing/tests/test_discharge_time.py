@@ -23,15 +23,15 @@ SIGNED = dict.fromkeys(
 )
 
 
-def _monitored(world: World, minutes_ago: float = 130) -> DosingSession:
+def _monitored(world: World, minutes_ago: float = 130, ended: float = 0) -> DosingSession:
     session = cleared(world.patient, nurse=world.nina, prescriber=world.pia)
-    return monitored(session, world.nina, minutes_ago=minutes_ago)
+    return monitored(session, world.nina, minutes_ago=minutes_ago, ended_minutes_ago=ended)
 
 
 def test_a_discharge_keeps_when_the_patient_left_apart_from_when_it_was_recorded(
     world: World,
 ) -> None:
-    session = _monitored(world, minutes_ago=140)
+    session = _monitored(world, minutes_ago=140, ended=10)
     left = ago(10)
     session = session_discharge(actor=world.nina, session=session, discharged_at=left, **SIGNED)
     session.refresh_from_db()
@@ -42,7 +42,7 @@ def test_a_discharge_keeps_when_the_patient_left_apart_from_when_it_was_recorded
 
 
 def test_readiness_is_judged_at_the_time_the_patient_left(world: World) -> None:
-    session = _monitored(world, minutes_ago=130)
+    session = _monitored(world, minutes_ago=130, ended=20)
     with pytest.raises(ValidationError, match="less than the minimum of 120"):
         session_discharge(actor=world.nina, session=session, discharged_at=ago(20), **SIGNED)
 
@@ -73,7 +73,7 @@ def test_the_discharge_form_asks_when_the_patient_left_defaulting_to_now() -> No
 
 
 def test_the_screen_discharges_at_the_time_typed(world: World) -> None:
-    session = _monitored(world, minutes_ago=140)
+    session = _monitored(world, minutes_ago=140, ended=11)
     left = ago(10).astimezone(zoneinfo.ZoneInfo(world.harbor.timezone)).replace(second=0)
     data = {name: "on" for name in SIGNED} | {"discharged_at": f"{left:%Y-%m-%dT%H:%M}"}
     response = client_for(world.nina).post(
@@ -85,7 +85,7 @@ def test_the_screen_discharges_at_the_time_typed(world: World) -> None:
 
 
 def test_the_api_takes_an_optional_discharge_time(world: World) -> None:
-    session = _monitored(world, minutes_ago=140)
+    session = _monitored(world, minutes_ago=140, ended=10)
     left = ago(10).replace(microsecond=0)
     response = client_for(world.nina).post(
         f"/api/v1/dosing-sessions/{session.public_id}/discharge",
@@ -94,3 +94,15 @@ def test_the_api_takes_an_optional_discharge_time(world: World) -> None:
     )
     assert response.status_code == 200
     assert dt.datetime.fromisoformat(response.json()["discharged_at"]) == left
+
+
+def test_a_discharge_time_before_the_last_reading_is_refused_naming_the_field(
+    world: World,
+) -> None:
+    session = _monitored(world, minutes_ago=150)  # pre-discharge BP 2 min ago, scores 1 min ago
+    with pytest.raises(ValidationError) as raised:
+        session_discharge(actor=world.nina, session=session, discharged_at=ago(5), **SIGNED)
+    message = " ".join(raised.value.message_dict["discharged_at"])
+    assert "after this time" in message
+    session.refresh_from_db()
+    assert session.status == Status.MONITORING

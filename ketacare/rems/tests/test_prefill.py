@@ -223,7 +223,7 @@ def test_a_dose_given_before_midnight_is_dated_that_day_when_the_form_is_made_af
 
 def test_treatment_minutes_run_to_when_the_patient_left_not_when_it_was_recorded(bay: Bay) -> None:
     session = cleared(bay.patient, nurse=bay.nurse, prescriber=bay.prescriber)
-    session = monitored(session, bay.nurse, minutes_ago=150)
+    session = monitored(session, bay.nurse, minutes_ago=150, ended_minutes_ago=20)
     session = session_discharge(
         actor=bay.nurse,
         session=session,
