@@ -45,6 +45,7 @@ class Perm(StrEnum):
     SESSION_DISCHARGE = "session.discharge"
     REMS_FORM_VIEW = "rems_form.view"
     REMS_FORM_RECORD = "rems_form.record"
+    CLINIC_EDIT = "clinic.edit"
 
 
 _EVERY_ROLE = {Perm.PATIENT_LIST, Perm.PATIENT_VIEW, Perm.SCHEDULE_VIEW}
@@ -74,6 +75,7 @@ _SESSION_CHAIR = {
     Perm.SESSION_ADMINISTER,
     Perm.SESSION_DISCHARGE,
 }
+# The clinic admin keeps the clinic's own name, contact and address (the REMS form's setting).
 # The REMS monitoring form (REFERENCE §1.11) is completed by the nurse or prescriber who ran the
 # session; the clinic admin follows the forms due but does not record them.
 _REMS_FORM = {Perm.REMS_FORM_VIEW, Perm.REMS_FORM_RECORD}
@@ -82,7 +84,13 @@ GRANTS: dict[Role, frozenset[Perm]] = {
     Role.CLINIC_ADMIN: frozenset(
         (_FRONT_DESK - {Perm.SCHEDULE_MANAGE})
         | _CLINICAL_READ
-        | {Perm.AUDIT_VIEW, Perm.PROTOCOL_MANAGE, Perm.SESSION_VIEW, Perm.REMS_FORM_VIEW}
+        | {
+            Perm.AUDIT_VIEW,
+            Perm.PROTOCOL_MANAGE,
+            Perm.SESSION_VIEW,
+            Perm.REMS_FORM_VIEW,
+            Perm.CLINIC_EDIT,
+        }
     ),
     Role.PRESCRIBER: frozenset(
         _FRONT_DESK

@@ -3,6 +3,7 @@
 import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.http import Http404
@@ -10,6 +11,7 @@ from django.utils.text import slugify
 
 from ketacare.accounts.models import User
 from ketacare.clinics.models import Clinic, Membership, Role
+from ketacare.clinics.permissions import Perm, demand
 from ketacare.clinics.queries import role_in
 from ketacare.core import audit
 from ketacare.core.models import AuditAction, AuditOutcome
@@ -76,6 +78,45 @@ def clinic_create(
             actor_of(actor),
         )
         return clinic
+
+
+# What a clinic admin may change; the time zone and MRN prefix stay as created, since every
+# stored time and record number was read against them.
+CLINIC_DETAILS = (
+    "name",
+    "phone",
+    "email",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "postal_code",
+)
+
+
+def clinic_update(*, actor: User, clinic: Clinic, **details: str) -> Clinic:
+    """Change the clinic's name, contact and address (the REMS form takes its setting and
+    contact from here). Old and new values are audited."""
+    demand(role_in(actor, clinic), Perm.CLINIC_EDIT)
+    unknown = set(details) - set(CLINIC_DETAILS)
+    if unknown:
+        raise ValidationError({name: "Not a clinic detail." for name in sorted(unknown)})
+    with transaction.atomic():
+        row = Clinic.objects.select_for_update().get(pk=clinic.pk)
+        changes = audit.assign_and_diff(row, CLINIC_DETAILS, details)
+        row.save()
+        if changes:
+            audit.record(
+                audit.AuditEntry(
+                    action=AuditAction.UPDATE,
+                    object_type="clinic",
+                    object_id=str(row.public_id),
+                    clinic_id=row.public_id,
+                    changes=changes,
+                ),
+                actor_of(actor, row),
+            )
+        return row
 
 
 def membership_grant(

@@ -5,4 +5,5 @@ from ketacare.clinics import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("clinic/switch/", views.switch_clinic, name="switch_clinic"),
+    path("clinic/details/", views.clinic_details, name="clinic_details"),
 ]
