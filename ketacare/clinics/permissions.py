@@ -10,9 +10,11 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django_htmx.http import HttpResponseClientRedirect
 
 from ketacare.clinics.models import Role
 
@@ -146,17 +148,34 @@ def staff_view(perm: Perm) -> Callable[[ViewFunc], ViewFunc]:
             demand(getattr(request, "active_role", None), perm)
             return view(request, *args, **kwargs)
 
-        guarded = login_required(wrapped)
+        guarded = signed_in(wrapped)
         guarded.permission_rule = perm  # type: ignore[attr-defined]
         return guarded  # type: ignore[return-value]
 
     return decorate
 
 
+def signed_in(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """`login_required`, except that an htmx request (a board poll, the live search) whose login
+    has ended sends the whole page to the sign-in form, instead of the form being swapped into
+    a part of the page."""
+    plain = login_required(view)
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        htmx = getattr(request, "htmx", None)
+        if htmx and not request.user.is_authenticated:
+            back = htmx.current_url_abs_path or request.get_full_path()
+            return HttpResponseClientRedirect(redirect_to_login(back).url)
+        return plain(request, *args, **kwargs)
+
+    return wrapped
+
+
 def authenticated_view(view: ViewFunc) -> ViewFunc:
-    guarded = login_required(view)
+    guarded = signed_in(view)
     guarded.permission_rule = AUTHENTICATED  # type: ignore[attr-defined]
-    return guarded
+    return guarded  # type: ignore[return-value]
 
 
 def public_view(view: ViewFunc) -> ViewFunc:
