@@ -106,16 +106,8 @@ def clinic_update(*, actor: User, clinic: Clinic, **details: str) -> Clinic:
         changes = audit.assign_and_diff(row, CLINIC_DETAILS, details)
         row.save()
         if changes:
-            audit.record(
-                audit.AuditEntry(
-                    action=AuditAction.UPDATE,
-                    object_type="clinic",
-                    object_id=str(row.public_id),
-                    clinic_id=row.public_id,
-                    changes=changes,
-                ),
-                actor_of(actor, row),
-            )
+            entry = audit.entry_for(AuditAction.UPDATE, row, changes, clinic=row)
+            audit.record(entry, actor_of(actor, row))
         return row
 
 

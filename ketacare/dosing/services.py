@@ -8,6 +8,7 @@ nothing one of them records is lost. The clinical rules are the core's."""
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import asdict
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -208,16 +209,6 @@ def _finding(code: str, kind: str, message: str, source: str = "") -> dict[str, 
     return {"code": code, "kind": kind, "message": message, "source": source, "field": None}
 
 
-def _as_dict(finding: clinical.Finding) -> dict[str, Any]:
-    return {
-        "code": finding.code,
-        "kind": finding.kind,
-        "message": finding.message,
-        "source": finding.source,
-        "field": finding.field,
-    }
-
-
 def _readiness_findings(session: DosingSession) -> list[dict[str, Any]]:
     # The protocol's own pre-dose rules (REMS enrollment for esketamine, §1.11) and an active
     # course: neither can be overridden.
@@ -342,7 +333,7 @@ def session_record_vitals(
             recorded_by=actor,
             measured_at=measured_at,
             checkpoint=checkpoint,
-            findings=[_as_dict(f) for f in _vitals_check(row, vitals, checkpoint)],
+            findings=[asdict(f) for f in _vitals_check(row, vitals, checkpoint)],
             plausibility_confirmed=bool(confirmed),
             confirmed_findings=[finding.message for finding in confirmed],
             **{name: readings.get(name) for name in VITAL_NAMES},

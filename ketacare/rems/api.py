@@ -3,6 +3,7 @@ pages. Submitting before discharge, or after submission, answers 409."""
 
 import uuid
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any, TypeVar, cast
 
 from django.http import HttpRequest
@@ -47,19 +48,9 @@ def _out(current: Prefilled) -> dict[str, Any]:
         "session_status": current.session.status,
         "form": form_values(current.form),
         "sources": current.sources,
-        "problems": [_finding(f) for f in current.problems],
+        "problems": [asdict(f) for f in current.problems],
         "due_on": current.due_on,
         "submission": submission,
-    }
-
-
-def _finding(finding: Any) -> dict[str, Any]:
-    return {
-        "code": finding.code,
-        "kind": finding.kind,
-        "message": finding.message,
-        "source": finding.source,
-        "field": finding.field,
     }
 
 
