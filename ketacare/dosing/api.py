@@ -105,6 +105,14 @@ def _act(run: Callable[[], Any]) -> Any:
         return run()
 
 
+def _run(
+    request: HttpRequest, session: DosingSession, service: Callable[..., Any], **values: Any
+) -> Any:
+    """Every write on a session: the service with the signed-in actor; a step the session is
+    not in the state for answers 409."""
+    return _act(lambda: service(actor=_actor(request), session=session, **values))
+
+
 @router.get("/dosing-sessions/today", response=list[TodayOut])
 @requires(Perm.SESSION_CHECKIN)
 def today_list(request: HttpRequest) -> list[PlannedSession]:
@@ -165,8 +173,7 @@ def session_read(request: HttpRequest, dosing_id: uuid.UUID) -> DosingSession:
 @requires(Perm.SESSION_RECORD)
 def checklist(request: HttpRequest, dosing_id: uuid.UUID, payload: ChecklistIn) -> DosingSession:
     session = _session(request, dosing_id, Perm.SESSION_RECORD)
-    items = payload.dict()
-    _act(lambda: services.session_record_checklist(actor=_actor(request), session=session, **items))
+    _run(request, session, services.session_record_checklist, **payload.dict())
     return _full(session)
 
 
@@ -175,8 +182,7 @@ def checklist(request: HttpRequest, dosing_id: uuid.UUID, payload: ChecklistIn) 
 def override(request: HttpRequest, dosing_id: uuid.UUID, payload: ReasonIn) -> DosingSession:
     """A prescriber clears warnings (not hard stops) with a reason."""
     session = _session(request, dosing_id, Perm.SESSION_OVERRIDE)
-    reason = payload.reason
-    _act(lambda: services.session_override(actor=_actor(request), session=session, reason=reason))
+    _run(request, session, services.session_override, reason=payload.reason)
     return _full(session)
 
 
@@ -191,13 +197,7 @@ def vitals(request: HttpRequest, dosing_id: uuid.UUID, payload: VitalsIn) -> Jso
     session = _session(request, dosing_id, Perm.SESSION_RECORD)
 
     def write() -> tuple[int, dict[str, Any]]:
-        reading = _act(
-            lambda: services.session_record_vitals(
-                actor=_actor(request),
-                session=session,
-                **payload.dict(),
-            )
-        )
+        reading = _run(request, session, services.session_record_vitals, **payload.dict())
         return 201, _json(VitalsOut, reading)
 
     return idempotent(request, write)
@@ -208,14 +208,7 @@ def vitals(request: HttpRequest, dosing_id: uuid.UUID, payload: VitalsIn) -> Jso
 def score(request: HttpRequest, dosing_id: uuid.UUID, payload: ScoreIn) -> Status[Any]:
     """Today's PHQ-9 / C-SSRS, or a MOAA/S or CADSS-6 during monitoring."""
     session = _session(request, dosing_id, Perm.SESSION_RECORD)
-    row = _act(
-        lambda: services.session_record_score(
-            actor=_actor(request),
-            session=session,
-            **payload.dict(),
-        )
-    )
-    return Status(201, row)
+    return Status(201, _run(request, session, services.session_record_score, **payload.dict()))
 
 
 @router.post(
@@ -231,14 +224,8 @@ def administer(
     session = _session(request, dosing_id, Perm.SESSION_ADMINISTER)
 
     def write() -> tuple[int, dict[str, Any]]:
-        record = _act(
-            lambda: administration.session_record_administration(
-                actor=_actor(request),
-                session=session,
-                **payload.dict(),
-            )
-        )
-        return 201, _json(AdministrationOut, record)
+        give = administration.session_record_administration
+        return 201, _json(AdministrationOut, _run(request, session, give, **payload.dict()))
 
     return idempotent(request, write)
 
@@ -248,54 +235,30 @@ def administer(
 def device(request: HttpRequest, dosing_id: uuid.UUID, payload: DeviceIn) -> Status[Any]:
     """One esketamine device used; a rest under 5 minutes comes back as a finding."""
     session = _session(request, dosing_id, Perm.SESSION_ADMINISTER)
-    row = _act(
-        lambda: administration.session_record_device(
-            actor=_actor(request),
-            session=session,
-            administered_at=payload.administered_at,
-        )
-    )
-    return Status(201, row)
+    used = _run(request, session, administration.session_record_device, **payload.dict())
+    return Status(201, used)
 
 
 @router.post("/dosing-sessions/{uuid:dosing_id}/pauses", response={201: PauseOut})
 @requires(Perm.SESSION_ADMINISTER)
 def pause(request: HttpRequest, dosing_id: uuid.UUID, payload: PauseIn) -> Status[Any]:
     session = _session(request, dosing_id, Perm.SESSION_ADMINISTER)
-    row = _act(
-        lambda: administration.session_pause_infusion(
-            actor=_actor(request),
-            session=session,
-            **payload.dict(),
-        )
-    )
-    return Status(201, row)
+    paused = _run(request, session, administration.session_pause_infusion, **payload.dict())
+    return Status(201, paused)
 
 
 @router.post("/dosing-sessions/{uuid:dosing_id}/resume", response=PauseOut)
 @requires(Perm.SESSION_ADMINISTER)
 def resume(request: HttpRequest, dosing_id: uuid.UUID, payload: ResumeIn) -> Any:
     session = _session(request, dosing_id, Perm.SESSION_ADMINISTER)
-    return _act(
-        lambda: administration.session_resume_infusion(
-            actor=_actor(request),
-            session=session,
-            resumed_at=payload.resumed_at,
-        )
-    )
+    return _run(request, session, administration.session_resume_infusion, **payload.dict())
 
 
 @router.post("/dosing-sessions/{uuid:dosing_id}/stop", response=AdministrationOut)
 @requires(Perm.SESSION_ADMINISTER)
 def stop(request: HttpRequest, dosing_id: uuid.UUID, payload: StopIn) -> Any:
     session = _session(request, dosing_id, Perm.SESSION_ADMINISTER)
-    return _act(
-        lambda: administration.session_stop_infusion(
-            actor=_actor(request),
-            session=session,
-            **payload.dict(),
-        )
-    )
+    return _run(request, session, administration.session_stop_infusion, **payload.dict())
 
 
 def _timeline_entry(
@@ -303,8 +266,7 @@ def _timeline_entry(
 ) -> Status[Any]:
     """Side effects, interventions and adverse events: one shape of write, one path."""
     session = _session(request, dosing_id, Perm.SESSION_RECORD)
-    row = _act(lambda: record(actor=_actor(request), session=session, **payload.dict()))
-    return Status(201, row)
+    return Status(201, _run(request, session, record, **payload.dict()))
 
 
 @router.post("/dosing-sessions/{uuid:dosing_id}/side-effects", response={201: SideEffectOut})
@@ -336,13 +298,7 @@ def discharge_patient(
 ) -> DosingSession:
     """Discharge when the core says ready; what is missing comes back in `fields`."""
     session = _session(request, dosing_id, Perm.SESSION_DISCHARGE)
-    _act(
-        lambda: discharge.session_discharge(
-            actor=_actor(request),
-            session=session,
-            **payload.dict(),
-        )
-    )
+    _run(request, session, discharge.session_discharge, **payload.dict())
     return _full(session)
 
 
@@ -350,13 +306,7 @@ def discharge_patient(
 @requires(Perm.SESSION_ADMINISTER)
 def abort(request: HttpRequest, dosing_id: uuid.UUID, payload: ReasonIn) -> DosingSession:
     session = _session(request, dosing_id, Perm.SESSION_ADMINISTER)
-    _act(
-        lambda: discharge.session_abort(
-            actor=_actor(request),
-            session=session,
-            reason=payload.reason,
-        )
-    )
+    _run(request, session, discharge.session_abort, reason=payload.reason)
     return _full(session)
 
 
@@ -366,14 +316,8 @@ def correct(request: HttpRequest, dosing_id: uuid.UUID, payload: CorrectionIn) -
     """Mark a timeline entry entered-in-error with the reason; it stays on the record."""
     session = _session(request, dosing_id, Perm.SESSION_RECORD)
     entry = timeline_entry(session, payload.entry_id)
-    _act(
-        lambda: corrections.session_entry_mark_error(
-            actor=_actor(request),
-            session=session,
-            entry=entry,
-            reason=payload.reason,
-        )
-    )
+    mark = corrections.session_entry_mark_error
+    _run(request, session, mark, entry=entry, reason=payload.reason)
     return _full(session)
 
 
