@@ -11,8 +11,9 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
-from chart_and_audit import setup_django
+from chart_and_audit import queries_of, setup_django
 
 
 def build(sessions: int, readings: int) -> tuple[Any, list[Any]]:
@@ -49,22 +50,11 @@ def build(sessions: int, readings: int) -> tuple[Any, list[Any]]:
 
 
 def timed(client: Any, url: str, loads: int, **headers: str) -> tuple[float, int]:
-    from django.db import connection
-
-    executed: list[str] = []
-
-    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        executed.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        response = client.get(url, headers=headers)
-    if response.status_code != 200:
-        raise SystemExit(f"{url} answered {response.status_code}")
+    queries = queries_of(client, url, **headers)
     start = time.perf_counter()
     for _ in range(loads):
         client.get(url, headers=headers)
-    return loads / (time.perf_counter() - start), len(executed)
+    return loads / (time.perf_counter() - start), queries
 
 
 def main() -> None:
@@ -76,14 +66,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         setup_django(Path(scratch))
         from django.test import Client
+        from django.utils import timezone
 
+        from ketacare.dosing.board import board_opened
         from ketacare.dosing.models import DosingSession
 
         nurse, dosed = build(args.sessions, args.readings)
         client = Client()
         client.force_login(nurse)
-        # A poll carries when its page was opened (polling stops one idle timeout later).
-        board = f"/sessions/board/?opened={int(time.time())}"
+        # A poll carries when its page was opened, signed (polling stops one idle timeout later).
+        board = f"/sessions/board/?{urlencode({'opened': board_opened(timezone.now())})}"
         polls, board_queries = timed(client, board, args.loads, HX_Request="true")
         screen = f"/sessions/{dosed[0].public_id}/" if dosed else "/sessions/today/"
         screens, screen_queries = timed(client, screen, args.loads)

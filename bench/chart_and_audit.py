@@ -49,12 +49,10 @@ def build(patients: int, entries: int) -> tuple[Any, list[Any]]:
     return nurse, made
 
 
-def time_reads(nurse: Any, patients: list[Any], reads: int) -> tuple[float, int]:
+def queries_of(client: Any, url: str, **headers: str) -> int:
+    """The SQL queries one page load runs (the page must answer 200)."""
     from django.db import connection
-    from django.test import Client
 
-    client = Client()
-    client.force_login(nurse)
     executed: list[str] = []
 
     def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
@@ -62,13 +60,22 @@ def time_reads(nurse: Any, patients: list[Any], reads: int) -> tuple[float, int]
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(count):
-        response = client.get(f"/patients/{patients[0].public_id}/")
+        response = client.get(url, headers=headers)
     if response.status_code != 200:
-        raise SystemExit(f"chart page answered {response.status_code}")
+        raise SystemExit(f"{url} answered {response.status_code}")
+    return len(executed)
+
+
+def time_reads(nurse: Any, patients: list[Any], reads: int) -> tuple[float, int]:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(nurse)
+    queries = queries_of(client, f"/patients/{patients[0].public_id}/")
     start = time.perf_counter()
     for n in range(reads):
         client.get(f"/patients/{patients[n % len(patients)].public_id}/")
-    return reads / (time.perf_counter() - start), len(executed)
+    return reads / (time.perf_counter() - start), queries
 
 
 def main() -> None:
