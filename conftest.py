@@ -1,14 +1,18 @@
-"""Shared test fixtures: two clinics and a named persona for every role.
+"""Shared test fixtures: a pinned clock, two clinics and a named persona for every role.
 
 Harbor clinic (ours): ada (clinic admin), pia (prescriber), nina (nurse), theo (therapist),
 fran (front desk). Summit clinic (theirs): sol (nurse). Paula is a patient with a portal login.
 """
 
+import datetime as dt
+import os
+import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 
@@ -17,6 +21,53 @@ from ketacare.clinics.models import Clinic, Role
 from ketacare.patients.models import Patient
 from ketacare.patients.services import patient_account_create
 from tests.factories import PASSWORD, ClinicFactory, PatientFactory, staff
+
+# Every test runs at one moment unless it travels: a Wednesday mid-morning in Harbor's zone.
+# CI moves it (KETACARE_TEST_NOW, an ISO time, read in that zone unless it carries an offset)
+# to just after midnight, just before it, and onto the days daylight saving time changes, so
+# code that reads the wrong "today" fails whenever the suite runs, not only at night.
+CLINIC_ZONE = zoneinfo.ZoneInfo("America/New_York")
+DEFAULT_NOW = "2026-06-17T10:30"
+
+
+def pinned_now() -> dt.datetime:
+    text = os.environ.get("KETACARE_TEST_NOW") or DEFAULT_NOW
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError as error:
+        raise pytest.UsageError(
+            f"KETACARE_TEST_NOW={text!r} is not an ISO time such as {DEFAULT_NOW}"
+        ) from error
+    return moment if moment.tzinfo else moment.replace(tzinfo=CLINIC_ZONE)
+
+
+class Clock:
+    """The test's "now". It ticks from the pinned moment (rows keep their order); a test that
+    needs another moment moves it explicitly. The live server of the browser tests runs in the
+    test's process, so moving this clock moves the server's."""
+
+    def __init__(self, traveller: time_machine.Traveller) -> None:
+        self._traveller = traveller
+
+    def __call__(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+    def advance(self, minutes: float = 0, *, hours: float = 0, days: float = 0) -> None:
+        self._traveller.shift(dt.timedelta(days=days, hours=hours, minutes=minutes))
+
+    def move_to(self, moment: dt.datetime) -> None:
+        self._traveller.move_to(moment)
+
+    def move_to_today_at(self, hour: int, minute: int = 0) -> None:
+        """For a test whose story needs hours of today behind it (Harbor's clock)."""
+        today = dt.datetime.now(CLINIC_ZONE).date()
+        self.move_to(dt.datetime.combine(today, dt.time(hour, minute), CLINIC_ZONE))
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[Clock]:
+    with time_machine.travel(pinned_now(), tick=True) as traveller:
+        yield Clock(traveller)
 
 
 @pytest.fixture(autouse=True)

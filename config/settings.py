@@ -222,6 +222,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("KETACARE_FROM_EMAIL", "KetaCare <no-reply@l
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# The CSRF cookie lives as long as the browser session, like the login, rather than a year.
+CSRF_COOKIE_AGE = None
 if PRODUCTION:
     SECURE_SSL_REDIRECT = os.environ.get("KETACARE_SSL_REDIRECT", "1") == "1"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -10,6 +10,7 @@ from ketacare.clinical import Scale, get_scale
 from ketacare.clinical.scales import Item
 from ketacare.clinical.scales.cssrs import ASKED_WHEN
 from ketacare.clinical.scoring import Answer
+from ketacare.core.forms import LocalTimeField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 # Scales staff enter at screening; MOAA/S and CADSS-6 belong to the dosing session.
@@ -48,9 +49,8 @@ def _item_field(scale: Scale, item: Item) -> forms.ChoiceField:
 
 
 class AssessmentForm(forms.Form):
-    administered_at = forms.DateTimeField(
+    administered_at = LocalTimeField(
         label="Administered at",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text="When the patient answered (clinic time).",
     )
     context = forms.ChoiceField(choices=AssessmentContext.choices, initial="baseline")

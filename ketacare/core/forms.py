@@ -1,7 +1,39 @@
 """Form helpers every app's pages share."""
 
+import datetime as dt
+import zoneinfo
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.fields import BaseTemporalField
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from ketacare.core.local_time import aware_local
+
+LOCAL_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class LocalTimeField(forms.DateTimeField):
+    """A time typed in the clinic's zone (the active one), shown the same way. Unlike Django's
+    own field it also takes a time in the hour that happens twice when the clocks go back
+    (`aware_local`), so nothing recorded that night is refused."""
+
+    widget = LOCAL_INPUT
+
+    def to_python(self, value: Any) -> Any:
+        if not isinstance(value, str) or not value.strip():
+            return super().to_python(value)
+        try:
+            parsed = parse_datetime(value.strip())
+        except ValueError as error:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+        naive = parsed or BaseTemporalField.to_python(self, value)
+        if not isinstance(naive, dt.datetime) or timezone.is_aware(naive):
+            return naive
+        zone = zoneinfo.ZoneInfo(timezone.get_current_timezone_name())
+        return aware_local(naive, zone, timezone.now())
 
 
 def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:

@@ -30,7 +30,12 @@ from ketacare.dosing.models import (
     InfusionPause,
     Status,
 )
-from ketacare.dosing.queries import administered_doses, protocol_for_session, valid_administration
+from ketacare.dosing.queries import (
+    administered_doses,
+    protocol_for_session,
+    session_day,
+    valid_administration,
+)
 from ketacare.dosing.services import (
     SessionConflict,
     entry_audit,
@@ -126,13 +131,15 @@ def _weight_based(session: DosingSession, rule: clinical.DoseRule) -> OrderedDos
 def _weight_age(
     order: OrderedDose, session: DosingSession, measured_at: dt.datetime, max_age_days: int
 ) -> OrderedDose:
-    """The weight's age on the clinic's calendar, and the core's warning when the protocol
-    finds it too old (REFERENCE §2.1 leaves the limit to the clinic)."""
-    today = session.clinic.today()
+    """The weight's age on the session's day (the clinic's date of check-in, which a session
+    running past midnight keeps), and the core's warning when the protocol finds it too old
+    (REFERENCE §2.1 leaves the limit to the clinic)."""
     measured_on = timezone.localtime(measured_at, zoneinfo.ZoneInfo(session.clinic.timezone))
+    # A weight taken after midnight in a session that began the evening before is of today.
+    day = max(session_day(session), measured_on.date())
     try:
-        age = clinical.weight_age_days(measured_on.date(), today)
-        stale = clinical.stale_weight_finding(measured_on.date(), today, max_age_days=max_age_days)
+        age = clinical.weight_age_days(measured_on.date(), day)
+        stale = clinical.stale_weight_finding(measured_on.date(), day, max_age_days=max_age_days)
     except clinical.ClinicalInputError as error:
         raise _core(error, "dose_mg") from error
     order.weight_measured_at, order.weight_age_days = measured_at, age
@@ -194,6 +201,10 @@ def _override(actor: User, session: DosingSession, problems: list[str], reason: 
     return [problem.split(":", 1)[0] for problem in problems]
 
 
+def _zone(session: DosingSession) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(session.clinic.timezone)
+
+
 def session_record_administration(
     *,
     actor: User,
@@ -219,7 +230,8 @@ def session_record_administration(
         if valid_administration(row) is not None:
             raise SessionConflict("The dose is already recorded; correct that entry to redo it.")
         _hard_stops(row)
-        if lot_expiry < row.clinic.today():
+        # Judged on the day the dose was given: recording it after midnight changes nothing.
+        if lot_expiry < timezone.localtime(started_at, _zone(row)).date():
             raise ValidationError({"lot_expiry": "This lot has expired: use another lot."})
         order = ordered_dose(row)
         stale_acknowledged = _acknowledged(order, weight_acknowledged)

@@ -1,5 +1,9 @@
 """The chair board: every session of the clinic's day on one wall screen, refreshed by polling.
 
+The day's sessions are those checked in today, every one still open whenever it began (a
+patient in the chair at midnight stays on the board until discharged), and those closed in the
+last `KEEP_CLOSED` (a discharge at 23:50 does not vanish before its notes are done).
+
 The board loads the day in a fixed number of queries (the sessions with their timelines
 prefetched, and the planned sessions not yet checked in) and works out what is due, the alerts
 and discharge readiness in memory, through the same logic as the session screen (`next_due`,
@@ -15,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from ketacare.accounts.models import User
@@ -49,6 +53,10 @@ PHASE_LABELS = {
     Status.ABORTED: "Aborted",
 }
 BOARD_OBJECT = "chair_board"
+KEEP_CLOSED = dt.timedelta(hours=3)
+# A session lasts hours, not a day: one still open after this was left open by mistake.
+FORGOTTEN_AFTER = dt.timedelta(hours=12)
+OPEN_STATUSES = [s for s in Status.values if s not in (Status.DISCHARGED, Status.ABORTED)]
 _OPENED_SALT = "ketacare.dosing.board.opened"
 
 
@@ -82,20 +90,22 @@ def board_rows(user: Any, clinic: Clinic) -> list[BoardRow]:
     """The clinic's day: open sessions, then those awaiting check-in, then the closed ones.
     Six queries whatever the number of sessions or the length of their timelines."""
     now = timezone.now()
-    sessions = [_session_row(s, now) for s in _todays_dosing(user, clinic)]
+    sessions = [_session_row(s, now) for s in _todays_dosing(user, clinic, now)]
     waiting = [_planned_row(p) for p in _awaiting_check_in(user, clinic)]
     open_rows = [row for row in sessions if not row.closed]
     return open_rows + waiting + [row for row in sessions if row.closed]
 
 
-def _todays_dosing(user: Any, clinic: Clinic) -> QuerySet[DosingSession]:
+def _todays_dosing(user: Any, clinic: Clinic, now: dt.datetime) -> QuerySet[DosingSession]:
     start = dt.datetime.combine(clinic.today(), dt.time(), zoneinfo.ZoneInfo(clinic.timezone))
+    on_the_board = (
+        Q(checked_in_at__gte=start, checked_in_at__lt=start + dt.timedelta(days=1))
+        | Q(status__in=OPEN_STATUSES)
+        | Q(updated_at__gte=now - KEEP_CLOSED)
+    )
     return (
         DosingSession.objects.filter(
-            clinic=clinic,
-            patient__in=Patient.objects.visible_to(user),
-            checked_in_at__gte=start,
-            checked_in_at__lt=start + dt.timedelta(days=1),
+            on_the_board, clinic=clinic, patient__in=Patient.objects.visible_to(user)
         )
         .select_related("clinic", "patient", "course__protocol_version")
         .prefetch_related(
@@ -172,7 +182,7 @@ def _session_row(session: DosingSession, now: dt.datetime) -> BoardRow:
         dosing_session_id=session.public_id,
         minutes_since_dose=_minutes_since_dose(session, now),
         due=due,
-        alerts=tuple(_alerts(session, readings, due)),
+        alerts=tuple(_alerts(session, readings, due, now)),
         readiness=readiness,
         ready=ready,
     )
@@ -185,9 +195,12 @@ def _minutes_since_dose(session: DosingSession, now: dt.datetime) -> int | None:
 
 
 def _alerts(
-    session: DosingSession, readings: Sequence[VitalsReading], due: Due | None
+    session: DosingSession, readings: Sequence[VitalsReading], due: Due | None, now: dt.datetime
 ) -> list[str]:
     alerts = []
+    if session.is_open and now - session.checked_in_at > FORGOTTEN_AFTER:
+        since = timezone.localtime(session.checked_in_at, _zone(session))
+        alerts.append(f"Open since {since:%a %d %b %H:%M}: discharge or abort it.")
     if session.status == Status.BLOCKED:
         alerts.append("Blocked: a prescriber must act.")
     if due and due.overdue:
@@ -200,6 +213,10 @@ def _alerts(
     if session.triage.get("level") == "high":
         alerts.append("Suicide risk high (today's triage).")
     return alerts
+
+
+def _zone(session: DosingSession) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(session.clinic.timezone)
 
 
 def _readiness(

@@ -6,14 +6,13 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from ketacare.core.forms import LocalTimeField
 from ketacare.dosing.models import Checkpoint, InterventionKind, Severity, SideEffectKind
 from ketacare.dosing.services import CHECKLIST_FIELDS, CHECKLIST_LABELS
 
 
-class When(forms.DateTimeField):
+class When(LocalTimeField):
     """A time typed at the chair: defaults to now, shown in the clinic's zone."""
-
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(initial=lambda: timezone.localtime().replace(second=0), **kwargs)

@@ -85,16 +85,26 @@ def protocol_for_session(session: DosingSession) -> clinical.Protocol:
     return protocol_of(session.course.protocol_version)
 
 
+def session_day(session: DosingSession) -> dt.date:
+    """The clinic's date on which the patient checked in: the session's own day, which it keeps
+    when it runs past midnight."""
+    return timezone.localtime(session.checked_in_at, _zone(session.clinic)).date()
+
+
+def session_day_start(session: DosingSession) -> dt.datetime:
+    return dt.datetime.combine(session_day(session), dt.time(), _zone(session.clinic))
+
+
 def todays_assessment(session: DosingSession, instrument: str) -> Assessment | None:
-    """The newest valid `instrument` the patient answered today (the clinic's day)."""
-    today = session.clinic.today()
+    """The newest valid `instrument` the patient answered since the session's day began (that
+    morning at home, or at the chair, after midnight too if the session runs late)."""
     rows = Assessment.objects.filter(
-        patient=session.patient, instrument=instrument, entered_in_error=False
+        patient=session.patient,
+        instrument=instrument,
+        entered_in_error=False,
+        administered_at__gte=session_day_start(session),
     )
-    for assessment in rows.order_by("-administered_at", "-pk")[:1]:
-        if timezone.localtime(assessment.administered_at, _zone(session.clinic)).date() == today:
-            return assessment
-    return None
+    return rows.order_by("-administered_at", "-pk").first()
 
 
 def _zone(clinic: Clinic) -> dt.tzinfo:

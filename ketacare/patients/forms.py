@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from ketacare.clinical import codes
+from ketacare.core.forms import LocalTimeField
 from ketacare.patients.models import Allergy, BodyMeasurement, Medication, Patient
 from ketacare.patients.services import DEMOGRAPHIC_FIELDS
 
@@ -28,7 +29,7 @@ class MeasurementForm(forms.ModelForm[BodyMeasurement]):
     class Meta:
         model = BodyMeasurement
         fields = ("measured_at", "weight_kg", "height_cm")
-        widgets = {"measured_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
+        field_classes = {"measured_at": LocalTimeField}
         labels = {"weight_kg": "Weight (kg)", "height_cm": "Height (cm)"}
 
 

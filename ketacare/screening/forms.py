@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from ketacare.core.forms import LocalTimeField
 from ketacare.screening.models import (
     MEDICAL_FLAGS,
     AntidepressantTrial,
@@ -11,8 +12,6 @@ from ketacare.screening.models import (
     Intake,
 )
 from ketacare.screening.services import INTAKE_FIELDS, TRIAL_FIELDS
-
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"})
 
 
 class IntakeForm(forms.ModelForm[Intake]):
@@ -48,7 +47,7 @@ def _reading(label: str) -> forms.IntegerField:
 
 
 class VitalsForm(forms.Form):
-    measured_at = forms.DateTimeField(widget=DATETIME, help_text="When the readings were taken.")
+    measured_at = LocalTimeField(help_text="When the readings were taken.")
     sbp = _reading("Systolic BP (mmHg)")
     dbp = _reading("Diastolic BP (mmHg)")
     hr = _reading("Heart rate (/min)")

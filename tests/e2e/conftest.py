@@ -4,15 +4,12 @@ They skip, saying why, where no Chromium is installed, so the suite still passes
 `playwright install` (a browser download) is never used.
 """
 
-import datetime as dt
 import os
 import shutil
 from collections.abc import Iterator
 from typing import Any
-from unittest import mock
 
 import pytest
-from django.utils import timezone
 
 CHROMIUM = os.environ.get("KETACARE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -73,26 +70,3 @@ def page(browser: Any) -> Iterator[Any]:
     page.set_default_timeout(10_000)
     yield page
     context.close()
-
-
-class Clock:
-    """The server's clock, run forward by the test: the live server runs in this process, so
-    an observation period passes in seconds. Step at most 10 minutes between page loads (the
-    idle timeout is 15)."""
-
-    def __init__(self) -> None:
-        self._real = timezone.now
-        self.offset = dt.timedelta()
-
-    def __call__(self) -> dt.datetime:
-        return self._real() + self.offset
-
-    def advance(self, minutes: float) -> None:
-        self.offset += dt.timedelta(minutes=minutes)
-
-
-@pytest.fixture
-def clock() -> Iterator[Clock]:
-    ticking = Clock()
-    with mock.patch.object(timezone, "now", new=ticking):
-        yield ticking

@@ -7,11 +7,10 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from conftest import World
+from conftest import Clock, World
 from ketacare.dosing.models import DosingSession
 from ketacare.dosing.tests.builders import IV, course_today
 from ketacare.rems.models import RemsMonitoringForm
-from tests.e2e.conftest import Clock
 from tests.e2e.steps import form_with, sign_in, sign_out, submit
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -200,7 +200,7 @@ def test_the_chart_query_count_does_not_grow_with_scores(world: World) -> None:
     _course(world, "phq9", 20, 15)
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
-    for week in range(2, 42):
+    for week in range(2, 24):  # weekly to February 2026, before any moment the suite runs at
         _score(world, "phq9", 20 - week % 15, week)
         _score(world, "gad7", 15 - week % 10, week)
     with CaptureQueriesContext(connection) as large:

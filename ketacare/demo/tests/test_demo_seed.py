@@ -1,12 +1,10 @@
 """The demo network: enough to explore every screen, and safe to seed twice."""
 
 import datetime as dt
-from collections.abc import Iterator
-from unittest import mock
 
 import pytest
-from django.utils import timezone
 
+from conftest import Clock
 from ketacare.assessments.models import Assessment
 from ketacare.clinics.models import Clinic, Membership, Role
 from ketacare.core.audit import verify_chains
@@ -30,10 +28,9 @@ def _quiet(_line: str) -> None:
 
 
 @pytest.fixture
-def seeded() -> Iterator[None]:
-    with mock.patch.object(timezone, "now", return_value=AFTERNOON):
-        assert seed(progress=_quiet)
-        yield
+def seeded(clock: Clock) -> None:
+    clock.move_to(AFTERNOON)
+    assert seed(progress=_quiet)
 
 
 def test_seeding_builds_two_clinics_with_every_role_and_patients_at_every_stage(

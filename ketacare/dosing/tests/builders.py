@@ -1,8 +1,17 @@
-"""Dosing-session set-up through the services, as staff at the chair would enter it."""
+"""Dosing-session set-up through the services, as staff at the chair would enter it.
+
+A session's story is told in order: the patient checks in `CHECK_IN_LEAD` before the test's
+"now" (the clock is moved back for the check-in), then the steps follow at their own times.
+So the story holds at any hour: just after midnight it began the evening before, and the
+session's rules must then judge it on its own day, as they would in a clinic.
+"""
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
+import time_machine
 from django.utils import timezone
 
 from ketacare.accounts.models import User
@@ -35,10 +44,19 @@ PHQ9_NONE = {str(item): 0 for item in range(1, 10)}
 CSSRS_HIGH = {"1": True, "2": True, "3": True, "4": True, "5": True, "6": True, "6a": True}
 CADSS_NONE = {str(item): 0 for item in range(1, 7)}
 WEEK = dt.timedelta(days=7)
+# Longer than the longest history a test builds (a dose 150 minutes ago, then monitoring).
+CHECK_IN_LEAD = dt.timedelta(hours=3)
 
 
 def ago(minutes: float) -> dt.datetime:
     return timezone.now() - dt.timedelta(minutes=minutes)
+
+
+@contextmanager
+def moved_to(moment: dt.datetime) -> Iterator[None]:
+    """Record as if it were `moment` (rows and audit events carry that time); back after."""
+    with time_machine.travel(moment, tick=True):
+        yield
 
 
 def course_today(
@@ -61,9 +79,9 @@ def course_today(
 
 
 def weighed_today(patient: Patient, nurse: User, weight_kg: str = "80.0") -> None:
-    """A weight taken at the chair this morning, so a weight-based dose uses a current one."""
+    """A weight taken at the chair just now, so a weight-based dose uses a current one."""
     measurement_record(
-        actor=nurse, patient=patient, measured_at=ago(60), weight_kg=Decimal(weight_kg),
+        actor=nurse, patient=patient, measured_at=ago(1), weight_kg=Decimal(weight_kg),
         height_cm=Decimal("170.0"),
     )  # fmt: skip
 
@@ -71,9 +89,11 @@ def weighed_today(patient: Patient, nurse: User, weight_kg: str = "80.0") -> Non
 def checked_in(
     patient: Patient, *, nurse: User, prescriber: User, code: str = ESKETAMINE, rems: bool = True
 ) -> DosingSession:
-    course = course_today(patient, nurse=nurse, prescriber=prescriber, code=code, rems=rems)
-    planned = course.sessions.get(scheduled_on=patient.clinic.today())
-    return session_check_in(actor=nurse, planned=planned, chair="Chair 2")
+    """Checked in `CHECK_IN_LEAD` ago, for the session planned that day."""
+    with moved_to(timezone.now() - CHECK_IN_LEAD):
+        course = course_today(patient, nurse=nurse, prescriber=prescriber, code=code, rems=rems)
+        planned = course.sessions.get(scheduled_on=patient.clinic.today())
+        return session_check_in(actor=nurse, planned=planned, chair="Chair 2")
 
 
 def prepared(

@@ -81,7 +81,7 @@ def test_the_screen_discharges_at_the_time_typed(world: World) -> None:
     )
     assert response.status_code == 302
     session.refresh_from_db()
-    assert session.discharged_at == left.replace(microsecond=0)
+    assert session.discharged_at == left.replace(microsecond=0).astimezone(dt.UTC)
 
 
 def test_the_api_takes_an_optional_discharge_time(world: World) -> None:

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from conftest import World, client_for
+from conftest import Clock, World, client_for
 from ketacare.core.models import AuditEvent
 from ketacare.dosing.discharge import session_abort, session_discharge
 from ketacare.dosing.models import DosingSession, Status
@@ -64,7 +64,10 @@ def test_an_aborted_session_leaves_the_planned_session_open(world: World) -> Non
     assert planned.completed_at is None
 
 
-def test_a_completed_session_stays_on_todays_list_with_its_dosing_status(world: World) -> None:
+def test_a_completed_session_stays_on_todays_list_with_its_dosing_status(
+    world: World, clock: Clock
+) -> None:
+    clock.move_to_today_at(15)  # checked in and discharged today
     planned = _planned(_discharged(world))
     assert list(todays_sessions(world.harbor)) == [planned]
     page = client_for(world.fran).get(reverse("dosing:today"))

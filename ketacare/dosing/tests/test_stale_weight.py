@@ -16,6 +16,7 @@ from conftest import World, client_for
 from ketacare.core.models import AuditEvent
 from ketacare.dosing.administration import ordered_dose, session_record_administration
 from ketacare.dosing.models import Administration, DosingSession
+from ketacare.dosing.queries import session_day
 from ketacare.dosing.services import session_check_in
 from ketacare.dosing.tests.builders import IV, ago, cleared, prepared, weighed_today
 from ketacare.patients.models import BodyMeasurement
@@ -31,8 +32,10 @@ def _zone(world: World) -> zoneinfo.ZoneInfo:
 
 
 def _noon(world: World, days_ago: int) -> dt.datetime:
-    """Noon on the clinic's calendar `days_ago` days back: the age is exact in any season."""
-    day = world.harbor.today() - dt.timedelta(days=days_ago)
+    """Noon on the clinic's calendar `days_ago` days before the session's day (the weight's
+    age counts to it): the age is exact in any season."""
+    session = DosingSession.objects.filter(patient=world.patient).latest("checked_in_at")
+    day = session_day(session) - dt.timedelta(days=days_ago)
     return dt.datetime.combine(day, dt.time(12), tzinfo=_zone(world))
 
 
@@ -82,7 +85,7 @@ def test_the_acknowledgement_is_recorded_with_the_weights_date_and_audited(
     assert record.weight_used_kg == Decimal("90.0")
     assert record.weight_measured_at is not None
     weighed_on = record.weight_measured_at.astimezone(_zone(world)).date()
-    assert (world.harbor.today() - weighed_on).days == 40
+    assert (session_day(session) - weighed_on).days == 40
     created = AuditEvent.objects.filter(action="create").order_by("-seq").first()
     assert created is not None
     assert created.changes["weight_acknowledged"] == {"old": None, "new": True}
@@ -133,7 +136,7 @@ def test_the_screen_shows_the_weights_date_and_age_and_warns_when_it_is_old(worl
     session = _iv_session(world, days_ago=40)
     page = client_for(world.nina).get(reverse("dosing:session", args=[session.public_id]))
     text = page.content.decode()
-    weighed_on = (world.harbor.today() - dt.timedelta(days=40)).isoformat()
+    weighed_on = (session_day(session) - dt.timedelta(days=40)).isoformat()
     assert f"weighed {weighed_on}, 40 days ago" in text
     assert 'id="weight-stale"' in text
     assert "I acknowledge the weight is older than the protocol allows" in text

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from conftest import World, client_for
+from conftest import Clock, World, client_for
 from ketacare.core.models import AuditAction, AuditEvent, AuditOutcome
 from ketacare.dosing.tests.builders import dosed_course
 from ketacare.patients import services
@@ -110,7 +110,8 @@ def test_the_patient_list_query_count_does_not_grow_with_patients(
 # --- treatment history (the `dosing` app's `{% treatment_history %}` tag) -----------------------
 
 
-def test_a_nurse_sees_each_course_with_its_sessions_and_doses(world: World) -> None:
+def test_a_nurse_sees_each_course_with_its_sessions_and_doses(world: World, clock: Clock) -> None:
+    clock.move_to_today_at(15)  # the session and the end of its course fall on one day
     session = dosed_course(world.patient, nurse=world.nina, prescriber=world.pia)
     page = client_for(world.nina).get(_chart(world)).content.decode()
     assert "Treatment history" in page

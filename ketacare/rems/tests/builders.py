@@ -1,6 +1,8 @@
 """REMS-form set-up through the services: a clinic with its contact details, and an
 esketamine session taken from check-in to discharge."""
 
+import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -11,6 +13,7 @@ from ketacare.dosing.discharge import session_discharge
 from ketacare.dosing.models import DosingSession
 from ketacare.dosing.tests.builders import cleared, monitored
 from ketacare.patients.models import Patient
+from ketacare.rems.prefill import treatment_start
 from tests.factories import ClinicFactory, PatientFactory, staff
 
 CONTACT = {
@@ -63,6 +66,17 @@ def discharge_now(session: DosingSession, nurse: User) -> DosingSession:
         clinician_confirms=True,
         no_driving_instruction_given=True,
     )
+
+
+def treated_on(session: DosingSession) -> dt.date:
+    """The treatment's date at the clinic (the first device's day)."""
+    zone = zoneinfo.ZoneInfo(session.clinic.timezone)
+    return timezone.localtime(treatment_start(session), zone).date()
+
+
+def days_left(session: DosingSession) -> int:
+    """What the forms-due list should say: the 7 calendar days from the treatment's date."""
+    return 7 - (session.clinic.today() - treated_on(session)).days
 
 
 def just_after_midnight() -> str:

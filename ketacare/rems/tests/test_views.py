@@ -10,14 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from conftest import World, client_for
+from conftest import Clock, World, client_for
 from ketacare.core.models import AuditAction, AuditEvent
 from ketacare.dosing.models import DosingSession
 from ketacare.dosing.tests.builders import checked_in
 from ketacare.patients.services import medication_record, patient_register, patient_update
 from ketacare.rems.queries import forms_due
 from ketacare.rems.services import rems_form_record_answers, rems_form_submit
-from ketacare.rems.tests.builders import Bay, discharged
+from ketacare.rems.tests.builders import Bay, days_left, discharged
 from ketacare.reports.queries import audit_events
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +135,7 @@ def _at_clinic(bay: Bay, name: str) -> object:
 
 
 def test_forms_due_lists_unsubmitted_forms_oldest_first_and_flags_the_overdue(
-    bay: Bay, monkeypatch: pytest.MonkeyPatch
+    bay: Bay, clock: Clock
 ) -> None:
     first = discharged(bay.patient, nurse=bay.nurse, prescriber=bay.prescriber)
     second = _at_clinic(bay, "Second")
@@ -144,9 +144,8 @@ def test_forms_due_lists_unsubmitted_forms_oldest_first_and_flags_the_overdue(
     rems_form_submit(actor=bay.nurse, session=done, confirmation="C-1")  # type: ignore[arg-type]
     rows = forms_due(bay.clinic)
     assert [row.session for row in rows] == [first, second]
-    assert rows[0].days_left == 7
-    later = bay.clinic.today() + dt.timedelta(days=9)
-    monkeypatch.setattr(type(bay.clinic), "today", lambda self: later)
+    assert rows[0].days_left == days_left(first)
+    clock.advance(days=9 + days_left(first) - 7)  # two days past the deadline
     page = client_for(bay.admin).get(reverse("rems:due"))
     text = page.content.decode()
     assert "OVERDUE by 2 days" in text
