@@ -17,7 +17,9 @@ from django.db import connection
 from django.test import Client
 
 from ketacare.accounts.models import User
+from ketacare.clinics.actors import PatientActor, StaffActor, SystemActor
 from ketacare.clinics.models import Clinic, Role
+from ketacare.patients.actors import actor_for
 from ketacare.patients.models import Patient
 from ketacare.patients.services import patient_account_create
 from tests.factories import PASSWORD, ClinicFactory, PatientFactory, staff
@@ -116,19 +118,29 @@ def audit_guards_lifted_for_flush(transactional_db: None) -> Iterator[None]:
 
 @dataclass
 class World:
+    """The personas as the actors their requests resolve to (`.user` signs them in)."""
+
     harbor: Clinic
     summit: Clinic
-    ada: User
-    pia: User
-    nina: User
-    theo: User
-    fran: User
-    sol: User
-    paula_user: User
+    ada: StaffActor
+    pia: StaffActor
+    nina: StaffActor
+    theo: StaffActor
+    fran: StaffActor
+    sol: StaffActor
+    paula: PatientActor
     patient: Patient
     their_patient: Patient
 
-    def by_role(self) -> dict[str, User]:
+    @property
+    def paula_user(self) -> User:
+        return self.paula.user
+
+    def task(self, name: str = "test task") -> SystemActor:
+        """A background task working for Harbor."""
+        return SystemActor(name, self.harbor)
+
+    def by_role(self) -> dict[str, StaffActor]:
         return {
             Role.CLINIC_ADMIN: self.ada,
             Role.PRESCRIBER: self.pia,
@@ -162,6 +174,8 @@ def world(db: None) -> World:
     paula_user = patient_account_create(
         actor=nina, patient=patient, email="paula@example.test", password=PASSWORD
     ).user
+    paula = actor_for(paula_user)
+    assert isinstance(paula, PatientActor)
     return World(
         harbor=harbor,
         summit=summit,
@@ -171,14 +185,15 @@ def world(db: None) -> World:
         theo=staff(harbor, Role.THERAPIST, email="theo@harbor.test", full_name="Theo Therapist"),
         fran=staff(harbor, Role.FRONT_DESK, email="fran@harbor.test", full_name="Fran Desk"),
         sol=sol,
-        paula_user=paula_user,
+        paula=paula,
         patient=patient,
         their_patient=their_patient,
     )
 
 
-def client_for(user: User | None) -> Client:
+def client_for(who: User | StaffActor | PatientActor | None) -> Client:
+    """A browser signed in as `who` (a persona or a bare user), or signed out."""
     client = Client()
-    if user is not None:
-        client.force_login(user)
+    if who is not None:
+        client.force_login(who if isinstance(who, User) else who.user)
     return client

@@ -95,7 +95,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "ketacare.core.middleware.RequestContextMiddleware",
-    "ketacare.clinics.middleware.ActiveClinicMiddleware",
+    "ketacare.patients.middleware.ActorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -7,12 +7,15 @@ import factory
 
 from ketacare.accounts.models import User
 from ketacare.accounts.services import user_create
+from ketacare.clinics.actors import StaffActor, SystemActor, staff_actor
 from ketacare.clinics.models import Clinic, Role
 from ketacare.clinics.services import clinic_create, membership_grant
 from ketacare.patients.models import Patient
 from ketacare.patients.services import patient_register
 
 PASSWORD = "correct horse battery staple"
+# Who sets a test's world up: an operator's task, as a real clinic is set up.
+SETUP = SystemActor("test setup")
 
 
 class UserFactory(factory.Factory[User]):
@@ -24,7 +27,7 @@ class UserFactory(factory.Factory[User]):
 
     @classmethod
     def _create(cls, model_class: type[User], **kwargs: Any) -> User:
-        return user_create(actor=None, password=PASSWORD, check_password=False, **kwargs)
+        return user_create(actor=SETUP, password=PASSWORD, check_password=False, **kwargs)
 
 
 class ClinicFactory(factory.Factory[Clinic]):
@@ -36,13 +39,14 @@ class ClinicFactory(factory.Factory[Clinic]):
 
     @classmethod
     def _create(cls, model_class: type[Clinic], **kwargs: Any) -> Clinic:
-        return clinic_create(actor=None, **kwargs)
+        return clinic_create(actor=SETUP, **kwargs)
 
 
-def staff(clinic: Clinic, role: Role, **kwargs: Any) -> User:
+def staff(clinic: Clinic, role: Role, **kwargs: Any) -> StaffActor:
+    """A new user with `role` in `clinic`, as the actor their requests would resolve to."""
     user = UserFactory.create(**kwargs)
-    membership_grant(actor=None, clinic=clinic, user=user, role=role)
-    return user
+    membership_grant(actor=SETUP.for_clinic(clinic), clinic=clinic, user=user, role=role)
+    return staff_actor(user)
 
 
 class PatientFactory(factory.Factory[Patient]):
@@ -56,6 +60,6 @@ class PatientFactory(factory.Factory[Patient]):
 
     @classmethod
     def _create(
-        cls, model_class: type[Patient], *, clinic: Clinic, actor: User, **kwargs: Any
+        cls, model_class: type[Patient], *, clinic: Clinic, actor: StaffActor, **kwargs: Any
     ) -> Patient:
         return patient_register(actor=actor, clinic=clinic, **kwargs)

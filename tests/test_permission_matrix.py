@@ -23,9 +23,10 @@ from ketacare.accounts.models import User
 from ketacare.accounts.services import api_token_create
 from ketacare.api.api import api
 from ketacare.assessments.services import assessment_record
+from ketacare.clinics.actors import PatientActor, StaffActor, SystemActor, staff_actor
 from ketacare.clinics.models import Role
-from ketacare.clinics.permissions import AUTHENTICATED, PUBLIC, role_can
-from ketacare.clinics.queries import role_in
+from ketacare.clinics.permissions import GRANTS, Perm, Scope
+from ketacare.core.http import AUTHENTICATED, PUBLIC
 from ketacare.core.models import AuditAction, AuditEvent, AuditOutcome
 from ketacare.dosing.models import DosingSession
 from ketacare.dosing.tests.builders import checked_in, course_today, matrix_body, matrix_session
@@ -39,7 +40,7 @@ from ketacare.treatment.models import PlannedSession, TreatmentCourse
 from ketacare.treatment.queries import open_course
 from ketacare.treatment.services import course_pause
 from ketacare.treatment.tests.builders import builtin, signed_eligible, started_course
-from tests.factories import staff
+from tests.factories import SETUP, staff
 
 pytestmark = pytest.mark.django_db
 SKIPPED_NAMESPACES = {"admin", "api"}  # admin: Django's own staff check (test below); api: below
@@ -96,11 +97,14 @@ def test_every_endpoint_declares_a_permission_rule() -> None:
     assert len(API_OPERATIONS) >= 4
 
 
-def _personas(world: World) -> dict[str, User | None]:
-    return {"anonymous": None, **world.by_role(), "patient_portal": world.paula_user}
+Persona = StaffActor | PatientActor | None
 
 
-def _url(endpoint: Endpoint, world: World, user: User | None, other_clinic: bool) -> str:
+def _personas(world: World) -> dict[str, Persona]:
+    return {"anonymous": None, **world.by_role(), "patient_portal": world.paula}
+
+
+def _url(endpoint: Endpoint, world: World, user: Persona, other_clinic: bool) -> str:
     patient = world.their_patient if other_clinic else world.patient
     samples: dict[str, Any] = {"patient_id": patient.public_id}
     if "entry_id" in endpoint.params:
@@ -131,14 +135,14 @@ def _url(endpoint: Endpoint, world: World, user: User | None, other_clinic: bool
         samples["dosing_id"] = _dosing(world, other_clinic).public_id
     if "token_id" in endpoint.params:
         owner = user or world.nina
-        token, _ = api_token_create(actor=owner, name="matrix")
+        token, _ = api_token_create(actor=SETUP, user=owner.user, name="matrix")
         samples["token_id"] = token.public_id
     missing = set(endpoint.params) - set(samples)
     assert not missing, f"add a sample value for {missing} used by {endpoint.name}"
     return reverse(endpoint.name, kwargs={k: samples[k] for k in endpoint.params})
 
 
-def _nurse_and_patient(world: World, other_clinic: bool) -> tuple[User, Patient]:
+def _nurse_and_patient(world: World, other_clinic: bool) -> tuple[StaffActor, Patient]:
     return (world.sol, world.their_patient) if other_clinic else (world.nina, world.patient)
 
 
@@ -178,11 +182,15 @@ def _trial(world: World, other_clinic: bool) -> Any:
     )
 
 
-def _prescriber(world: World, other_clinic: bool) -> User:
+def _prescriber(world: World, other_clinic: bool) -> StaffActor:
     if not other_clinic:
         return world.pia
     found = User.objects.filter(email="sam@summit.test").first()
-    return found or staff(world.summit, Role.PRESCRIBER, email="sam@summit.test")
+    return (
+        staff_actor(found)
+        if found
+        else staff(world.summit, Role.PRESCRIBER, email="sam@summit.test")
+    )
 
 
 def _course(world: World, other_clinic: bool, code: str = "") -> TreatmentCourse:
@@ -220,14 +228,16 @@ def _dosing(world: World, other_clinic: bool) -> DosingSession:
     return found or checked_in(patient, nurse=nurse, prescriber=prescriber)
 
 
-def _expected(rule: Any, user: User | None, world: World, other_clinic: bool) -> str:
+def _expected(rule: Any, user: Persona, world: World, other_clinic: bool) -> str:
     if rule == PUBLIC:
         return "allowed"
     if user is None:
         return "login"
     if rule == AUTHENTICATED:
         return "allowed"
-    if not role_can(role_in(user, world.harbor), rule):
+    if isinstance(user, PatientActor):
+        return "not_found"  # no staff page or operation exists for a patient
+    if not user.can(rule, world.harbor):
         return "forbidden"
     return "not_found" if other_clinic else "allowed"
 
@@ -408,7 +418,7 @@ def test_api_answers_each_persona_as_its_rule_says(
 
 
 def test_a_token_from_another_clinic_cannot_reach_our_patient_through_the_api(world: World) -> None:
-    _token, raw = api_token_create(actor=world.sol, name="summit bridge")
+    _token, raw = api_token_create(actor=SETUP, user=world.sol.user, name="summit bridge")
     url = f"/api/v1/patients/{world.patient.public_id}"
     response = Client().get(url, HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 404
@@ -416,7 +426,7 @@ def test_a_token_from_another_clinic_cannot_reach_our_patient_through_the_api(wo
 
 
 def test_the_django_admin_turns_away_everyone_but_platform_staff(world: World) -> None:
-    for user in [None, *world.by_role().values(), world.paula_user]:
+    for user in [None, *world.by_role().values(), world.paula]:
         response = client_for(user).get(reverse("admin:index"))
         assert response.status_code == 302
         assert "/admin/login/" in response["Location"]
@@ -452,3 +462,47 @@ def test_every_api_read_of_a_patients_record_is_audited(
     response = client_for(world.pia).get(url)
     assert response.status_code == 200, response.content
     assert reads.count() == before + 1
+
+
+# --- actors who are not staff: the table's patient and system scopes -----------------------
+
+
+@pytest.mark.parametrize("perm", list(Perm), ids=lambda perm: perm.value)
+def test_a_task_and_a_patient_hold_in_their_own_clinic_only_what_the_table_grants(
+    perm: Perm, world: World
+) -> None:
+    task = world.task()
+    assert task.can(perm, world.harbor) == (perm in GRANTS[Scope.SYSTEM])
+    assert world.paula.can(perm, world.harbor) == (perm in GRANTS[Scope.PATIENT])
+    assert not task.can(perm, world.summit)
+    assert not world.paula.can(perm, world.summit)
+    assert not SystemActor("network task").can(perm, world.harbor)
+
+
+def test_a_task_reaches_only_its_own_clinics_patients(world: World) -> None:
+    assert list(Patient.objects.visible_to(world.task())) == [world.patient]
+    assert not Patient.objects.visible_to(SystemActor("network task")).exists()
+
+
+def test_a_patient_reading_another_patients_record_gets_404_and_an_audited_denial(
+    world: World,
+) -> None:
+    client = client_for(world.paula)
+    for url in (
+        f"/patients/{world.their_patient.public_id}/",
+        f"/api/v1/patients/{world.their_patient.public_id}",
+        f"/patients/{world.patient.public_id}/",
+    ):
+        assert client.get(url).status_code == 404, url
+    denied = AuditEvent.objects.filter(outcome=AuditOutcome.DENIED, actor_kind="patient")
+    assert denied.count() == 3
+    assert {e.patient_id for e in denied} == {
+        world.their_patient.public_id,
+        world.patient.public_id,
+    }
+    assert {e.chain for e in denied} == {str(world.harbor.public_id)}
+    assert {e.actor_id for e in denied} == {world.paula.user.pk}
+
+
+def test_a_patient_sees_only_their_own_record(world: World) -> None:
+    assert list(Patient.objects.visible_to(world.paula)) == [world.patient]

@@ -5,6 +5,3 @@ class AccountsConfig(AppConfig):
     name = "ketacare.accounts"
     label = "accounts"
     verbose_name = "Accounts"
-
-    def ready(self) -> None:
-        from ketacare.accounts import signals  # noqa: F401  (connects login audit receivers)

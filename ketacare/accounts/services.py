@@ -9,16 +9,13 @@ from django.utils import timezone
 
 from ketacare.accounts.models import ApiToken, User, hash_token
 from ketacare.core import audit
+from ketacare.core.actors import Audited
 from ketacare.core.models import AuditAction
-
-
-def _actor(user: User | None) -> audit.Actor:
-    return audit.Actor(id=user.pk, email=user.email) if user else audit.ANONYMOUS
 
 
 def user_create(
     *,
-    actor: User | None,
+    actor: Audited,
     email: str,
     full_name: str,
     password: str | None,
@@ -39,16 +36,17 @@ def user_create(
                 object_id=str(user.public_id),
                 changes={"email": user.email},
             ),
-            _actor(actor),
+            actor,
         )
         return user
 
 
-def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
-    """Issue a token for `actor`; the raw value is returned once and never stored."""
+def api_token_create(*, actor: Audited, user: User, name: str) -> tuple[ApiToken, str]:
+    """Issue a token for `user` (the one signed in); the raw value is returned once and never
+    stored."""
     raw = ApiToken.new_raw_value()
     with transaction.atomic():
-        token = ApiToken.objects.create(user=actor, name=name, token_hash=hash_token(raw))
+        token = ApiToken.objects.create(user=user, name=name, token_hash=hash_token(raw))
         audit.record(
             audit.AuditEntry(
                 action=AuditAction.CREATE,
@@ -56,12 +54,12 @@ def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
                 object_id=str(token.public_id),
                 changes={"name": name, "expires_at": token.expires_at},
             ),
-            _actor(actor),
+            actor,
         )
     return token, raw
 
 
-def api_token_revoke(*, actor: User, token: ApiToken) -> None:
+def api_token_revoke(*, actor: Audited, token: ApiToken) -> None:
     with transaction.atomic():
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -72,7 +70,7 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> None:
                 object_id=str(token.public_id),
                 changes={"revoked": True},
             ),
-            _actor(actor),
+            actor,
         )
 
 

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from ketacare.accounts import services
 from ketacare.accounts.forms import ApiTokenForm, LoginForm
+from ketacare.accounts.http import SignedInRequest
 from ketacare.accounts.models import ApiToken
-from ketacare.clinics.http import SignedInRequest
-from ketacare.clinics.permissions import authenticated_view, public_view
+from ketacare.core.http import authenticated_view, public_view
 
 login = public_view(
     auth_views.LoginView.as_view(
@@ -32,8 +32,7 @@ def api_tokens(request: SignedInRequest) -> HttpResponse:
     new_token = None
     if request.method == "POST" and form.is_valid():
         _token, new_token = services.api_token_create(
-            actor=request.user,
-            name=form.cleaned_data["name"],
+            actor=request.actor, user=request.user, name=form.cleaned_data["name"]
         )
         form = ApiTokenForm()
     tokens = ApiToken.objects.filter(user=request.user)
@@ -51,6 +50,6 @@ def api_token_revoke(request: SignedInRequest, token_id: uuid.UUID) -> HttpRespo
     ).first()
     if token is None:
         raise Http404("No such active token.")
-    services.api_token_revoke(actor=request.user, token=token)
+    services.api_token_revoke(actor=request.actor, token=token)
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("accounts:api_tokens")

@@ -8,10 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from ketacare import clinical
-from ketacare.accounts.models import User
 from ketacare.assessments.models import Assessment, AssessmentContext
 from ketacare.clinical.scoring import Answer
-from ketacare.clinics.services import actor_of
+from ketacare.clinics.actors import Actor, person_of
 from ketacare.core import audit
 from ketacare.core.models import AuditAction
 from ketacare.patients.models import Patient
@@ -41,7 +40,7 @@ def check_effective_time(name: str, value: dt.datetime) -> None:
 
 def assessment_record(
     *,
-    actor: User,
+    actor: Actor,
     patient: Patient,
     instrument: str,
     answers: Mapping[str, Answer],
@@ -57,7 +56,7 @@ def assessment_record(
     assessment = Assessment(
         patient=patient,
         clinic=patient.clinic,
-        recorded_by=actor,
+        recorded_by=person_of(actor),
         instrument=scored.instrument,
         answers=dict(scored.answers),
         total=scored.total,
@@ -71,7 +70,7 @@ def assessment_record(
     with transaction.atomic():
         assessment.full_clean()
         assessment.save()
-        audit.record(_created(assessment), actor_of(actor, patient.clinic))
+        audit.record(_created(assessment), actor)
     return assessment
 
 
@@ -95,7 +94,7 @@ def _created(assessment: Assessment) -> audit.AuditEntry:
     )
 
 
-def assessment_mark_error(*, actor: User, assessment: Assessment, reason: str) -> Assessment:
+def assessment_mark_error(*, actor: Actor, assessment: Assessment, reason: str) -> Assessment:
     """A wrong administration stays on record, struck out with the reason."""
     chart_entry_mark_error(actor=actor, entry=assessment, reason=reason)
     return assessment

@@ -20,8 +20,9 @@ from ketacare.assessments.forms import (
 from ketacare.assessments.models import AssessmentContext
 from ketacare.assessments.queries import assessments_of
 from ketacare.clinical import get_scale
+from ketacare.clinics.access import staff_view
 from ketacare.clinics.http import StaffRequest
-from ketacare.clinics.permissions import Perm, role_can, staff_view
+from ketacare.clinics.permissions import Perm, role_can
 from ketacare.patients.queries import patient_for, patient_read_for
 
 
@@ -35,7 +36,7 @@ def _next_or_list(request: StaffRequest, patient_id: uuid.UUID) -> str:
 
 @staff_view(Perm.CHART_VIEW_CLINICAL)
 def assessment_list(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
-    access = patient_read_for(request.user, patient_id, Perm.CHART_VIEW_CLINICAL, via="web")
+    access = patient_read_for(request.actor, patient_id, Perm.CHART_VIEW_CLINICAL, via="web")
     context = {
         "patient": access.patient,
         "assessments": list(assessments_of(access.patient)),
@@ -56,14 +57,16 @@ def _initial(request: StaffRequest) -> dict[str, object]:
 
 @staff_view(Perm.ASSESSMENT_RECORD)
 def assessment_add(request: StaffRequest, patient_id: uuid.UUID, instrument: str) -> HttpResponse:
-    patient = patient_for(request.user, patient_id, Perm.ASSESSMENT_RECORD).patient
+    patient = patient_for(request.actor, patient_id, Perm.ASSESSMENT_RECORD).patient
     scale = scale_for_form(instrument)
     if scale is None:
         raise Http404("No such rating scale.")
     form = AssessmentForm(scale, request.POST or None, initial=_initial(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.assessment_record(actor=request.user, patient=patient, **form.service_kwargs())
+            services.assessment_record(
+                actor=request.actor, patient=patient, **form.service_kwargs()
+            )
         except ValidationError as error:
             for key, problems in error.message_dict.items():
                 form.add_error(form.field_for(key), problems)
@@ -83,7 +86,7 @@ def assessment_add(request: StaffRequest, patient_id: uuid.UUID, instrument: str
 def assessment_mark_error(
     request: StaffRequest, patient_id: uuid.UUID, assessment_id: uuid.UUID
 ) -> HttpResponse:
-    patient = patient_for(request.user, patient_id, Perm.ASSESSMENT_RECORD).patient
+    patient = patient_for(request.actor, patient_id, Perm.ASSESSMENT_RECORD).patient
     assessment = assessments_of(patient).filter(public_id=assessment_id).first()
     if assessment is None:
         raise Http404("No such assessment on this chart.")
@@ -91,7 +94,7 @@ def assessment_mark_error(
     if request.method == "POST" and form.is_valid():
         try:
             services.assessment_mark_error(
-                actor=request.user, assessment=assessment, reason=form.cleaned_data["reason"]
+                actor=request.actor, assessment=assessment, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
             form.add_error("reason" if "reason" in error.message_dict else None, error.messages)

@@ -2,18 +2,19 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from ketacare.clinics.models import Role
+from ketacare.clinics.actors import StaffActor
 from ketacare.clinics.permissions import GRANTS, Perm
-from ketacare.clinics.queries import memberships_of
 
 
 def active_clinic(request: HttpRequest) -> dict[str, Any]:
-    membership = getattr(request, "membership", None)
-    role = getattr(request, "active_role", None)
-    grants = GRANTS.get(Role(role), frozenset()) if role else frozenset()
+    """The active clinic, the staff member's other clinics and `can.<perm>` for navigation,
+    from the request's actor: no query of its own."""
+    actor = getattr(request, "actor", None)
+    membership = actor.active if isinstance(actor, StaffActor) else None
+    grants = GRANTS.get(membership.role, frozenset()) if membership else frozenset()
     return {
         "membership": membership,
         "active_clinic": membership.clinic if membership else None,
         "can": {perm.name.lower(): perm in grants for perm in Perm},
-        "my_memberships": memberships_of(request.user) if membership else [],
+        "my_memberships": list(actor.memberships) if membership and actor else [],
     }

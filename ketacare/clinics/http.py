@@ -1,22 +1,20 @@
-"""The request as KetaCare's middleware leaves it, for typed views."""
+"""The request as KetaCare's middleware leaves it, for typed views and API operations."""
 
-from django.http import HttpRequest
-from django_htmx.middleware import HtmxDetails
-
-from ketacare.accounts.models import User
+from ketacare.accounts.http import SignedInRequest
+from ketacare.clinics.actors import Actor, StaffActor
 from ketacare.clinics.models import Membership
 
 
-class SignedInRequest(HttpRequest):
-    """A request that passed `login_required` (see django-stubs' documented pattern)."""
+class ActorRequest(SignedInRequest):
+    """A signed-in request with its actor: staff, or a patient at their portal."""
 
-    user: User
+    actor: Actor
     membership: Membership | None
-    active_role: str | None
-    htmx: HtmxDetails
 
 
-class StaffRequest(SignedInRequest):
-    """A request that passed `staff_view`: the user has a role in the active clinic."""
+class StaffRequest(ActorRequest):
+    """A request that passed `staff_view` or `requires`: a staff member; on a page, with a
+    role in the active clinic (`membership`)."""
 
+    actor: StaffActor
     membership: Membership

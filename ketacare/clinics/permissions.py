@@ -1,22 +1,21 @@
-"""Which role may do what. The one table every view and API operation is checked against.
+"""Who may do what: the one table every view, API operation and service is checked against.
 
-A view declares its permission with `@staff_view(Perm.X)` (or `@public_view` /
-`@authenticated_view`); the permission-matrix test refuses any URL without a declaration.
+Its rows are the staff roles and three scopes for actors who are not staff: a patient (in
+their own clinic, on their own record), a system task (in the clinic it works for) and the
+public. `clinics.actors` resolves which row applies to an actor in a clinic. A view declares
+its permission with `@staff_view(Perm.X)` (`clinics.access`) or `@public_view` /
+`@authenticated_view` (`core.http`); the permission-matrix test refuses any without one.
 """
 
-from collections.abc import Callable
 from enum import StrEnum
-from functools import wraps
-from typing import Any, TypeVar
-
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
-from django.http.response import HttpResponseBase
-from django_htmx.http import HttpResponseClientRedirect
 
 from ketacare.clinics.models import Role
+
+
+class Scope(StrEnum):
+    PATIENT = "patient"
+    SYSTEM = "system"
+    PUBLIC = "public"
 
 
 class Perm(StrEnum):
@@ -34,6 +33,7 @@ class Perm(StrEnum):
     ELIGIBILITY_SIGN = "eligibility.sign"
     PROTOCOL_VIEW = "protocol.view"
     PROTOCOL_MANAGE = "protocol.manage"
+    PROTOCOL_LIBRARY_SYNC = "protocol.library_sync"
     COURSE_VIEW = "course.view"
     COURSE_MANAGE = "course.manage"
     REMS_ENROLL = "rems.enroll"
@@ -48,6 +48,44 @@ class Perm(StrEnum):
     REMS_FORM_VIEW = "rems_form.view"
     REMS_FORM_RECORD = "rems_form.record"
     CLINIC_EDIT = "clinic.edit"
+
+    @property
+    def label(self) -> str:
+        """What the permission allows, in words for a refusal message."""
+        return PERM_LABELS[self]
+
+
+PERM_LABELS = {
+    Perm.PATIENT_LIST: "list patients",
+    Perm.PATIENT_VIEW: "open a patient's record",
+    Perm.PATIENT_REGISTER: "register patients",
+    Perm.PATIENT_EDIT: "edit patient details",
+    Perm.CHART_VIEW_CLINICAL: "read the clinical chart",
+    Perm.CHART_RECORD: "record on the chart",
+    Perm.DIAGNOSIS_RECORD: "record diagnoses",
+    Perm.AUDIT_VIEW: "read the audit report",
+    Perm.INTAKE_VIEW: "read intakes",
+    Perm.INTAKE_RECORD: "record intakes",
+    Perm.ASSESSMENT_RECORD: "record rating scales",
+    Perm.ELIGIBILITY_SIGN: "sign eligibility decisions",
+    Perm.PROTOCOL_VIEW: "read the protocol library",
+    Perm.PROTOCOL_MANAGE: "manage the protocol library",
+    Perm.PROTOCOL_LIBRARY_SYNC: "copy the built-in protocols into the library",
+    Perm.COURSE_VIEW: "read treatment courses",
+    Perm.COURSE_MANAGE: "order and change treatment courses",
+    Perm.REMS_ENROLL: "record REMS enrollments",
+    Perm.SCHEDULE_VIEW: "read the schedule",
+    Perm.SCHEDULE_MANAGE: "book, move or cancel sessions",
+    Perm.SESSION_VIEW: "open dosing sessions",
+    Perm.SESSION_CHECKIN: "check patients in",
+    Perm.SESSION_RECORD: "record at the chair",
+    Perm.SESSION_ADMINISTER: "record a dose",
+    Perm.SESSION_OVERRIDE: "override a session's warnings",
+    Perm.SESSION_DISCHARGE: "discharge patients",
+    Perm.REMS_FORM_VIEW: "read REMS monitoring forms",
+    Perm.REMS_FORM_RECORD: "complete REMS monitoring forms",
+    Perm.CLINIC_EDIT: "edit the clinic's details",
+}
 
 
 _EVERY_ROLE = {Perm.PATIENT_LIST, Perm.PATIENT_VIEW, Perm.SCHEDULE_VIEW}
@@ -82,13 +120,14 @@ _SESSION_CHAIR = {
 # session; the clinic admin follows the forms due but does not record them.
 _REMS_FORM = {Perm.REMS_FORM_VIEW, Perm.REMS_FORM_RECORD}
 
-GRANTS: dict[Role, frozenset[Perm]] = {
+GRANTS: dict[str, frozenset[Perm]] = {
     Role.CLINIC_ADMIN: frozenset(
         (_FRONT_DESK - {Perm.SCHEDULE_MANAGE})
         | _CLINICAL_READ
         | {
             Perm.AUDIT_VIEW,
             Perm.PROTOCOL_MANAGE,
+            Perm.PROTOCOL_LIBRARY_SYNC,
             Perm.SESSION_VIEW,
             Perm.REMS_FORM_VIEW,
             Perm.CLINIC_EDIT,
@@ -119,65 +158,18 @@ GRANTS: dict[Role, frozenset[Perm]] = {
     ),
     Role.THERAPIST: frozenset(_CLINICAL_READ | {Perm.ASSESSMENT_RECORD, Perm.SESSION_VIEW}),
     Role.FRONT_DESK: frozenset(_FRONT_DESK | {Perm.SESSION_CHECKIN}),
+    # A patient reads and answers only what is theirs; the portal's own permissions arrive
+    # with the portal. Until then a patient reaches no staff page or operation (404).
+    Scope.PATIENT: frozenset(),
+    # A task works for one clinic, doing only what its job needs: setting a new clinic up
+    # copies the built-in protocols into its library; the REMS forms-due digest reads the
+    # forms due (REFERENCE §1.11). A task records no clinical data.
+    Scope.SYSTEM: frozenset({Perm.PROTOCOL_LIBRARY_SYNC, Perm.REMS_FORM_VIEW}),
+    # The public directory's permissions arrive with the directory.
+    Scope.PUBLIC: frozenset(),
 }
 
 
 def role_can(role: str | None, perm: Perm) -> bool:
-    return role is not None and perm in GRANTS.get(Role(role), frozenset())
-
-
-def demand(role: str | None, perm: Perm) -> None:
-    if not role_can(role, perm):
-        raise PermissionDenied(f"Your role may not {perm.value}.")
-
-
-ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
-PUBLIC = "public"
-AUTHENTICATED = "authenticated"
-
-
-def staff_view(perm: Perm) -> Callable[[ViewFunc], ViewFunc]:
-    """Login required, and the role in the active clinic must hold `perm`.
-
-    Views on one patient re-check against the role in that patient's clinic.
-    """
-
-    def decorate(view: ViewFunc) -> ViewFunc:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            demand(getattr(request, "active_role", None), perm)
-            return view(request, *args, **kwargs)
-
-        guarded = signed_in(wrapped)
-        guarded.permission_rule = perm  # type: ignore[attr-defined]
-        return guarded  # type: ignore[return-value]
-
-    return decorate
-
-
-def signed_in(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """`login_required`, except that an htmx request (a board poll, the live search) whose login
-    has ended sends the whole page to the sign-in form, instead of the form being swapped into
-    a part of the page."""
-    plain = login_required(view)
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        htmx = getattr(request, "htmx", None)
-        if htmx and not request.user.is_authenticated:
-            back = htmx.current_url_abs_path or request.get_full_path()
-            return HttpResponseClientRedirect(redirect_to_login(back).url)
-        return plain(request, *args, **kwargs)
-
-    return wrapped
-
-
-def authenticated_view(view: ViewFunc) -> ViewFunc:
-    guarded = signed_in(view)
-    guarded.permission_rule = AUTHENTICATED  # type: ignore[attr-defined]
-    return guarded  # type: ignore[return-value]
-
-
-def public_view(view: ViewFunc) -> ViewFunc:
-    view.permission_rule = PUBLIC  # type: ignore[attr-defined]
-    return view
+    """Whether the table's row `role` (a staff role or a scope) holds `perm`."""
+    return role is not None and perm in GRANTS.get(role, frozenset())

@@ -6,34 +6,36 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from ketacare.clinics.access import staff_view
+from ketacare.clinics.actors import ACTIVE_CLINIC, PatientActor, StaffActor
 from ketacare.clinics.forms import ClinicDetailsForm
-from ketacare.clinics.http import SignedInRequest, StaffRequest
-from ketacare.clinics.middleware import SESSION_KEY
+from ketacare.clinics.http import ActorRequest, StaffRequest
 from ketacare.clinics.models import Clinic
-from ketacare.clinics.permissions import Perm, authenticated_view, staff_view
-from ketacare.clinics.queries import memberships_of
+from ketacare.clinics.permissions import Perm
 from ketacare.clinics.services import CLINIC_DETAILS, clinic_update
 from ketacare.core.forms import apply_errors
+from ketacare.core.http import authenticated_view
 
 
 @authenticated_view
-def home(request: SignedInRequest) -> HttpResponse:
-    if getattr(request, "membership", None):
+def home(request: ActorRequest) -> HttpResponse:
+    actor = request.actor
+    if isinstance(actor, StaffActor) and actor.active:
         return redirect("patients:list")
-    return render(request, "clinics/no_clinic.html", status=200)
+    clinic = actor.clinic if isinstance(actor, PatientActor) else None
+    return render(request, "clinics/no_clinic.html", {"patient_clinic": clinic})
 
 
 @authenticated_view
 @require_POST
-def switch_clinic(request: SignedInRequest) -> HttpResponse:
+def switch_clinic(request: ActorRequest) -> HttpResponse:
     wanted = request.POST.get("clinic", "")
-    chosen = next(
-        (m for m in memberships_of(request.user) if str(m.clinic.public_id) == wanted), None
-    )
+    memberships = request.actor.memberships if isinstance(request.actor, StaffActor) else ()
+    chosen = next((m for m in memberships if str(m.clinic.public_id) == wanted), None)
     if chosen is None:
         messages.error(request, "You are not a member of that clinic.")
     else:
-        request.session[SESSION_KEY] = str(chosen.clinic.public_id)
+        request.session[ACTIVE_CLINIC] = str(chosen.clinic.public_id)
         messages.success(request, f"Now working in {chosen.clinic.name}.")
     return redirect("home")
 
@@ -46,7 +48,7 @@ def clinic_details(request: StaffRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             details = {name: form.cleaned_data[name] for name in CLINIC_DETAILS}
-            clinic_update(actor=request.user, clinic=clinic, **details)
+            clinic_update(actor=request.actor, clinic=clinic, **details)
         except ValidationError as error:
             apply_errors(form, error)
         else:

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from ketacare.core.actors import Audited
 from ketacare.core.models import (
     AuditAction,
     AuditChainHead,
@@ -45,6 +46,8 @@ HASHED_FIELDS = (
     "outcome",
     "prev_hash",
 )
+# Added after rows already existed: hashed only when set, so those rows still verify.
+HASHED_WHEN_SET = ("actor_kind", "actor_task")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,18 +82,6 @@ def entry_for(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """The person acting, as the audit trail should remember them."""
-
-    id: int | None
-    email: str
-    role: str = ""
-
-
-ANONYMOUS = Actor(id=None, email="")
-
-
 def _canonical(value: Any) -> Any:
     if isinstance(value, uuid.UUID):
         return str(value)
@@ -100,8 +91,10 @@ def _canonical(value: Any) -> Any:
 
 
 def compute_hash(values: Mapping[str, Any]) -> str:
+    hashed = {name: _canonical(values[name]) for name in HASHED_FIELDS}
+    hashed |= {name: values[name] for name in HASHED_WHEN_SET if values.get(name)}
     payload = json.dumps(
-        {name: _canonical(values[name]) for name in HASHED_FIELDS},
+        hashed,
         sort_keys=True,
         separators=(",", ":"),
         default=str,
@@ -109,20 +102,23 @@ def compute_hash(values: Mapping[str, Any]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def record(entry: AuditEntry, actor: Actor) -> AuditEvent:
+def record(entry: AuditEntry, actor: Audited) -> AuditEvent:
     """Append one audit event; must run inside the transaction of the change it records."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside transaction.atomic")
     chain = str(entry.clinic_id) if entry.clinic_id else SYSTEM_CHAIN
     head = _locked_head(chain)
     origin = current_origin()
+    who = actor.audit_identity(entry.clinic_id)
     values: dict[str, Any] = {
         "chain": chain,
         "seq": head.seq + 1,
         "occurred_at": timezone.now(),
-        "actor_id": actor.id,
-        "actor_email": actor.email,
-        "actor_role": actor.role,
+        "actor_kind": who.kind.value,
+        "actor_task": who.task,
+        "actor_id": who.id,
+        "actor_email": who.email,
+        "actor_role": who.role,
         "clinic_id": entry.clinic_id,
         "patient_id": entry.patient_id,
         "action": entry.action.value,
@@ -145,7 +141,7 @@ def _locked_head(chain: str) -> AuditChainHead:
     return AuditChainHead.objects.select_for_update().get(chain=chain)
 
 
-def record_now(entry: AuditEntry, actor: Actor) -> AuditEvent:
+def record_now(entry: AuditEntry, actor: Audited) -> AuditEvent:
     """Record an event that has no surrounding change (a login, a denied read)."""
     with transaction.atomic():
         return record(entry, actor)
@@ -196,7 +192,8 @@ def verify_chains() -> list[ChainProblem]:
 
 def _verify_chain(chain: str, head: AuditChainHead) -> Iterator[ChainProblem]:
     expected_seq, prev_hash = 1, GENESIS_HASH
-    rows = AuditEvent.objects.filter(chain=chain).order_by("seq").values(*HASHED_FIELDS, "hash")
+    fields = (*HASHED_FIELDS, *HASHED_WHEN_SET, "hash")
+    rows = AuditEvent.objects.filter(chain=chain).order_by("seq").values(*fields)
     for row in rows.iterator(chunk_size=2000):
         if row["seq"] != expected_seq:
             yield ChainProblem(chain, expected_seq, f"missing rows up to seq={row['seq'] - 1}")

@@ -5,6 +5,8 @@ from typing import Any, ClassVar, NoReturn
 
 from django.db import models
 
+from ketacare.core.actors import ActorKind
+
 
 class PublicIdModel(models.Model):
     """A row addressed in URLs and the API by a UUID, never by its integer key."""
@@ -59,6 +61,8 @@ class AuditEvent(models.Model):
     chain = models.CharField(max_length=40, db_index=True)
     seq = models.PositiveBigIntegerField()
     occurred_at = models.DateTimeField(db_index=True)
+    actor_kind = models.CharField(max_length=10, blank=True, choices=ActorKind.choices)
+    actor_task = models.CharField(max_length=80, blank=True, help_text="A system task's name.")
     actor_id = models.BigIntegerField(null=True, blank=True)
     actor_email = models.CharField(max_length=254, blank=True)
     actor_role = models.CharField(max_length=32, blank=True)

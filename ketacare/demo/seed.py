@@ -16,6 +16,7 @@ from django.utils import timezone
 from ketacare.accounts.models import User
 from ketacare.accounts.services import user_create
 from ketacare.assessments.services import assessment_record
+from ketacare.clinics.actors import Actor, StaffActor, SystemActor, staff_actor
 from ketacare.clinics.models import Clinic, Role
 from ketacare.clinics.services import clinic_create, membership_grant
 from ketacare.demo import sessions
@@ -30,6 +31,7 @@ from ketacare.treatment.models import ProtocolVersion, TreatmentCourse
 from ketacare.treatment.queries import eligible_decision
 
 DEMO_PASSWORD = "ketacare-demo"
+SEED = SystemActor("demo seed")
 
 
 @dataclass(frozen=True)
@@ -186,10 +188,12 @@ def seed(progress: Callable[[str], None] = print) -> bool:
     return True
 
 
-def _seed_clinic(spec: DemoClinic, progress: Callable[[str], None]) -> tuple[Clinic, User, User]:
+def _seed_clinic(
+    spec: DemoClinic, progress: Callable[[str], None]
+) -> tuple[Clinic, StaffActor, StaffActor]:
     progress(f"Creating {spec.name}")
     clinic = clinic_create(
-        actor=None,
+        actor=SEED,
         name=spec.name,
         slug=spec.slug,
         timezone=spec.timezone,
@@ -201,21 +205,27 @@ def _seed_clinic(spec: DemoClinic, progress: Callable[[str], None]) -> tuple[Cli
         address_line1=spec.address_line1,
         postal_code=spec.postal_code,
     )
-    users: dict[Role, User] = {}
+    users: dict[Role, StaffActor] = {}
     for role, key, names, credentials in STAFF:
         user = user_create(
-            actor=None,
+            actor=SEED,
             email=staff_email(key, spec),
             full_name=names[CLINICS.index(spec)],
             password=DEMO_PASSWORD,
             check_password=False,
         )
-        membership_grant(actor=None, clinic=clinic, user=user, role=role, credentials=credentials)
-        users[role] = user
+        membership_grant(
+            actor=SEED.for_clinic(clinic),
+            clinic=clinic,
+            user=user,
+            role=role,
+            credentials=credentials,
+        )
+        users[role] = staff_actor(user)
     return clinic, users[Role.NURSE], users[Role.PRESCRIBER]
 
 
-def _seed_patient(rng: random.Random, clinic: Clinic, nurse: User, prescriber: User) -> Patient:
+def _seed_patient(rng: random.Random, clinic: Clinic, nurse: Actor, prescriber: Actor) -> Patient:
     sex = rng.choice(["female", "male"])
     given = rng.choice(GIVEN_F if sex == "female" else GIVEN_M)
     family = rng.choice(FAMILY)
@@ -242,7 +252,7 @@ def _seed_patient(rng: random.Random, clinic: Clinic, nurse: User, prescriber: U
 
 
 def _seed_history(
-    rng: random.Random, patient: object, nurse: User, prescriber: User, sex: str
+    rng: random.Random, patient: Patient, nurse: Actor, prescriber: Actor, sex: str
 ) -> None:
     height = Decimal(rng.randint(152, 172) if sex == "female" else rng.randint(165, 190))
     weight = Decimal(rng.randint(55, 115))
@@ -251,7 +261,7 @@ def _seed_history(
         weight += Decimal(rng.randint(-3, 3))
         patients.measurement_record(
             actor=nurse,
-            patient=patient,  # type: ignore[arg-type]
+            patient=patient,
             measured_at=now - dt.timedelta(days=30 * months_ago),
             weight_kg=weight,
             height_cm=height,
@@ -259,13 +269,13 @@ def _seed_history(
     system, code = rng.choice(DIAGNOSES)
     patients.diagnosis_record(
         actor=prescriber,
-        patient=patient,  # type: ignore[arg-type]
+        patient=patient,
         system=system,
         code=code,
     )
     patients.diagnosis_record(
         actor=prescriber,
-        patient=patient,  # type: ignore[arg-type]
+        patient=patient,
         system="snomed",
         code="1153570009",
     )
@@ -273,7 +283,7 @@ def _seed_history(
         started = (now - dt.timedelta(days=rng.randint(60, 900))).date()
         patients.medication_record(
             actor=nurse,
-            patient=patient,  # type: ignore[arg-type]
+            patient=patient,
             name=name,
             dose=dose,
             frequency="daily",
@@ -282,7 +292,7 @@ def _seed_history(
     for name, dose, frequency in rng.sample(OTHER_MEDS, rng.randint(0, 2)):
         patients.medication_record(
             actor=nurse,
-            patient=patient,  # type: ignore[arg-type]
+            patient=patient,
             name=name,
             dose=dose,
             frequency=frequency,
@@ -291,14 +301,14 @@ def _seed_history(
     for substance, reaction, severity in rng.sample(ALLERGIES, rng.choice([0, 0, 1, 1, 2])):
         patients.allergy_record(
             actor=nurse,
-            patient=patient,  # type: ignore[arg-type]
+            patient=patient,
             substance=substance,
             reaction=reaction,
             severity=severity,
         )
 
 
-def _seed_screening(patient: Patient, number: int, nurse: User, prescriber: User) -> None:
+def _seed_screening(patient: Patient, number: int, nurse: Actor, prescriber: Actor) -> None:
     """Every sixth patient has an intake in progress, half the patients a complete one with
     a signed decision, and patient 2 of each clinic a hard stop signed not eligible."""
     # A stream of its own, so the patients' histories stay as they were before screening.
@@ -318,7 +328,7 @@ def _seed_screening(patient: Patient, number: int, nurse: User, prescriber: User
 def _seed_intake(
     rng: random.Random,
     patient: Patient,
-    nurse: User,
+    nurse: Actor,
     route: str,
     trials: int,
     hard_stop: bool = False,
@@ -358,7 +368,7 @@ def _seed_intake(
 
 
 def _seed_scale(
-    rng: random.Random, patient: Patient, nurse: User, instrument: str, days_ago: int
+    rng: random.Random, patient: Patient, nurse: Actor, instrument: str, days_ago: int
 ) -> None:
     answers: dict[str, int | bool]
     if instrument == "cssrs_screener":
@@ -376,7 +386,7 @@ def _seed_scale(
     )
 
 
-def _seed_decision(intake: Intake, prescriber: User, route: str) -> None:
+def _seed_decision(intake: Intake, prescriber: Actor, route: str) -> None:
     review = eligibility_review(intake, route)
     status = review.eligibility.status if review.eligibility else "ineligible"
     decision = {"eligible": "eligible", "needs_review": "eligible", "ineligible": "not_eligible"}
@@ -398,8 +408,7 @@ PROTOCOL_OF_CLINIC = {"northside": "iv_ketamine_twice_weekly", "lakeshore": "esk
 
 def _seed_protocols(clinic: Clinic, spec: DemoClinic) -> None:
     """The built-in library, and at Northside a clinic version with its vital-sign limits."""
-    admin = User.objects.get(email=staff_email("admin", spec))
-    protocols.protocol_library_sync(actor=admin, clinic=clinic)
+    admin = staff_actor(User.objects.get(email=staff_email("admin", spec)))
     if spec.slug == "northside":
         base = ProtocolVersion.objects.get(clinic=clinic, code="iv_ketamine_twice_weekly")
         limits = {"sbp_max": 180.0, "hr_min": 50.0, "hr_max": 120.0, "spo2_min": 95.0}
@@ -427,7 +436,7 @@ BOARD: dict[int, sessions.Stage] = {
 }
 
 
-def _seed_treatment(patient: Patient, number: int, nurse: User, prescriber: User) -> None:
+def _seed_treatment(patient: Patient, number: int, nurse: Actor, prescriber: Actor) -> None:
     """Of the patients signed eligible: 1 is mid-course with a past adverse event (Northside
     in IV induction, Lakeshore in esketamine maintenance), 7 ended a course, 13 is paused,
     19 and 23 still await a course, and the `BOARD` patients have a session today."""
@@ -476,7 +485,7 @@ def _protocol_version(clinic: Clinic) -> ProtocolVersion:
 
 
 def _seed_rems_enrollment(
-    course: TreatmentCourse, nurse: User, today: dt.date, weeks_ago: int
+    course: TreatmentCourse, nurse: Actor, today: dt.date, weeks_ago: int
 ) -> None:
     treatment.rems_enrollment_record(
         actor=nurse,

@@ -20,8 +20,8 @@ from unittest import mock
 
 from django.utils import timezone
 
-from ketacare.accounts.models import User
 from ketacare.assessments.models import Assessment
+from ketacare.clinics.actors import Actor
 from ketacare.dosing import administration, discharge, services
 from ketacare.dosing.models import DosingSession
 from ketacare.patients.models import Patient
@@ -60,8 +60,8 @@ MINUTES_NEEDED: dict[Stage, int] = {
 
 @dataclass(frozen=True)
 class Staff:
-    nurse: User
-    prescriber: User
+    nurse: Actor
+    prescriber: Actor
 
 
 @contextmanager
@@ -162,7 +162,7 @@ def _prepare(
         )
 
 
-def _weigh(patient: Patient, nurse: User, when: dt.datetime) -> None:
+def _weigh(patient: Patient, nurse: Actor, when: dt.datetime) -> None:
     """The nurse weighs an IV patient on arrival: the dose is weight-based."""
     latest = patient.measurements.filter(entered_in_error=False).order_by("-measured_at").first()
     measurement_record(
@@ -200,7 +200,7 @@ def _dose(session: DosingSession, staff: Staff, dose_at: dt.datetime) -> None:
 
 
 def _checkpoint_40(
-    session: DosingSession, nurse: User, dose_at: dt.datetime, incident: bool
+    session: DosingSession, nurse: Actor, dose_at: dt.datetime, incident: bool
 ) -> None:
     with _clock(_at(dose_at, 42)):
         if incident:
@@ -211,7 +211,7 @@ def _checkpoint_40(
         )  # fmt: skip
 
 
-def _incident(session: DosingSession, nurse: User, dose_at: dt.datetime) -> None:
+def _incident(session: DosingSession, nurse: Actor, dose_at: dt.datetime) -> None:
     """Nausea treated with an antiemetic, and a transient BP rise kept as an adverse event."""
     services.session_record_side_effect(
         actor=nurse,

@@ -15,12 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from ketacare import clinical
-from ketacare.accounts.models import User
 from ketacare.assessments.services import check_effective_time
 from ketacare.clinical.administration import device_rest_findings
-from ketacare.clinics.permissions import Perm, role_can
-from ketacare.clinics.queries import role_in
-from ketacare.clinics.services import actor_of
+from ketacare.clinics.actors import Actor, person_of
+from ketacare.clinics.permissions import Perm
 from ketacare.core import audit
 from ketacare.core.models import AuditAction
 from ketacare.dosing.models import (
@@ -189,14 +187,14 @@ def _hard_stops(session: DosingSession) -> None:
         raise ValidationError({NON_FIELD_ERRORS: ["Not cleared for dosing.", *waiting]})
 
 
-def _override(actor: User, session: DosingSession, problems: list[str], reason: str) -> list[str]:
+def _override(actor: Actor, session: DosingSession, problems: list[str], reason: str) -> list[str]:
     if not problems:
         return []
     messages = [problem.split(": ", 1)[1] for problem in problems]
     if not reason.strip():
         hint = "A prescriber may give it with an override reason."
         raise ValidationError({"dose_mg": [*messages, hint]})
-    if not role_can(role_in(actor, session.clinic), Perm.SESSION_OVERRIDE):
+    if not actor.can(Perm.SESSION_OVERRIDE, session.clinic):
         raise PermissionDenied("Only a prescriber may override: " + " ".join(messages))
     return [problem.split(":", 1)[0] for problem in problems]
 
@@ -207,7 +205,7 @@ def _zone(session: DosingSession) -> zoneinfo.ZoneInfo:
 
 def session_record_administration(
     *,
-    actor: User,
+    actor: Actor,
     session: DosingSession,
     lot_number: str,
     lot_expiry: dt.date,
@@ -244,7 +242,7 @@ def session_record_administration(
             session=row,
             patient=row.patient,
             clinic=row.clinic,
-            recorded_by=actor,
+            recorded_by=person_of(actor),
             drug=row.course.protocol_version.drug,
             route=row.route,
             lot_number=lot_number.strip(),
@@ -257,7 +255,7 @@ def session_record_administration(
             weight_acknowledged=stale_acknowledged,
             started_at=started_at,
             difference_reason=difference_reason.strip() if dose != order.dose_mg else "",
-            override_by=actor if overridden else None,
+            override_by=person_of(actor) if overridden else None,
             override_reason=override_reason.strip() if overridden else "",
             overridden=overridden,
             **_route_details(row, dose, concentration_mg_per_ml, infusion_minutes),
@@ -304,7 +302,7 @@ def _route_details(
     }
 
 
-def _dose_started(session: DosingSession, actor: User, record: Administration) -> None:
+def _dose_started(session: DosingSession, actor: Actor, record: Administration) -> None:
     before = {"status": session.status, "dose_started_at": session.dose_started_at}
     # Esketamine's clock starts at the first device; IV and the other routes at the start.
     if record.devices_planned is None:
@@ -328,7 +326,7 @@ def _administration(session: DosingSession, *, esketamine: bool) -> Administrati
 
 
 def session_record_device(
-    *, actor: User, session: DosingSession, administered_at: dt.datetime
+    *, actor: Actor, session: DosingSession, administered_at: dt.datetime
 ) -> DeviceUse:
     """One esketamine device used (REFERENCE §1.4). A device less than 5 minutes after the
     previous one is recorded with the core's warning; the last device starts monitoring."""
@@ -347,7 +345,7 @@ def session_record_device(
             session=row,
             patient=row.patient,
             clinic=row.clinic,
-            recorded_by=actor,
+            recorded_by=person_of(actor),
             administration=record,
             device_number=len(used) + 1,
             administered_at=administered_at,
@@ -364,7 +362,7 @@ def session_record_device(
 
 
 def session_pause_infusion(
-    *, actor: User, session: DosingSession, paused_at: dt.datetime, reason: str
+    *, actor: Actor, session: DosingSession, paused_at: dt.datetime, reason: str
 ) -> InfusionPause:
     if not reason.strip():
         raise ValidationError({"reason": "Say why the infusion is paused."})
@@ -378,7 +376,7 @@ def session_pause_infusion(
             session=row,
             patient=row.patient,
             clinic=row.clinic,
-            recorded_by=actor,
+            recorded_by=person_of(actor),
             administration=record,
             paused_at=paused_at,
             reason=reason.strip()[:300],
@@ -387,8 +385,8 @@ def session_pause_infusion(
         return pause
 
 
-def _audit_update(actor: User, entry: ChartEntry, changes: dict[str, Any]) -> None:
-    audit.record(entry_audit(AuditAction.UPDATE, entry, changes), actor_of(actor, entry.clinic))
+def _audit_update(actor: Actor, entry: ChartEntry, changes: dict[str, Any]) -> None:
+    audit.record(entry_audit(AuditAction.UPDATE, entry, changes), actor)
 
 
 def _running_infusion(session: DosingSession) -> Administration:
@@ -399,7 +397,7 @@ def _running_infusion(session: DosingSession) -> Administration:
 
 
 def session_resume_infusion(
-    *, actor: User, session: DosingSession, resumed_at: dt.datetime
+    *, actor: Actor, session: DosingSession, resumed_at: dt.datetime
 ) -> InfusionPause:
     check_effective_time("resumed_at", resumed_at)
     with transaction.atomic():
@@ -416,7 +414,7 @@ def session_resume_infusion(
 
 
 def session_stop_infusion(
-    *, actor: User, session: DosingSession, stopped_at: dt.datetime, reason: str = ""
+    *, actor: Actor, session: DosingSession, stopped_at: dt.datetime, reason: str = ""
 ) -> Administration:
     """Stop the infusion; stopping before the planned time needs a reason (REFERENCE §2.6:
     breaches are logged with the action taken). Monitoring follows."""

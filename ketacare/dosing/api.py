@@ -5,17 +5,16 @@ nothing twice); a step the session is not in the state for answers 409."""
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, cast
+from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.http import JsonResponse
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from ketacare.accounts.models import User
-from ketacare.api.auth import requires
-from ketacare.clinics.permissions import Perm, role_can
-from ketacare.clinics.queries import memberships_of
+from ketacare.clinics.access import requires
+from ketacare.clinics.http import StaffRequest
+from ketacare.clinics.permissions import Perm
 from ketacare.dosing import administration, corrections, discharge, history, services
 from ketacare.dosing.board import BoardRow, board_rows, chair_board_read
 from ketacare.dosing.idempotency import idempotent
@@ -83,13 +82,8 @@ def _conflicts() -> Iterator[None]:
         raise HttpError(409, " ".join(error.messages)) from error
 
 
-def _actor(request: HttpRequest) -> User:
-    # `requires` has let only a signed-in staff member through.
-    return cast(User, request.user)
-
-
-def _session(request: HttpRequest, dosing_id: uuid.UUID, perm: Perm) -> DosingSession:
-    return dosing_for(request.user, dosing_id, perm)
+def _session(request: StaffRequest, dosing_id: uuid.UUID, perm: Perm) -> DosingSession:
+    return dosing_for(request.actor, dosing_id, perm)
 
 
 def _full(session: DosingSession) -> DosingSession:
@@ -106,36 +100,34 @@ def _act(run: Callable[[], Any]) -> Any:
 
 
 def _run(
-    request: HttpRequest, session: DosingSession, service: Callable[..., Any], **values: Any
+    request: StaffRequest, session: DosingSession, service: Callable[..., Any], **values: Any
 ) -> Any:
     """Every write on a session: the service with the signed-in actor; a step the session is
     not in the state for answers 409."""
-    return _act(lambda: service(actor=_actor(request), session=session, **values))
+    return _act(lambda: service(actor=request.actor, session=session, **values))
 
 
 @router.get("/dosing-sessions/today", response=list[TodayOut])
 @requires(Perm.SESSION_CHECKIN)
-def today_list(request: HttpRequest) -> list[PlannedSession]:
+def today_list(request: StaffRequest) -> list[PlannedSession]:
     """Today's planned, booked and completed sessions in each of your clinics, with any
     check-in."""
     rows: list[PlannedSession] = []
-    for membership in memberships_of(request.user):
-        if role_can(membership.role, Perm.SESSION_CHECKIN):
-            rows.extend(todays_sessions(membership.clinic))
+    for clinic in request.actor.clinics_where(Perm.SESSION_CHECKIN):
+        rows.extend(todays_sessions(clinic))
     return rows
 
 
 @router.get("/dosing-sessions/board", response=list[BoardRowOut])
 @requires(Perm.SESSION_VIEW)
-def board(request: HttpRequest) -> list[BoardRow]:
+def board(request: StaffRequest) -> list[BoardRow]:
     """The chair board of each of your clinics: today's sessions, their phase, what is due,
     alerts and discharge readiness. Each clinic's board read is audited."""
     rows: list[BoardRow] = []
-    for membership in memberships_of(request.user):
-        if role_can(membership.role, Perm.SESSION_VIEW):
-            shown = board_rows(request.user, membership.clinic)
-            chair_board_read(actor=_actor(request), clinic=membership.clinic, rows=shown, via="api")
-            rows.extend(shown)
+    for clinic in request.actor.clinics_where(Perm.SESSION_VIEW):
+        shown = board_rows(request.actor, clinic)
+        chair_board_read(actor=request.actor, clinic=clinic, rows=shown, via="api")
+        rows.extend(shown)
     return rows
 
 
@@ -145,14 +137,14 @@ def board(request: HttpRequest) -> list[BoardRow]:
 )
 @requires(Perm.SESSION_CHECKIN)
 def check_in(
-    request: HttpRequest, planned_id: uuid.UUID, payload: CheckInIn
+    request: StaffRequest, planned_id: uuid.UUID, payload: CheckInIn
 ) -> Status[DosingSession]:
     """Open today's dosing session; a repeat returns the session already open (200)."""
-    planned = planned_for(request.user, planned_id, Perm.SESSION_CHECKIN)
+    planned = planned_for(request.actor, planned_id, Perm.SESSION_CHECKIN)
     existed = hasattr(planned, "dosing")
     session = _act(
         lambda: services.session_check_in(
-            actor=_actor(request),
+            actor=request.actor,
             planned=planned,
             chair=payload.chair,
         )
@@ -162,16 +154,16 @@ def check_in(
 
 @router.get("/dosing-sessions/{uuid:dosing_id}", response=SessionOut)
 @requires(Perm.SESSION_VIEW)
-def session_read(request: HttpRequest, dosing_id: uuid.UUID) -> DosingSession:
+def session_read(request: StaffRequest, dosing_id: uuid.UUID) -> DosingSession:
     """The session: checklist, findings, administration and the whole monitoring timeline."""
     session = _session(request, dosing_id, Perm.SESSION_VIEW)
-    patient_chart_read(actor=request.user, patient=session.patient, via="api")  # type: ignore[arg-type]
+    patient_chart_read(actor=request.actor, patient=session.patient, via="api")
     return _full(session)
 
 
 @router.post("/dosing-sessions/{uuid:dosing_id}/checklist", response=SessionOut)
 @requires(Perm.SESSION_RECORD)
-def checklist(request: HttpRequest, dosing_id: uuid.UUID, payload: ChecklistIn) -> DosingSession:
+def checklist(request: StaffRequest, dosing_id: uuid.UUID, payload: ChecklistIn) -> DosingSession:
     session = _session(request, dosing_id, Perm.SESSION_RECORD)
     _run(request, session, services.session_record_checklist, **payload.dict())
     return _full(session)
@@ -179,7 +171,7 @@ def checklist(request: HttpRequest, dosing_id: uuid.UUID, payload: ChecklistIn) 
 
 @router.post("/dosing-sessions/{uuid:dosing_id}/override", response=SessionOut)
 @requires(Perm.SESSION_OVERRIDE)
-def override(request: HttpRequest, dosing_id: uuid.UUID, payload: ReasonIn) -> DosingSession:
+def override(request: StaffRequest, dosing_id: uuid.UUID, payload: ReasonIn) -> DosingSession:
     """A prescriber clears warnings (not hard stops) with a reason."""
     session = _session(request, dosing_id, Perm.SESSION_OVERRIDE)
     _run(request, session, services.session_override, reason=payload.reason)
@@ -192,7 +184,7 @@ def override(request: HttpRequest, dosing_id: uuid.UUID, payload: ReasonIn) -> D
     openapi_extra=IDEMPOTENCY_HEADER,
 )
 @requires(Perm.SESSION_RECORD)
-def vitals(request: HttpRequest, dosing_id: uuid.UUID, payload: VitalsIn) -> JsonResponse:
+def vitals(request: StaffRequest, dosing_id: uuid.UUID, payload: VitalsIn) -> JsonResponse:
     """One reading; its findings from the core come back with it. Idempotent with a key."""
     session = _session(request, dosing_id, Perm.SESSION_RECORD)
 
@@ -205,7 +197,7 @@ def vitals(request: HttpRequest, dosing_id: uuid.UUID, payload: VitalsIn) -> Jso
 
 @router.post("/dosing-sessions/{uuid:dosing_id}/scores", response={201: ScoreOut})
 @requires(Perm.SESSION_RECORD)
-def score(request: HttpRequest, dosing_id: uuid.UUID, payload: ScoreIn) -> Status[Any]:
+def score(request: StaffRequest, dosing_id: uuid.UUID, payload: ScoreIn) -> Status[Any]:
     """Today's PHQ-9 / C-SSRS, or a MOAA/S or CADSS-6 during monitoring."""
     session = _session(request, dosing_id, Perm.SESSION_RECORD)
     return Status(201, _run(request, session, services.session_record_score, **payload.dict()))
@@ -218,7 +210,7 @@ def score(request: HttpRequest, dosing_id: uuid.UUID, payload: ScoreIn) -> Statu
 )
 @requires(Perm.SESSION_ADMINISTER)
 def administer(
-    request: HttpRequest, dosing_id: uuid.UUID, payload: AdministrationIn
+    request: StaffRequest, dosing_id: uuid.UUID, payload: AdministrationIn
 ) -> JsonResponse:
     """The dose given. Idempotent with a key."""
     session = _session(request, dosing_id, Perm.SESSION_ADMINISTER)
@@ -232,7 +224,7 @@ def administer(
 
 @router.post("/dosing-sessions/{uuid:dosing_id}/devices", response={201: DeviceOut})
 @requires(Perm.SESSION_ADMINISTER)
-def device(request: HttpRequest, dosing_id: uuid.UUID, payload: DeviceIn) -> Status[Any]:
+def device(request: StaffRequest, dosing_id: uuid.UUID, payload: DeviceIn) -> Status[Any]:
     """One esketamine device used; a rest under 5 minutes comes back as a finding."""
     session = _session(request, dosing_id, Perm.SESSION_ADMINISTER)
     used = _run(request, session, administration.session_record_device, **payload.dict())
@@ -241,7 +233,7 @@ def device(request: HttpRequest, dosing_id: uuid.UUID, payload: DeviceIn) -> Sta
 
 @router.post("/dosing-sessions/{uuid:dosing_id}/pauses", response={201: PauseOut})
 @requires(Perm.SESSION_ADMINISTER)
-def pause(request: HttpRequest, dosing_id: uuid.UUID, payload: PauseIn) -> Status[Any]:
+def pause(request: StaffRequest, dosing_id: uuid.UUID, payload: PauseIn) -> Status[Any]:
     session = _session(request, dosing_id, Perm.SESSION_ADMINISTER)
     paused = _run(request, session, administration.session_pause_infusion, **payload.dict())
     return Status(201, paused)
@@ -249,20 +241,20 @@ def pause(request: HttpRequest, dosing_id: uuid.UUID, payload: PauseIn) -> Statu
 
 @router.post("/dosing-sessions/{uuid:dosing_id}/resume", response=PauseOut)
 @requires(Perm.SESSION_ADMINISTER)
-def resume(request: HttpRequest, dosing_id: uuid.UUID, payload: ResumeIn) -> Any:
+def resume(request: StaffRequest, dosing_id: uuid.UUID, payload: ResumeIn) -> Any:
     session = _session(request, dosing_id, Perm.SESSION_ADMINISTER)
     return _run(request, session, administration.session_resume_infusion, **payload.dict())
 
 
 @router.post("/dosing-sessions/{uuid:dosing_id}/stop", response=AdministrationOut)
 @requires(Perm.SESSION_ADMINISTER)
-def stop(request: HttpRequest, dosing_id: uuid.UUID, payload: StopIn) -> Any:
+def stop(request: StaffRequest, dosing_id: uuid.UUID, payload: StopIn) -> Any:
     session = _session(request, dosing_id, Perm.SESSION_ADMINISTER)
     return _run(request, session, administration.session_stop_infusion, **payload.dict())
 
 
 def _timeline_entry(
-    request: HttpRequest, dosing_id: uuid.UUID, record: Callable[..., Any], payload: Schema
+    request: StaffRequest, dosing_id: uuid.UUID, record: Callable[..., Any], payload: Schema
 ) -> Status[Any]:
     """Side effects, interventions and adverse events: one shape of write, one path."""
     session = _session(request, dosing_id, Perm.SESSION_RECORD)
@@ -271,14 +263,14 @@ def _timeline_entry(
 
 @router.post("/dosing-sessions/{uuid:dosing_id}/side-effects", response={201: SideEffectOut})
 @requires(Perm.SESSION_RECORD)
-def side_effect(request: HttpRequest, dosing_id: uuid.UUID, payload: SideEffectIn) -> Status[Any]:
+def side_effect(request: StaffRequest, dosing_id: uuid.UUID, payload: SideEffectIn) -> Status[Any]:
     return _timeline_entry(request, dosing_id, services.session_record_side_effect, payload)
 
 
 @router.post("/dosing-sessions/{uuid:dosing_id}/interventions", response={201: InterventionOut})
 @requires(Perm.SESSION_RECORD)
 def intervention(
-    request: HttpRequest, dosing_id: uuid.UUID, payload: InterventionIn
+    request: StaffRequest, dosing_id: uuid.UUID, payload: InterventionIn
 ) -> Status[Any]:
     return _timeline_entry(request, dosing_id, services.session_record_intervention, payload)
 
@@ -286,7 +278,7 @@ def intervention(
 @router.post("/dosing-sessions/{uuid:dosing_id}/adverse-events", response={201: AdverseEventOut})
 @requires(Perm.SESSION_RECORD)
 def adverse_event(
-    request: HttpRequest, dosing_id: uuid.UUID, payload: AdverseEventIn
+    request: StaffRequest, dosing_id: uuid.UUID, payload: AdverseEventIn
 ) -> Status[Any]:
     return _timeline_entry(request, dosing_id, services.session_record_adverse_event, payload)
 
@@ -294,7 +286,7 @@ def adverse_event(
 @router.post("/dosing-sessions/{uuid:dosing_id}/discharge", response=SessionOut)
 @requires(Perm.SESSION_DISCHARGE)
 def discharge_patient(
-    request: HttpRequest, dosing_id: uuid.UUID, payload: DischargeIn
+    request: StaffRequest, dosing_id: uuid.UUID, payload: DischargeIn
 ) -> DosingSession:
     """Discharge when the core says ready; what is missing comes back in `fields`."""
     session = _session(request, dosing_id, Perm.SESSION_DISCHARGE)
@@ -304,7 +296,7 @@ def discharge_patient(
 
 @router.post("/dosing-sessions/{uuid:dosing_id}/abort", response=SessionOut)
 @requires(Perm.SESSION_ADMINISTER)
-def abort(request: HttpRequest, dosing_id: uuid.UUID, payload: ReasonIn) -> DosingSession:
+def abort(request: StaffRequest, dosing_id: uuid.UUID, payload: ReasonIn) -> DosingSession:
     session = _session(request, dosing_id, Perm.SESSION_ADMINISTER)
     _run(request, session, discharge.session_abort, reason=payload.reason)
     return _full(session)
@@ -312,7 +304,7 @@ def abort(request: HttpRequest, dosing_id: uuid.UUID, payload: ReasonIn) -> Dosi
 
 @router.post("/dosing-sessions/{uuid:dosing_id}/corrections", response=SessionOut)
 @requires(Perm.SESSION_RECORD)
-def correct(request: HttpRequest, dosing_id: uuid.UUID, payload: CorrectionIn) -> DosingSession:
+def correct(request: StaffRequest, dosing_id: uuid.UUID, payload: CorrectionIn) -> DosingSession:
     """Mark a timeline entry entered-in-error with the reason; it stays on the record."""
     session = _session(request, dosing_id, Perm.SESSION_RECORD)
     entry = timeline_entry(session, payload.entry_id)
@@ -323,8 +315,8 @@ def correct(request: HttpRequest, dosing_id: uuid.UUID, payload: CorrectionIn) -
 
 @router.get("/patients/{uuid:patient_id}/dosing-sessions", response=list[DosingHistoryOut])
 @requires(Perm.SESSION_VIEW)
-def dosing_history(request: HttpRequest, patient_id: uuid.UUID) -> list[dict[str, Any]]:
+def dosing_history(request: StaffRequest, patient_id: uuid.UUID) -> list[dict[str, Any]]:
     """The patient's dosing sessions, newest first, with the dose given and the adverse events
     and severe side effects recorded. An audited read of the chart."""
-    patient = patient_read_for(request.user, patient_id, Perm.SESSION_VIEW, via="api").patient
+    patient = patient_read_for(request.actor, patient_id, Perm.SESSION_VIEW, via="api").patient
     return [dose.as_dict() for dose in history.session_doses(patient)]

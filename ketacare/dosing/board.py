@@ -14,7 +14,6 @@ import uuid
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -22,9 +21,8 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from ketacare.accounts.models import User
+from ketacare.clinics.actors import Actor
 from ketacare.clinics.models import Clinic
-from ketacare.clinics.services import actor_of
 from ketacare.core import audit
 from ketacare.core.models import AuditAction
 from ketacare.dosing.models import (
@@ -86,17 +84,17 @@ class BoardRow:
         return self.phase in (Status.DISCHARGED, Status.ABORTED)
 
 
-def board_rows(user: Any, clinic: Clinic) -> list[BoardRow]:
+def board_rows(actor: Actor, clinic: Clinic) -> list[BoardRow]:
     """The clinic's day: open sessions, then those awaiting check-in, then the closed ones.
     Six queries whatever the number of sessions or the length of their timelines."""
     now = timezone.now()
-    sessions = [_session_row(s, now) for s in _todays_dosing(user, clinic, now)]
-    waiting = [_planned_row(p) for p in _awaiting_check_in(user, clinic)]
+    sessions = [_session_row(s, now) for s in _todays_dosing(actor, clinic, now)]
+    waiting = [_planned_row(p) for p in _awaiting_check_in(actor, clinic)]
     open_rows = [row for row in sessions if not row.closed]
     return open_rows + waiting + [row for row in sessions if row.closed]
 
 
-def _todays_dosing(user: Any, clinic: Clinic, now: dt.datetime) -> QuerySet[DosingSession]:
+def _todays_dosing(actor: Actor, clinic: Clinic, now: dt.datetime) -> QuerySet[DosingSession]:
     start = dt.datetime.combine(clinic.today(), dt.time(), zoneinfo.ZoneInfo(clinic.timezone))
     on_the_board = (
         Q(checked_in_at__gte=start, checked_in_at__lt=start + dt.timedelta(days=1))
@@ -105,7 +103,7 @@ def _todays_dosing(user: Any, clinic: Clinic, now: dt.datetime) -> QuerySet[Dosi
     )
     return (
         DosingSession.objects.filter(
-            on_the_board, clinic=clinic, patient__in=Patient.objects.visible_to(user)
+            on_the_board, clinic=clinic, patient__in=Patient.objects.visible_to(actor)
         )
         .select_related("clinic", "patient", "course__protocol_version")
         .prefetch_related(
@@ -121,13 +119,13 @@ def _todays_dosing(user: Any, clinic: Clinic, now: dt.datetime) -> QuerySet[Dosi
     )
 
 
-def _awaiting_check_in(user: Any, clinic: Clinic) -> QuerySet[PlannedSession]:
+def _awaiting_check_in(actor: Actor, clinic: Clinic) -> QuerySet[PlannedSession]:
     # Built from the planned sessions without a dosing session rather than `todays_sessions`,
     # so the board does not depend on which planned statuses today's list shows.
     return (
         PlannedSession.objects.filter(
             clinic=clinic,
-            course__patient__in=Patient.objects.visible_to(user),
+            course__patient__in=Patient.objects.visible_to(actor),
             scheduled_on=clinic.today(),
             status__in=[SessionStatus.PLANNED, SessionStatus.BOOKED],
             course__status=CourseStatus.ACTIVE,
@@ -250,7 +248,7 @@ def board_idle(opened: str, now: dt.datetime) -> bool:
 
 
 def chair_board_read(
-    *, actor: User, clinic: Clinic, rows: Sequence[BoardRow], via: str = "web"
+    *, actor: Actor, clinic: Clinic, rows: Sequence[BoardRow], via: str = "web"
 ) -> None:
     """Record one read of the board listing every patient and session it showed (HIPAA: each
     read of patient data is audited). An empty board shows no patient and records nothing."""
@@ -270,4 +268,4 @@ def chair_board_read(
         changes=changes,
     )
     with transaction.atomic():
-        audit.record(entry, actor_of(actor, clinic))
+        audit.record(entry, actor)

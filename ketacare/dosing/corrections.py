@@ -5,11 +5,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
 
-from ketacare.accounts.models import User
 from ketacare.assessments.models import Assessment
 from ketacare.assessments.services import assessment_mark_error
-from ketacare.clinics.permissions import Perm, role_can
-from ketacare.clinics.queries import role_in
+from ketacare.clinics.actors import Actor
+from ketacare.clinics.permissions import Perm
 from ketacare.core.validation import require_reason
 from ketacare.dosing.models import (
     Administration,
@@ -24,7 +23,7 @@ from ketacare.patients.services import chart_entry_mark_error
 
 
 def session_entry_mark_error(
-    *, actor: User, session: DosingSession, entry: ChartEntry, reason: str
+    *, actor: Actor, session: DosingSession, entry: ChartEntry, reason: str
 ) -> ChartEntry:
     """A wrong entry stays on the timeline, marked entered-in-error with the reason (a score's
     assessment too). Correcting a pre-dose input re-works the clearance."""
@@ -32,7 +31,7 @@ def session_entry_mark_error(
         raise ValidationError({"entry_id": "This entry is not part of the session."})
     require_reason("reason", reason)
     perm = Perm.SESSION_RECORD if _is_record(entry) else Perm.SESSION_ADMINISTER
-    if not role_can(role_in(actor, session.clinic), perm):
+    if not actor.can(perm, session.clinic):
         raise PermissionDenied(f"Your role may not {perm.value}.")
     with transaction.atomic():
         row = locked(session, actor, perm)
@@ -49,6 +48,6 @@ def _is_record(entry: Model) -> bool:
     return not isinstance(entry, Administration | DeviceUse | InfusionPause)
 
 
-def _mark_assessment(actor: User, assessment: Assessment, reason: str) -> None:
+def _mark_assessment(actor: Actor, assessment: Assessment, reason: str) -> None:
     if not assessment.entered_in_error:
         assessment_mark_error(actor=actor, assessment=assessment, reason=reason)

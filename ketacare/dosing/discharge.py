@@ -10,8 +10,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from ketacare import clinical
-from ketacare.accounts.models import User
 from ketacare.assessments.services import check_effective_time
+from ketacare.clinics.actors import Actor, person_of
 from ketacare.clinics.permissions import Perm
 from ketacare.core.validation import require_reason
 from ketacare.dosing.models import (
@@ -80,7 +80,7 @@ def _missing_checkpoints(
 
 def session_discharge(
     *,
-    actor: User,
+    actor: Actor,
     session: DosingSession,
     vitals_acceptable: bool,
     clinician_confirms: bool,
@@ -112,7 +112,11 @@ def session_discharge(
         if problems:
             raise ValidationError({NON_FIELD_ERRORS: problems})
         before = snapshot(row, "discharged_at", "no_driving_instruction_given")
-        row.status, row.discharged_at, row.discharged_by = Status.DISCHARGED, left, actor
+        row.status, row.discharged_at, row.discharged_by = (
+            Status.DISCHARGED,
+            left,
+            person_of(actor),
+        )
         row.no_driving_instruction_given = no_driving_instruction_given
         save_session(row, actor, before)
         if row.planned_session is not None:
@@ -158,7 +162,7 @@ def _after_the_timeline(session: DosingSession, left: dt.datetime) -> None:
         raise ValidationError({"discharged_at": message})
 
 
-def session_abort(*, actor: User, session: DosingSession, reason: str) -> DosingSession:
+def session_abort(*, actor: Actor, session: DosingSession, reason: str) -> DosingSession:
     """End the session without (or part way through) the dose, with the reason. The planned
     session is not completed: it stays as it was on the schedule (see docs/architecture.md)."""
     reason = require_reason("reason", reason)

@@ -5,7 +5,6 @@ import datetime as dt
 import uuid
 import zoneinfo
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -13,9 +12,9 @@ from django.utils import timezone
 
 from ketacare import clinical
 from ketacare.assessments.models import Assessment
+from ketacare.clinics.actors import Actor
 from ketacare.clinics.models import Clinic
-from ketacare.clinics.permissions import Perm, demand
-from ketacare.clinics.queries import role_in
+from ketacare.clinics.permissions import Perm
 from ketacare.clinics.services import access_denied
 from ketacare.dosing.models import (
     Administration,
@@ -37,32 +36,32 @@ from ketacare.treatment.queries import protocol_of
 POST_DOSE_CHECK_MIN = 40
 
 
-def dosing_for(user: Any, public_id: uuid.UUID, perm: Perm) -> DosingSession:
+def dosing_for(actor: Actor, public_id: uuid.UUID, perm: Perm) -> DosingSession:
     """A dosing session of a patient the user may see, if their role there holds `perm`."""
     session = (
         DosingSession.objects.filter(
-            public_id=public_id, patient__in=Patient.objects.visible_to(user)
+            public_id=public_id, patient__in=Patient.objects.visible_to(actor)
         )
         .select_related("clinic", "patient", "course__protocol_version", "planned_session")
         .first()
     )
     if session is None:
-        raise access_denied(actor=user, model=DosingSession, public_id=public_id)
-    demand(role_in(user, session.clinic), perm)
+        raise access_denied(actor=actor, model=DosingSession, public_id=public_id)
+    actor.demand(perm, session.clinic)
     return session
 
 
-def planned_for(user: Any, public_id: uuid.UUID, perm: Perm) -> PlannedSession:
+def planned_for(actor: Actor, public_id: uuid.UUID, perm: Perm) -> PlannedSession:
     planned = (
         PlannedSession.objects.filter(
-            public_id=public_id, course__patient__in=Patient.objects.visible_to(user)
+            public_id=public_id, course__patient__in=Patient.objects.visible_to(actor)
         )
         .select_related("clinic", "course__patient", "course__protocol_version")
         .first()
     )
     if planned is None:
-        raise access_denied(actor=user, model=PlannedSession, public_id=public_id)
-    demand(role_in(user, planned.clinic), perm)
+        raise access_denied(actor=actor, model=PlannedSession, public_id=public_id)
+    actor.demand(perm, planned.clinic)
     return planned
 
 

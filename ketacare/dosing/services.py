@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from ketacare import clinical
-from ketacare.accounts.models import User
 from ketacare.assessments.models import AssessmentContext
 from ketacare.assessments.services import (
     assessment_record,
@@ -24,9 +23,8 @@ from ketacare.assessments.services import (
 )
 from ketacare.clinical.scoring import Answer
 from ketacare.clinical.vitals import VITAL_NAMES
-from ketacare.clinics.permissions import Perm, demand
-from ketacare.clinics.queries import role_in
-from ketacare.clinics.services import actor_of
+from ketacare.clinics.actors import Actor, person_of
+from ketacare.clinics.permissions import Perm
 from ketacare.core import audit
 from ketacare.core.models import AuditAction
 from ketacare.core.validation import require_reason
@@ -80,9 +78,9 @@ def entry_audit(
     return audit.entry_for(action, obj, changes, clinic=obj.clinic, patient=obj.patient)
 
 
-def locked(session: DosingSession, actor: User, perm: Perm) -> DosingSession:
+def locked(session: DosingSession, actor: Actor, perm: Perm) -> DosingSession:
     """The session row, locked for this transaction, once the actor's role allows `perm`."""
-    demand(role_in(actor, session.clinic), perm)
+    actor.demand(perm, session.clinic)
     row = (
         DosingSession.objects.select_for_update()
         .select_related("clinic", "patient", "course__protocol_version")
@@ -93,19 +91,19 @@ def locked(session: DosingSession, actor: User, perm: Perm) -> DosingSession:
     return row
 
 
-def save_entry(entry: ChartEntry, actor: User, fields: tuple[str, ...]) -> None:
+def save_entry(entry: ChartEntry, actor: Actor, fields: tuple[str, ...]) -> None:
     entry.full_clean()
     entry.save()
     changes = audit.diff({}, audit.field_values(entry, fields))
-    audit.record(entry_audit(AuditAction.CREATE, entry, changes), actor_of(actor, entry.clinic))
+    audit.record(entry_audit(AuditAction.CREATE, entry, changes), actor)
 
 
-def save_session(session: DosingSession, actor: User, before: Mapping[str, Any]) -> None:
+def save_session(session: DosingSession, actor: Actor, before: Mapping[str, Any]) -> None:
     session.full_clean()
     session.save()
     after = {name: getattr(session, name) for name in before}
     changes = audit.diff(before, after)
-    audit.record(entry_audit(AuditAction.UPDATE, session, changes), actor_of(actor, session.clinic))
+    audit.record(entry_audit(AuditAction.UPDATE, session, changes), actor)
 
 
 def snapshot(session: DosingSession, *names: str) -> dict[str, Any]:
@@ -115,10 +113,10 @@ def snapshot(session: DosingSession, *names: str) -> dict[str, Any]:
 # --- check-in ----------------------------------------------------------------------------------
 
 
-def session_check_in(*, actor: User, planned: PlannedSession, chair: str = "") -> DosingSession:
+def session_check_in(*, actor: Actor, planned: PlannedSession, chair: str = "") -> DosingSession:
     """Open today's dosing session for a planned session. Checking in again (a second click,
     a retry) returns the session already open rather than a second one."""
-    demand(role_in(actor, planned.clinic), Perm.SESSION_CHECKIN)
+    actor.demand(Perm.SESSION_CHECKIN, planned.clinic)
     with transaction.atomic():
         row = (
             PlannedSession.objects.select_for_update()
@@ -137,7 +135,7 @@ def session_check_in(*, actor: User, planned: PlannedSession, chair: str = "") -
             route=row.course.route,
             chair=(chair.strip() or row.chair)[:40],
             checked_in_at=timezone.now(),
-            checked_in_by=actor,
+            checked_in_by=person_of(actor),
         )
         session.full_clean()
         session.save()
@@ -145,7 +143,7 @@ def session_check_in(*, actor: User, planned: PlannedSession, chair: str = "") -
         evaluate_clearance(session)
         session.save()
         changes = {"planned_session": row.number, "chair": session.chair, "status": session.status}
-        audit.record(entry_audit(AuditAction.CREATE, session, changes), actor_of(actor, row.clinic))
+        audit.record(entry_audit(AuditAction.CREATE, session, changes), actor)
         return session
 
 
@@ -164,7 +162,7 @@ def _check_plannable(planned: PlannedSession) -> None:
 
 
 def session_record_checklist(
-    *, actor: User, session: DosingSession, **items: bool
+    *, actor: Actor, session: DosingSession, **items: bool
 ) -> DosingSession:
     """Tick the pre-dose checklist (unticking is allowed: the last answer stands) and work out
     whether the patient is cleared for dosing."""
@@ -177,7 +175,7 @@ def session_record_checklist(
         before = snapshot(row, *CHECKLIST_FIELDS)
         for name, value in items.items():
             setattr(row, name, bool(value))
-        row.checklist_by, row.checklist_at = actor, timezone.now()
+        row.checklist_by, row.checklist_at = person_of(actor), timezone.now()
         evaluate_clearance(row)
         save_session(row, actor, before)
         return row
@@ -275,7 +273,7 @@ def warning_key(finding: dict[str, Any]) -> str:
     return f"{finding['code']}: {finding['message']}"
 
 
-def session_override(*, actor: User, session: DosingSession, reason: str) -> DosingSession:
+def session_override(*, actor: Actor, session: DosingSession, reason: str) -> DosingSession:
     """A prescriber clears a session blocked by warnings (a high suicide triage, a BP above
     the protocol's limit), with a written reason. Hard stops cannot be overridden."""
     reason = require_reason("reason", reason)
@@ -290,13 +288,13 @@ def session_override(*, actor: User, session: DosingSession, reason: str) -> Dos
         before = snapshot(row, "override_reason", "overridden")
         seen = [warning_key(f) for f in row.findings if f["kind"] == "warning"]
         row.overridden = sorted(set(row.overridden) | set(seen))
-        row.override_by, row.override_reason = actor, reason
+        row.override_by, row.override_reason = person_of(actor), reason
         evaluate_clearance(row)
         save_session(row, actor, before)
         return row
 
 
-def refresh_clearance(session: DosingSession, actor: User) -> None:
+def refresh_clearance(session: DosingSession, actor: Actor) -> None:
     """Re-work the clearance after a pre-dose input changed (inside the caller's lock)."""
     if session.status in PRE_DOSE:
         before = snapshot(session, "findings")
@@ -309,7 +307,7 @@ def refresh_clearance(session: DosingSession, actor: User) -> None:
 
 def session_record_vitals(
     *,
-    actor: User,
+    actor: Actor,
     session: DosingSession,
     measured_at: dt.datetime,
     checkpoint: str = Checkpoint.ROUTINE,
@@ -330,7 +328,7 @@ def session_record_vitals(
             session=row,
             patient=row.patient,
             clinic=row.clinic,
-            recorded_by=actor,
+            recorded_by=person_of(actor),
             measured_at=measured_at,
             checkpoint=checkpoint,
             findings=[asdict(f) for f in _vitals_check(row, vitals, checkpoint)],
@@ -367,7 +365,7 @@ def _as_vitals(reading: VitalsReading) -> clinical.Vitals:
 
 def session_record_score(
     *,
-    actor: User,
+    actor: Actor,
     session: DosingSession,
     instrument: str,
     answers: Mapping[str, Answer],
@@ -391,7 +389,7 @@ def session_record_score(
             session=row,
             patient=row.patient,
             clinic=row.clinic,
-            recorded_by=actor,
+            recorded_by=person_of(actor),
             assessment=assessment,
         )
         save_entry(score, actor, ("assessment_id",))
@@ -404,7 +402,7 @@ def session_record_score(
 
 
 def _timeline_entry(
-    actor: User,
+    actor: Actor,
     session: DosingSession,
     model: type[SideEffect | Intervention | AdverseEvent],
     when: str,
@@ -413,7 +411,9 @@ def _timeline_entry(
     check_effective_time(when, values[when])
     with transaction.atomic():
         row = locked(session, actor, Perm.SESSION_RECORD)
-        entry = model(session=row, patient=row.patient, clinic=row.clinic, recorded_by=actor)
+        entry = model(
+            session=row, patient=row.patient, clinic=row.clinic, recorded_by=person_of(actor)
+        )
         for name, value in values.items():
             setattr(entry, name, value.strip() if isinstance(value, str) else value)
         save_entry(entry, actor, tuple(values))
@@ -422,7 +422,7 @@ def _timeline_entry(
 
 def session_record_side_effect(
     *,
-    actor: User,
+    actor: Actor,
     session: DosingSession,
     observed_at: dt.datetime,
     kind: str,
@@ -439,7 +439,7 @@ def session_record_side_effect(
 
 
 def session_record_intervention(
-    *, actor: User, session: DosingSession, given_at: dt.datetime, kind: str, detail: str = ""
+    *, actor: Actor, session: DosingSession, given_at: dt.datetime, kind: str, detail: str = ""
 ) -> Intervention:
     entry: Intervention = _timeline_entry(
         actor, session, Intervention, "given_at", given_at=given_at, kind=kind, detail=detail
@@ -449,7 +449,7 @@ def session_record_intervention(
 
 def session_record_adverse_event(
     *,
-    actor: User,
+    actor: Actor,
     session: DosingSession,
     onset_at: dt.datetime,
     severity: str,

@@ -16,10 +16,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django_htmx.http import HTMX_STOP_POLLING
 
-from ketacare.accounts.models import User
+from ketacare.clinics.access import staff_view
+from ketacare.clinics.actors import Actor
 from ketacare.clinics.http import StaffRequest
-from ketacare.clinics.permissions import Perm, role_can, staff_view
-from ketacare.clinics.queries import role_in
+from ketacare.clinics.permissions import Perm, role_can
 from ketacare.core.forms import apply_errors
 from ketacare.dosing import administration, corrections, discharge, services
 from ketacare.dosing.board import board_idle, board_opened, board_rows, chair_board_read
@@ -54,7 +54,7 @@ from ketacare.dosing.queries import (
 from ketacare.dosing.readiness import discharge_outlook
 from ketacare.patients.services import patient_chart_read
 
-Run = Callable[[User, DosingSession, Any], object]
+Run = Callable[[Actor, DosingSession, Any], object]
 # A wall screen: fresh enough for a reading falling due, light on the server.
 BOARD_POLL_SECONDS = 30
 
@@ -68,8 +68,8 @@ class Action:
 
 
 def _score(instrument: str) -> Run:
-    return lambda user, session, form: services.session_record_score(
-        actor=user,
+    return lambda actor, session, form: services.session_record_score(
+        actor=actor,
         session=session,
         instrument=instrument,
         answers=form.answers(),
@@ -77,15 +77,15 @@ def _score(instrument: str) -> Run:
     )
 
 
-def _correct(user: User, session: DosingSession, form: Any) -> object:
+def _correct(actor: Actor, session: DosingSession, form: Any) -> object:
     entry = timeline_entry(session, form.cleaned_data["entry_id"])
     return corrections.session_entry_mark_error(
-        actor=user, session=session, entry=entry, reason=form.cleaned_data["reason"]
+        actor=actor, session=session, entry=entry, reason=form.cleaned_data["reason"]
     )
 
 
 def _call(service: Callable[..., object]) -> Run:
-    return lambda user, session, form: service(actor=user, session=session, **form.cleaned_data)
+    return lambda actor, session, form: service(actor=actor, session=session, **form.cleaned_data)
 
 
 ACTIONS: dict[str, Action] = {
@@ -178,7 +178,7 @@ def today(request: StaffRequest) -> HttpResponse:
     rows = list(todays_sessions(request.membership.clinic))
     context = {
         "rows": rows,
-        "can_view": role_can(request.active_role, Perm.SESSION_VIEW),
+        "can_view": request.actor.can(Perm.SESSION_VIEW, request.membership.clinic),
         "form": CheckInForm(),
     }
     return render(request, "dosing/today.html", context)
@@ -186,18 +186,18 @@ def today(request: StaffRequest) -> HttpResponse:
 
 @staff_view(Perm.SESSION_CHECKIN)
 def check_in(request: StaffRequest, planned_id: uuid.UUID) -> HttpResponse:
-    planned = planned_for(request.user, planned_id, Perm.SESSION_CHECKIN)
+    planned = planned_for(request.actor, planned_id, Perm.SESSION_CHECKIN)
     if request.method != "POST":
         return redirect("dosing:today")
     form = CheckInForm(request.POST)
     chair = form.cleaned_data["chair"] if form.is_valid() else ""
     try:
-        session = services.session_check_in(actor=request.user, planned=planned, chair=chair)
+        session = services.session_check_in(actor=request.actor, planned=planned, chair=chair)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("dosing:today")
     messages.success(request, f"{session.patient.display_name} is checked in.")
-    if role_can(role_in(request.user, session.clinic), Perm.SESSION_VIEW):
+    if request.actor.can(Perm.SESSION_VIEW, session.clinic):
         return redirect("dosing:session", dosing_id=session.public_id)
     return redirect("dosing:today")
 
@@ -209,8 +209,8 @@ def check_in(request: StaffRequest, planned_id: uuid.UUID) -> HttpResponse:
 def board(request: StaffRequest) -> HttpResponse:
     """The clinic's live board; htmx polls it and gets the table alone."""
     clinic = request.membership.clinic
-    rows = board_rows(request.user, clinic)
-    chair_board_read(actor=request.user, clinic=clinic, rows=rows, via=_board_via(request))
+    rows = board_rows(request.actor, clinic)
+    chair_board_read(actor=request.actor, clinic=clinic, rows=rows, via=_board_via(request))
     now = timezone.now()
     paused = bool(request.htmx) and board_idle(request.GET.get("opened", ""), now)
     context = {
@@ -236,8 +236,8 @@ def _board_via(request: StaffRequest) -> str:
 
 @staff_view(Perm.SESSION_VIEW)
 def session_screen(request: StaffRequest, dosing_id: uuid.UUID) -> HttpResponse:
-    session = dosing_for(request.user, dosing_id, Perm.SESSION_VIEW)
-    patient_chart_read(actor=request.user, patient=session.patient)
+    session = dosing_for(request.actor, dosing_id, Perm.SESSION_VIEW)
+    patient_chart_read(actor=request.actor, patient=session.patient)
     return _screen(request, session, {})
 
 
@@ -247,7 +247,7 @@ def _screen(
     session = session_with_timeline(session)
     protocol = protocol_for_session(session)
     readings = list(session.vitals.all())
-    role = role_in(request.user, session.clinic)
+    role = request.actor.scope_in(session.clinic)
     context = {
         "session": session,
         "protocol": protocol,
@@ -275,13 +275,13 @@ def _ordered(session: DosingSession) -> dict[str, Any]:
 def _action_view(name: str, action: Action) -> Callable[..., HttpResponse]:
     @staff_view(action.perm)
     def view(request: StaffRequest, dosing_id: uuid.UUID) -> HttpResponse:
-        session = dosing_for(request.user, dosing_id, action.perm)
+        session = dosing_for(request.actor, dosing_id, action.perm)
         if request.method != "POST":
             return redirect("dosing:session", dosing_id=session.public_id)
         form = _form(name, request.POST)
         if form.is_valid():
             try:
-                action.run(request.user, session, form)
+                action.run(request.actor, session, form)
             except ValidationError as error:
                 apply_errors(form, error)
             else:

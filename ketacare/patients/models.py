@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from ketacare.clinics.actors import Actor, PatientActor
 from ketacare.clinics.models import Clinic
 from ketacare.core.models import PublicIdModel
 
@@ -21,14 +22,12 @@ class Sex(models.TextChoices):
 
 
 class PatientQuerySet(models.QuerySet["Patient"]):
-    def visible_to(self, user: Any) -> "PatientQuerySet":
-        """The only way a staff page reaches patients: those of the user's active clinics."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        return self.filter(
-            clinic__memberships__user=user,
-            clinic__memberships__is_active=True,
-        )
+    def visible_to(self, actor: Actor) -> "PatientQuerySet":
+        """The only way a page, an operation or a task reaches patients: staff see those of
+        their clinics, a patient only their own record, a task its clinic's, the public none."""
+        if isinstance(actor, PatientActor):
+            return self.filter(pk=actor.patient_id)
+        return self.filter(clinic_id__in=actor.clinic_ids)
 
     def search(self, text: str) -> "PatientQuerySet":
         text = text.strip()

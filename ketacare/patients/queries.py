@@ -2,14 +2,13 @@
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 
-from ketacare.clinics.permissions import Perm, demand
-from ketacare.clinics.queries import role_in
+from ketacare.clinics.actors import Actor
+from ketacare.clinics.permissions import Perm
 from ketacare.core.models import AuditAction, AuditEvent, AuditOutcome
 from ketacare.patients.models import Allergy, BodyMeasurement, Diagnosis, Medication, Patient
 from ketacare.patients.services import patient_access_denied, patient_chart_read
@@ -21,29 +20,30 @@ class PatientAccess:
     role: str
 
 
-def patient_for(user: Any, public_id: uuid.UUID, perm: Perm, *, via: str = "web") -> PatientAccess:
-    """The patient if `user` may see them with `perm`; otherwise 404 (audited) or 403.
+def patient_for(
+    actor: Actor, public_id: uuid.UUID, perm: Perm, *, via: str = "web"
+) -> PatientAccess:
+    """The patient if `actor` may see them with `perm`; otherwise 404 (audited) or 403.
 
     Another clinic's patient is a 404, not a 403, so a guessed id reveals nothing.
     """
     patient = (
-        Patient.objects.visible_to(user)
+        Patient.objects.visible_to(actor)
         .select_related("clinic")
         .filter(public_id=public_id)
         .first()
     )
     if patient is None:
-        patient_access_denied(actor=user, public_id=public_id, via=via)
+        patient_access_denied(actor=actor, public_id=public_id, via=via)
         raise Http404("No such patient.")
-    role = role_in(user, patient.clinic)
-    demand(role, perm)
-    return PatientAccess(patient=patient, role=role or "")
+    actor.demand(perm, patient.clinic)
+    return PatientAccess(patient=patient, role=actor.scope_in(patient.clinic) or "")
 
 
-def patient_read_for(user: Any, public_id: uuid.UUID, perm: Perm, *, via: str) -> PatientAccess:
+def patient_read_for(actor: Actor, public_id: uuid.UUID, perm: Perm, *, via: str) -> PatientAccess:
     """`patient_for`, and the read of the chart recorded in the audit trail (HIPAA)."""
-    access = patient_for(user, public_id, perm, via=via)
-    patient_chart_read(actor=user, patient=access.patient, via=via)
+    access = patient_for(actor, public_id, perm, via=via)
+    patient_chart_read(actor=actor, patient=access.patient, via=via)
     return access
 
 

@@ -9,11 +9,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ketacare.accounts.models import User
 from ketacare.accounts.services import user_create
 from ketacare.clinical import codes
+from ketacare.clinics.actors import Actor, person_of
 from ketacare.clinics.models import Clinic
-from ketacare.clinics.services import access_denied, actor_of
+from ketacare.clinics.permissions import Perm
+from ketacare.clinics.services import access_denied
 from ketacare.core import audit
 from ketacare.core.models import AuditAction
 from ketacare.patients.models import (
@@ -58,6 +59,13 @@ def _entry(
     return audit.entry_for(action, obj, changes or {}, clinic=patient.clinic, patient=patient)
 
 
+def _known_demographics(fields: dict[str, Any]) -> None:
+    """A misspelt or unknown field is refused by name, never dropped."""
+    unknown = set(fields) - set(DEMOGRAPHIC_FIELDS)
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed here." for name in unknown})
+
+
 def _next_mrn(clinic: Clinic) -> str:
     # The clinic row lock serialises registrations so two front desks never draw one MRN.
     Clinic.objects.select_for_update().filter(pk=clinic.pk).first()
@@ -67,7 +75,9 @@ def _next_mrn(clinic: Clinic) -> str:
     return f"{clinic.mrn_prefix}-{number:06d}"
 
 
-def patient_register(*, actor: User, clinic: Clinic, mrn: str = "", **fields: Any) -> Patient:
+def patient_register(*, actor: Actor, clinic: Clinic, mrn: str = "", **fields: Any) -> Patient:
+    actor.demand(Perm.PATIENT_REGISTER, clinic)
+    _known_demographics(fields)
     with transaction.atomic():
         patient = Patient(clinic=clinic, mrn=mrn or _next_mrn(clinic), **fields)
         patient.full_clean()
@@ -78,15 +88,14 @@ def patient_register(*, actor: User, clinic: Clinic, mrn: str = "", **fields: An
                 patient,
                 changes=audit.diff({}, audit.field_values(patient, ("mrn", *DEMOGRAPHIC_FIELDS))),
             ),
-            actor_of(actor, clinic),
+            actor,
         )
         return patient
 
 
-def patient_update(*, actor: User, patient: Patient, **fields: Any) -> Patient:
-    unknown = set(fields) - set(DEMOGRAPHIC_FIELDS)
-    if unknown:
-        raise ValidationError({name: "This field cannot be changed here." for name in unknown})
+def patient_update(*, actor: Actor, patient: Patient, **fields: Any) -> Patient:
+    actor.demand(Perm.PATIENT_EDIT, patient.clinic)
+    _known_demographics(fields)
     with transaction.atomic():
         # Lock and re-read: two people editing at once queue, and the diff is against the row.
         Patient.objects.select_for_update().filter(pk=patient.pk).first()
@@ -96,15 +105,16 @@ def patient_update(*, actor: User, patient: Patient, **fields: Any) -> Patient:
             patient.save()
             audit.record(
                 _entry(AuditAction.UPDATE, patient, changes=changes),
-                actor_of(actor, patient.clinic),
+                actor,
             )
         return patient
 
 
 def patient_account_create(
-    *, actor: User, patient: Patient, email: str, password: str | None
+    *, actor: Actor, patient: Patient, email: str, password: str | None
 ) -> PatientAccount:
     """Give a patient a portal sign-in linked to their record."""
+    actor.demand(Perm.PATIENT_EDIT, patient.clinic)
     with transaction.atomic():
         name = f"{patient.given_name} {patient.family_name}"
         user = user_create(actor=actor, email=email, full_name=name, password=password)
@@ -118,25 +128,27 @@ def patient_account_create(
                 patient_id=patient.public_id,
                 changes={"email": user.email},
             ),
-            actor_of(actor, patient.clinic),
+            actor,
         )
         return account
 
 
-def patient_chart_read(*, actor: User, patient: Patient, via: str = "web") -> None:
+def patient_chart_read(*, actor: Actor, patient: Patient, via: str = "web") -> None:
     """Record that `actor` opened this chart (HIPAA: every read of a chart is audited)."""
+    actor.demand(Perm.PATIENT_VIEW, patient.clinic)
     with transaction.atomic():
-        audit.record(
-            _entry(AuditAction.READ, patient, changes={"via": via}), actor_of(actor, patient.clinic)
-        )
+        audit.record(_entry(AuditAction.READ, patient, changes={"via": via}), actor)
 
 
-def patient_access_denied(*, actor: User, public_id: uuid.UUID, via: str = "web") -> None:
+def patient_access_denied(*, actor: Actor, public_id: uuid.UUID, via: str = "web") -> None:
     """Record a request for a patient the actor may not see; the caller answers 404."""
     access_denied(actor=actor, model=Patient, public_id=public_id, via=via)
 
 
-def _add_entry(actor: User, entry: ChartEntry, fields: tuple[str, ...]) -> Any:
+def _add_entry(
+    actor: Actor, entry: ChartEntry, fields: tuple[str, ...], perm: Perm = Perm.CHART_RECORD
+) -> Any:
+    actor.demand(perm, entry.clinic)
     with transaction.atomic():
         entry.full_clean()
         entry.save()
@@ -144,14 +156,14 @@ def _add_entry(actor: User, entry: ChartEntry, fields: tuple[str, ...]) -> Any:
             _entry(
                 AuditAction.CREATE, entry, changes=audit.diff({}, audit.field_values(entry, fields))
             ),
-            actor_of(actor, entry.clinic),
+            actor,
         )
         return entry
 
 
 def measurement_record(
     *,
-    actor: User,
+    actor: Actor,
     patient: Patient,
     measured_at: datetime,
     weight_kg: Decimal,
@@ -160,7 +172,7 @@ def measurement_record(
     entry = BodyMeasurement(
         patient=patient,
         clinic=patient.clinic,
-        recorded_by=actor,
+        recorded_by=person_of(actor),
         measured_at=measured_at,
         weight_kg=weight_kg,
         height_cm=height_cm,
@@ -169,12 +181,12 @@ def measurement_record(
 
 
 def allergy_record(
-    *, actor: User, patient: Patient, substance: str, reaction: str = "", severity: str = "unknown"
+    *, actor: Actor, patient: Patient, substance: str, reaction: str = "", severity: str = "unknown"
 ) -> Allergy:
     entry = Allergy(
         patient=patient,
         clinic=patient.clinic,
-        recorded_by=actor,
+        recorded_by=person_of(actor),
         substance=substance,
         reaction=reaction,
         severity=severity,
@@ -184,7 +196,7 @@ def allergy_record(
 
 def medication_record(
     *,
-    actor: User,
+    actor: Actor,
     patient: Patient,
     name: str,
     dose: str = "",
@@ -196,7 +208,7 @@ def medication_record(
     entry = Medication(
         patient=patient,
         clinic=patient.clinic,
-        recorded_by=actor,
+        recorded_by=person_of(actor),
         name=name,
         dose=dose,
         frequency=frequency,
@@ -209,7 +221,7 @@ def medication_record(
 
 
 def diagnosis_record(
-    *, actor: User, patient: Patient, system: str, code: str, onset_on: Any = None
+    *, actor: Actor, patient: Patient, system: str, code: str, onset_on: Any = None
 ) -> Diagnosis:
     if system not in CodeSystem.values:
         raise ValidationError({"system": f"Use one of: {', '.join(CodeSystem.values)}."})
@@ -225,22 +237,24 @@ def diagnosis_record(
     entry = Diagnosis(
         patient=patient,
         clinic=patient.clinic,
-        recorded_by=actor,
+        recorded_by=person_of(actor),
         system=system,
         code=code,
         term=term,
         onset_on=onset_on,
     )
-    return _add_entry(actor, entry, ("system", "code", "term", "onset_on"))  # type: ignore[no-any-return]
+    fields = ("system", "code", "term", "onset_on")
+    return _add_entry(actor, entry, fields, Perm.DIAGNOSIS_RECORD)  # type: ignore[no-any-return]
 
 
-def chart_entry_mark_error(*, actor: User, entry: ChartEntry, reason: str) -> ChartEntry:
+def chart_entry_mark_error(*, actor: Actor, entry: ChartEntry, reason: str) -> ChartEntry:
     """Corrections never delete: the row stays, marked entered-in-error with the reason."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why this entry is wrong (required)."})
     if entry.entered_in_error:
         raise ValidationError({"reason": "This entry is already marked entered in error."})
+    actor.demand(Perm.CHART_RECORD, entry.clinic)
     with transaction.atomic():
         entry.entered_in_error, entry.error_reason = True, reason[:300]
         entry.save(update_fields=["entered_in_error", "error_reason", "updated_at"])
@@ -250,6 +264,6 @@ def chart_entry_mark_error(*, actor: User, entry: ChartEntry, reason: str) -> Ch
                 entry,
                 changes={"entered_in_error": {"old": False, "new": True}, "reason": reason},
             ),
-            actor_of(actor, entry.clinic),
+            actor,
         )
         return entry

@@ -11,8 +11,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from ketacare.clinics.access import staff_view
 from ketacare.clinics.http import StaffRequest
-from ketacare.clinics.permissions import Perm, role_can, staff_view
+from ketacare.clinics.permissions import Perm, role_can
 from ketacare.core.forms import apply_errors
 from ketacare.patients import services
 from ketacare.patients.forms import (
@@ -35,7 +36,7 @@ def patient_list(request: StaffRequest) -> HttpResponse:
     search = PatientSearchForm(request.GET)
     text = search.cleaned_data["q"] if search.is_valid() else ""
     clinic = request.membership.clinic
-    patients = Patient.objects.visible_to(request.user).filter(clinic=clinic).search(text)
+    patients = Patient.objects.visible_to(request.actor).filter(clinic=clinic).search(text)
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"search": search, "page": page, "q": text}
     template = "patients/_results.html" if request.htmx else "patients/list.html"
@@ -48,7 +49,7 @@ def patient_new(request: StaffRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             patient = services.patient_register(
-                actor=request.user,
+                actor=request.actor,
                 clinic=request.membership.clinic,
                 **{name: form.cleaned_data[name] for name in form.Meta.fields},
             )
@@ -62,8 +63,8 @@ def patient_new(request: StaffRequest) -> HttpResponse:
 
 @staff_view(Perm.PATIENT_VIEW)
 def patient_chart(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
-    access = patient_for(request.user, patient_id, Perm.PATIENT_VIEW)
-    services.patient_chart_read(actor=request.user, patient=access.patient)
+    access = patient_for(request.actor, patient_id, Perm.PATIENT_VIEW)
+    services.patient_chart_read(actor=request.actor, patient=access.patient)
     clinical = role_can(access.role, Perm.CHART_VIEW_CLINICAL)
     patient = chart_entries(access.patient) if clinical else access.patient
     context = {
@@ -84,12 +85,12 @@ def patient_chart(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
 
 @staff_view(Perm.PATIENT_EDIT)
 def patient_edit(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
-    patient = patient_for(request.user, patient_id, Perm.PATIENT_EDIT).patient
+    patient = patient_for(request.actor, patient_id, Perm.PATIENT_EDIT).patient
     form = PatientForm(request.POST or None, instance=Patient.objects.get(pk=patient.pk))
     if request.method == "POST" and form.is_valid():
         try:
             services.patient_update(
-                actor=request.user,
+                actor=request.actor,
                 patient=patient,
                 **{name: form.cleaned_data[name] for name in form.Meta.fields},
             )
@@ -110,14 +111,14 @@ def _entry_view(
     title: str,
     save: Callable[..., Any],
 ) -> HttpResponse:
-    patient = patient_for(request.user, patient_id, perm).patient
+    patient = patient_for(request.actor, patient_id, perm).patient
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         kwargs = (
             form.service_kwargs() if hasattr(form, "service_kwargs") else dict(form.cleaned_data)
         )
         try:
-            save(actor=request.user, patient=patient, **kwargs)
+            save(actor=request.actor, patient=patient, **kwargs)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -175,7 +176,7 @@ def entry_mark_error(
     request: StaffRequest, patient_id: uuid.UUID, kind: str, entry_id: uuid.UUID
 ) -> HttpResponse:
     perm = Perm.DIAGNOSIS_RECORD if kind == "diagnosis" else Perm.CHART_RECORD
-    patient = patient_for(request.user, patient_id, perm).patient
+    patient = patient_for(request.actor, patient_id, perm).patient
     model = CHART_ENTRY_MODELS.get(kind)
     entry = (
         model._default_manager.filter(patient=patient, public_id=entry_id).first()
@@ -188,7 +189,7 @@ def entry_mark_error(
     if request.method == "POST" and form.is_valid():
         try:
             services.chart_entry_mark_error(
-                actor=request.user,
+                actor=request.actor,
                 entry=entry,
                 reason=form.cleaned_data["reason"],
             )

@@ -4,16 +4,15 @@ pages. Submitting before discharge, or after submission, answers 409."""
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
-from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
 
-from ketacare.accounts.models import User
-from ketacare.api.auth import requires
-from ketacare.clinics.permissions import Perm, role_can
-from ketacare.clinics.queries import memberships_of
+from ketacare.clinics.access import requires
+from ketacare.clinics.actors import Actor
+from ketacare.clinics.http import StaffRequest
+from ketacare.clinics.permissions import Perm
 from ketacare.dosing.models import DosingSession
 from ketacare.patients.services import patient_chart_read
 from ketacare.rems import services
@@ -56,15 +55,15 @@ def _out(current: Prefilled) -> dict[str, Any]:
 
 @router.get("/dosing-sessions/{uuid:dosing_id}/rems-form", response=RemsFormOut)
 @requires(Perm.REMS_FORM_VIEW)
-def form_read(request: HttpRequest, dosing_id: uuid.UUID) -> dict[str, Any]:
+def form_read(request: StaffRequest, dosing_id: uuid.UUID) -> dict[str, Any]:
     """The form prefilled from the session, each value's source, what blocks submission, and
     the due date."""
-    session = rems_session_for(request.user, dosing_id, Perm.REMS_FORM_VIEW)
-    return _read_out(cast(User, request.user), session, form_record(session))
+    session = rems_session_for(request.actor, dosing_id, Perm.REMS_FORM_VIEW)
+    return _read_out(request.actor, session, form_record(session))
 
 
 def _read_out(
-    actor: User, session: DosingSession, record: RemsMonitoringForm | None
+    actor: Actor, session: DosingSession, record: RemsMonitoringForm | None
 ) -> dict[str, Any]:
     """The whole form in the answer: an audited read of the patient's chart."""
     patient_chart_read(actor=actor, patient=session.patient, via="api")
@@ -73,10 +72,10 @@ def _read_out(
 
 @router.put("/dosing-sessions/{uuid:dosing_id}/rems-form/answers", response=RemsFormOut)
 @requires(Perm.REMS_FORM_RECORD)
-def answers(request: HttpRequest, dosing_id: uuid.UUID, payload: AnswersIn) -> dict[str, Any]:
+def answers(request: StaffRequest, dosing_id: uuid.UUID, payload: AnswersIn) -> dict[str, Any]:
     """Replace the staff's answers (old and new values are audited)."""
-    session = rems_session_for(request.user, dosing_id, Perm.REMS_FORM_RECORD)
-    actor = cast(User, request.user)
+    session = rems_session_for(request.actor, dosing_id, Perm.REMS_FORM_RECORD)
+    actor = request.actor
     record = _conflicts(
         lambda: services.rems_form_record_answers(actor=actor, session=session, **payload.dict())
     )
@@ -85,11 +84,11 @@ def answers(request: HttpRequest, dosing_id: uuid.UUID, payload: AnswersIn) -> d
 
 @router.post("/dosing-sessions/{uuid:dosing_id}/rems-form/submit", response=RemsFormOut)
 @requires(Perm.REMS_FORM_RECORD)
-def submit(request: HttpRequest, dosing_id: uuid.UUID, payload: SubmitIn) -> dict[str, Any]:
+def submit(request: StaffRequest, dosing_id: uuid.UUID, payload: SubmitIn) -> dict[str, Any]:
     """Mark the form submitted; blanks and hard stops come back in `fields` (422), a warning
     needs `acknowledge_warnings`."""
-    session = rems_session_for(request.user, dosing_id, Perm.REMS_FORM_RECORD)
-    actor = cast(User, request.user)
+    session = rems_session_for(request.actor, dosing_id, Perm.REMS_FORM_RECORD)
+    actor = request.actor
     record = _conflicts(
         lambda: services.rems_form_submit(actor=actor, session=session, **payload.dict())
     )
@@ -98,17 +97,14 @@ def submit(request: HttpRequest, dosing_id: uuid.UUID, payload: SubmitIn) -> dic
 
 @router.get("/rems-forms/due", response=list[DueOut])
 @requires(Perm.REMS_FORM_VIEW)
-def due(request: HttpRequest) -> list[dict[str, Any]]:
+def due(request: StaffRequest) -> list[dict[str, Any]]:
     """Forms not yet submitted for discharged esketamine sessions, oldest first, per clinic."""
     rows: list[DueForm] = []
-    actor = cast(User, request.user)
-    for membership in memberships_of(actor):
-        if role_can(membership.role, Perm.REMS_FORM_VIEW):
-            shown = forms_due(membership.clinic)
-            services.rems_forms_due_read(
-                actor=actor, clinic=membership.clinic, rows=shown, via="api"
-            )
-            rows.extend(shown)
+    actor = request.actor
+    for clinic in actor.clinics_where(Perm.REMS_FORM_VIEW):
+        shown = forms_due(clinic)
+        services.rems_forms_due_read(actor=actor, clinic=clinic, rows=shown, via="api")
+        rows.extend(shown)
     return [_due(row) for row in rows]
 
 

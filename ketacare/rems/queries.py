@@ -4,12 +4,12 @@ import datetime as dt
 import uuid
 import zoneinfo
 from dataclasses import dataclass
-from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
 
 from ketacare import clinical
+from ketacare.clinics.actors import Actor
 from ketacare.clinics.models import Clinic
 from ketacare.clinics.permissions import Perm
 from ketacare.dosing.models import DosingSession, Status
@@ -18,10 +18,10 @@ from ketacare.rems.models import RemsMonitoringForm
 from ketacare.rems.prefill import ESKETAMINE_ROUTE, treatment_start
 
 
-def rems_session_for(user: Any, dosing_id: uuid.UUID, perm: Perm) -> DosingSession:
+def rems_session_for(actor: Actor, dosing_id: uuid.UUID, perm: Perm) -> DosingSession:
     """An esketamine dosing session the user may reach with `perm`; other routes have no
     REMS form (REFERENCE §1.11 covers SPRAVATO only)."""
-    session = dosing_for(user, dosing_id, perm)
+    session = dosing_for(actor, dosing_id, perm)
     if session.route != ESKETAMINE_ROUTE:
         raise Http404("Only esketamine sessions have a REMS monitoring form.")
     return session

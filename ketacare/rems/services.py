@@ -11,11 +11,9 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ketacare.accounts.models import User
+from ketacare.clinics.actors import Actor, person_of
 from ketacare.clinics.models import Clinic
-from ketacare.clinics.permissions import Perm, demand
-from ketacare.clinics.queries import role_in
-from ketacare.clinics.services import actor_of
+from ketacare.clinics.permissions import Perm
 from ketacare.core import audit
 from ketacare.core.models import AuditAction
 from ketacare.dosing.models import DosingSession, Status
@@ -32,9 +30,9 @@ class FormConflict(ValidationError):
     answers 409 Conflict."""
 
 
-def _locked(actor: User, session: DosingSession, perm: Perm) -> RemsMonitoringForm:
+def _locked(actor: Actor, session: DosingSession, perm: Perm) -> RemsMonitoringForm:
     """The session's form row, created on first write and locked with the session row."""
-    demand(role_in(actor, session.clinic), perm)
+    actor.demand(perm, session.clinic)
     row = (
         DosingSession.objects.select_for_update()
         .select_related("clinic", "patient")
@@ -59,7 +57,7 @@ def _locked(actor: User, session: DosingSession, perm: Perm) -> RemsMonitoringFo
 
 def _audit(
     record: RemsMonitoringForm,
-    actor: User,
+    actor: Actor,
     changes: Mapping[str, Any],
     action: AuditAction = AuditAction.UPDATE,
 ) -> None:
@@ -71,11 +69,11 @@ def _audit(
         patient_id=record.patient.public_id,
         changes=changes,
     )
-    audit.record(entry, actor_of(actor, record.clinic))
+    audit.record(entry, actor)
 
 
 def rems_form_record_answers(
-    *, actor: User, session: DosingSession, **answers: Any
+    *, actor: Actor, session: DosingSession, **answers: Any
 ) -> RemsMonitoringForm:
     """Save the staff's answers (all of them: a blank answer clears an earlier one and lets
     the record's suggestion stand). Old and new values are audited."""
@@ -104,7 +102,7 @@ def _blank_to_default(name: str, value: Any) -> Any:
 
 def rems_form_submit(
     *,
-    actor: User,
+    actor: Actor,
     session: DosingSession,
     confirmation: str,
     acknowledge_warnings: bool = False,
@@ -122,7 +120,7 @@ def rems_form_submit(
         if problems:
             raise ValidationError(problems)
         before = audit.field_values(record, SUBMISSION_FIELDS)
-        record.submitted_at, record.submitted_by = timezone.now(), actor
+        record.submitted_at, record.submitted_by = timezone.now(), person_of(actor)
         record.confirmation = confirmation
         record.warnings_acknowledged = [f.code for f in current.warnings]
         record.submitted_form = form_values(current.form)
@@ -151,7 +149,7 @@ def submission_problems(
 
 def rems_forms_due_read(
     *,
-    actor: User,
+    actor: Actor,
     clinic: Clinic,
     rows: Sequence[DueForm],
     via: str = "web",
@@ -174,4 +172,4 @@ def rems_forms_due_read(
         clinic_id=clinic.public_id,
         changes=changes,
     )
-    audit.record_now(entry, actor_of(actor, clinic))
+    audit.record_now(entry, actor)

@@ -11,9 +11,9 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
+from ketacare.clinics.access import staff_view
 from ketacare.clinics.http import StaffRequest
-from ketacare.clinics.permissions import Perm, role_can, staff_view
-from ketacare.clinics.queries import role_in
+from ketacare.clinics.permissions import Perm
 from ketacare.core.csv_export import csv_lines
 from ketacare.core.forms import apply_errors
 from ketacare.core.models import AuditAction
@@ -33,13 +33,13 @@ def _current(session: DosingSession) -> Prefilled:
 
 
 def _read(request: StaffRequest, dosing_id: uuid.UUID, via: str) -> Prefilled:
-    session = rems_session_for(request.user, dosing_id, Perm.REMS_FORM_VIEW)
+    session = rems_session_for(request.actor, dosing_id, Perm.REMS_FORM_VIEW)
     return _shown(request, session, via)
 
 
 def _shown(request: StaffRequest, session: DosingSession, via: str = "rems_form") -> Prefilled:
     """The form about to be shown: each showing is an audited read of the patient's chart."""
-    patient_chart_read(actor=request.user, patient=session.patient, via=via)
+    patient_chart_read(actor=request.actor, patient=session.patient, via=via)
     return _current(session)
 
 
@@ -58,23 +58,21 @@ def _page(
         "sections": layout.sections(current),
         "answers": bound.get("answers") or AnswersForm(instance=record),
         "submit": bound.get("submit") or SubmitForm(),
-        "may_record": role_can(
-            role_in(request.user, current.session.clinic), Perm.REMS_FORM_RECORD
-        ),
+        "may_record": request.actor.can(Perm.REMS_FORM_RECORD, current.session.clinic),
     }
     return render(request, "rems/form.html", context, status=status)
 
 
 @staff_view(Perm.REMS_FORM_RECORD)
 def answers(request: StaffRequest, dosing_id: uuid.UUID) -> HttpResponse:
-    session = rems_session_for(request.user, dosing_id, Perm.REMS_FORM_RECORD)
+    session = rems_session_for(request.actor, dosing_id, Perm.REMS_FORM_RECORD)
     if request.method != "POST":
         return redirect("rems:form", dosing_id=session.public_id)
     form = AnswersForm(request.POST, instance=form_record(session))
     if form.is_valid():
         try:
             services.rems_form_record_answers(
-                actor=request.user, session=session, **form.cleaned_data
+                actor=request.actor, session=session, **form.cleaned_data
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -86,13 +84,13 @@ def answers(request: StaffRequest, dosing_id: uuid.UUID) -> HttpResponse:
 
 @staff_view(Perm.REMS_FORM_RECORD)
 def submit(request: StaffRequest, dosing_id: uuid.UUID) -> HttpResponse:
-    session = rems_session_for(request.user, dosing_id, Perm.REMS_FORM_RECORD)
+    session = rems_session_for(request.actor, dosing_id, Perm.REMS_FORM_RECORD)
     if request.method != "POST":
         return redirect("rems:form", dosing_id=session.public_id)
     form = SubmitForm(request.POST)
     if form.is_valid():
         try:
-            services.rems_form_submit(actor=request.user, session=session, **form.cleaned_data)
+            services.rems_form_submit(actor=request.actor, session=session, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -134,7 +132,7 @@ def form_csv(request: StaffRequest, dosing_id: uuid.UUID) -> HttpResponse:
 def due(request: StaffRequest) -> HttpResponse:
     clinic = request.membership.clinic
     rows = forms_due(clinic)
-    services.rems_forms_due_read(actor=request.user, clinic=clinic, rows=rows)
+    services.rems_forms_due_read(actor=request.actor, clinic=clinic, rows=rows)
     return render(request, "rems/due.html", {"rows": rows})
 
 
@@ -143,7 +141,7 @@ def due_csv(request: StaffRequest) -> StreamingHttpResponse:
     clinic = request.membership.clinic
     rows = forms_due(clinic)
     services.rems_forms_due_read(
-        actor=request.user, clinic=clinic, rows=rows, action=AuditAction.EXPORT
+        actor=request.actor, clinic=clinic, rows=rows, action=AuditAction.EXPORT
     )
     response = StreamingHttpResponse(
         csv_lines(DUE_COLUMNS, (_due_cells(row) for row in rows)), content_type="text/csv"

@@ -5,9 +5,9 @@ from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
+from ketacare.clinics.access import staff_view
 from ketacare.clinics.http import StaffRequest
-from ketacare.clinics.permissions import Perm, staff_view
-from ketacare.clinics.services import actor_of
+from ketacare.clinics.permissions import Perm
 from ketacare.core import audit
 from ketacare.core.csv_export import csv_lines
 from ketacare.core.models import AuditAction
@@ -18,6 +18,8 @@ CSV_COLUMNS = (
     "occurred_at",
     "actor_email",
     "actor_role",
+    "actor_kind",
+    "actor_task",
     "action",
     "outcome",
     "object_type",
@@ -64,7 +66,7 @@ def audit_report_csv(request: StaffRequest) -> HttpResponse | StreamingHttpRespo
                 clinic_id=clinic.public_id,
                 changes={"filters": {k: str(v) for k, v in filters.items() if v}},
             ),
-            actor_of(request.user, clinic),
+            request.actor,
         )
     rows = audit_events(clinic, filters).values_list(*CSV_COLUMNS)
     body = csv_lines(CSV_COLUMNS, rows.iterator(chunk_size=2000))

@@ -4,12 +4,13 @@ import dataclasses
 import uuid
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Router
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from ketacare.api.auth import requires
+from ketacare.clinics.access import requires
+from ketacare.clinics.http import StaffRequest
 from ketacare.clinics.permissions import Perm
 from ketacare.patients.models import Patient
 from ketacare.patients.queries import patient_for, patient_read_for
@@ -38,8 +39,8 @@ from ketacare.screening.schemas import (
 router = Router()
 
 
-def _patient(request: HttpRequest, patient_id: uuid.UUID, perm: Perm) -> Patient:
-    return patient_for(request.user, patient_id, perm, via="api").patient
+def _patient(request: StaffRequest, patient_id: uuid.UUID, perm: Perm) -> Patient:
+    return patient_for(request.actor, patient_id, perm, via="api").patient
 
 
 def _open(patient: Patient) -> Intake:
@@ -64,9 +65,9 @@ def _intake_out(intake: Intake) -> dict[str, Any]:
 
 @router.get("/{uuid:patient_id}/intake", response=IntakeOut)
 @requires(Perm.INTAKE_VIEW)
-def intake_read(request: HttpRequest, patient_id: uuid.UUID) -> dict[str, Any]:
+def intake_read(request: StaffRequest, patient_id: uuid.UUID) -> dict[str, Any]:
     """The open intake (or else the latest one), with its trials and vitals."""
-    patient = patient_read_for(request.user, patient_id, Perm.INTAKE_VIEW, via="api").patient
+    patient = patient_read_for(request.actor, patient_id, Perm.INTAKE_VIEW, via="api").patient
     intake = current_intake(patient)
     if intake is None:
         raise Http404("This patient has no intake.")
@@ -76,13 +77,13 @@ def intake_read(request: HttpRequest, patient_id: uuid.UUID) -> dict[str, Any]:
 @router.post("/{uuid:patient_id}/intake", response={201: IntakeOut})
 @requires(Perm.INTAKE_RECORD)
 def intake_create(
-    request: HttpRequest, patient_id: uuid.UUID, payload: IntakePatch
+    request: StaffRequest, patient_id: uuid.UUID, payload: IntakePatch
 ) -> Status[dict[str, Any]]:
     """Start the intake; 409 if one is already open (PATCH that one instead)."""
     patient = _patient(request, patient_id, Perm.INTAKE_RECORD)
     fields = payload.dict(exclude_none=True)
     try:
-        intake = services.intake_start(actor=request.user, patient=patient, **fields)  # type: ignore[arg-type]
+        intake = services.intake_start(actor=request.actor, patient=patient, **fields)
     except services.IntakeAlreadyOpen as error:
         raise HttpError(409, error.messages[0]) from error
     return Status(201, _intake_out(intake))
@@ -91,11 +92,11 @@ def intake_create(
 @router.patch("/{uuid:patient_id}/intake", response=IntakeOut)
 @requires(Perm.INTAKE_RECORD)
 def intake_update(
-    request: HttpRequest, patient_id: uuid.UUID, payload: IntakePatch
+    request: StaffRequest, patient_id: uuid.UUID, payload: IntakePatch
 ) -> dict[str, Any]:
     patient = _patient(request, patient_id, Perm.INTAKE_RECORD)
     intake = services.intake_update(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.actor,
         intake=_open(patient),
         **payload.dict(exclude_unset=True),
     )
@@ -105,23 +106,23 @@ def intake_update(
 @router.post("/{uuid:patient_id}/intake/trials", response={201: TrialOut})
 @requires(Perm.INTAKE_RECORD)
 def trial_create(
-    request: HttpRequest, patient_id: uuid.UUID, payload: TrialIn
+    request: StaffRequest, patient_id: uuid.UUID, payload: TrialIn
 ) -> Status[AntidepressantTrial]:
     intake = _open(_patient(request, patient_id, Perm.INTAKE_RECORD))
-    trial = services.trial_record(actor=request.user, intake=intake, **payload.dict())  # type: ignore[arg-type]
+    trial = services.trial_record(actor=request.actor, intake=intake, **payload.dict())
     return Status(201, trial)
 
 
 @router.post("/{uuid:patient_id}/intake/vitals", response={201: VitalsOut})
 @requires(Perm.INTAKE_RECORD)
 def vitals_create(
-    request: HttpRequest, patient_id: uuid.UUID, payload: VitalsIn
+    request: StaffRequest, patient_id: uuid.UUID, payload: VitalsIn
 ) -> Status[IntakeVitals]:
     """Impossible readings answer 422 naming the field and range; unusual ones need
     `confirm_readings: true` (the 422 under `confirm_readings` says which)."""
     intake = _open(_patient(request, patient_id, Perm.INTAKE_RECORD))
     vitals = services.intake_vitals_record(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.actor,
         intake=intake,
         **payload.dict(),
     )
@@ -130,9 +131,9 @@ def vitals_create(
 
 @router.get("/{uuid:patient_id}/eligibility", response=ReviewOut)
 @requires(Perm.INTAKE_VIEW)
-def eligibility_read(request: HttpRequest, patient_id: uuid.UUID, route: str = "") -> Any:
+def eligibility_read(request: StaffRequest, patient_id: uuid.UUID, route: str = "") -> Any:
     """Run the eligibility check for `route` (default: the intake's intended route)."""
-    patient = patient_read_for(request.user, patient_id, Perm.INTAKE_VIEW, via="api").patient
+    patient = patient_read_for(request.actor, patient_id, Perm.INTAKE_VIEW, via="api").patient
     intake = current_intake(patient)
     if intake is None:
         raise Http404("This patient has no intake.")
@@ -153,17 +154,17 @@ def eligibility_read(request: HttpRequest, patient_id: uuid.UUID, route: str = "
 
 @router.get("/{uuid:patient_id}/eligibility/decisions", response=list[DecisionOut])
 @requires(Perm.INTAKE_VIEW)
-def decision_list(request: HttpRequest, patient_id: uuid.UUID) -> list[EligibilityDecision]:
+def decision_list(request: StaffRequest, patient_id: uuid.UUID) -> list[EligibilityDecision]:
     """Signed decisions, newest first, each with its snapshot of facts and findings."""
-    access = patient_read_for(request.user, patient_id, Perm.INTAKE_VIEW, via="api")
+    access = patient_read_for(request.actor, patient_id, Perm.INTAKE_VIEW, via="api")
     return list(decisions_of(access.patient))
 
 
 @router.post("/{uuid:patient_id}/eligibility/decisions", response={201: DecisionOut})
 @requires(Perm.ELIGIBILITY_SIGN)
 def decision_sign(
-    request: HttpRequest, patient_id: uuid.UUID, payload: DecisionIn
+    request: StaffRequest, patient_id: uuid.UUID, payload: DecisionIn
 ) -> Status[EligibilityDecision]:
     intake = _open(_patient(request, patient_id, Perm.ELIGIBILITY_SIGN))
-    signed = services.eligibility_sign(actor=request.user, intake=intake, **payload.dict())  # type: ignore[arg-type]
+    signed = services.eligibility_sign(actor=request.actor, intake=intake, **payload.dict())
     return Status(201, signed)

@@ -11,12 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from ketacare import clinical
-from ketacare.accounts.models import User
 from ketacare.assessments.services import check_effective_time
 from ketacare.clinical.vitals import VITAL_NAMES
+from ketacare.clinics.actors import Actor, person_of
 from ketacare.clinics.models import Role
-from ketacare.clinics.queries import role_in
-from ketacare.clinics.services import actor_of
 from ketacare.core import audit
 from ketacare.core.models import AuditAction
 from ketacare.patients.models import ChartEntry, Patient
@@ -63,7 +61,7 @@ def _unknown_fields(fields: dict[str, Any]) -> None:
         raise ValidationError({name: "This field is not part of the intake." for name in unknown})
 
 
-def intake_start(*, actor: User, patient: Patient, **fields: Any) -> Intake:
+def intake_start(*, actor: Actor, patient: Patient, **fields: Any) -> Intake:
     """Open the patient's intake; a patient has at most one open intake."""
     _unknown_fields(fields)
     with transaction.atomic():
@@ -71,15 +69,17 @@ def intake_start(*, actor: User, patient: Patient, **fields: Any) -> Intake:
         Patient.objects.select_for_update().filter(pk=patient.pk).first()
         if Intake.objects.filter(patient=patient, status=IntakeStatus.OPEN).exists():
             raise IntakeAlreadyOpen("This patient already has an open intake; edit that one.")
-        intake = Intake(patient=patient, clinic=patient.clinic, started_by=actor, **fields)
+        intake = Intake(
+            patient=patient, clinic=patient.clinic, started_by=person_of(actor), **fields
+        )
         intake.full_clean()
         intake.save()
         changes = audit.diff({}, audit.field_values(intake, INTAKE_FIELDS))
-        audit.record(_entry(AuditAction.CREATE, intake, changes), actor_of(actor, patient.clinic))
+        audit.record(_entry(AuditAction.CREATE, intake, changes), actor)
         return intake
 
 
-def intake_update(*, actor: User, intake: Intake, **fields: Any) -> Intake:
+def intake_update(*, actor: Actor, intake: Intake, **fields: Any) -> Intake:
     _unknown_fields(fields)
     if intake.status != IntakeStatus.OPEN:
         raise ValidationError("This intake is closed; it can no longer be changed.")
@@ -90,15 +90,13 @@ def intake_update(*, actor: User, intake: Intake, **fields: Any) -> Intake:
         changes = audit.assign_and_diff(intake, INTAKE_FIELDS, fields)
         if changes:
             intake.save()
-            audit.record(
-                _entry(AuditAction.UPDATE, intake, changes), actor_of(actor, intake.clinic)
-            )
+            audit.record(_entry(AuditAction.UPDATE, intake, changes), actor)
         return intake
 
 
 def trial_record(
     *,
-    actor: User,
+    actor: Actor,
     intake: Intake,
     drug: str,
     dose: str,
@@ -111,7 +109,7 @@ def trial_record(
         intake=intake,
         patient=intake.patient,
         clinic=intake.clinic,
-        recorded_by=actor,
+        recorded_by=person_of(actor),
         drug=drug.strip(),
         dose=dose.strip(),
         weeks=weeks,
@@ -122,11 +120,11 @@ def trial_record(
         trial.full_clean()
         trial.save()
         changes = audit.diff({}, audit.field_values(trial, TRIAL_FIELDS))
-        audit.record(_entry(AuditAction.CREATE, trial, changes), actor_of(actor, intake.clinic))
+        audit.record(_entry(AuditAction.CREATE, trial, changes), actor)
         return trial
 
 
-def trial_mark_error(*, actor: User, trial: AntidepressantTrial, reason: str) -> None:
+def trial_mark_error(*, actor: Actor, trial: AntidepressantTrial, reason: str) -> None:
     chart_entry_mark_error(actor=actor, entry=trial, reason=reason)
 
 
@@ -159,7 +157,7 @@ def unconfirmed_findings(vitals: clinical.Vitals, confirmed: bool) -> list[clini
 
 def intake_vitals_record(
     *,
-    actor: User,
+    actor: Actor,
     intake: Intake,
     measured_at: dt.datetime,
     confirm_readings: bool = False,
@@ -176,7 +174,7 @@ def intake_vitals_record(
         intake=intake,
         patient=intake.patient,
         clinic=intake.clinic,
-        recorded_by=actor,
+        recorded_by=person_of(actor),
         measured_at=measured_at,
         plausibility_confirmed=bool(findings),
         confirmed_findings=[finding.message for finding in findings],
@@ -187,7 +185,7 @@ def intake_vitals_record(
         vitals.save()
         fields = ("measured_at", *VITAL_NAMES, "plausibility_confirmed", "confirmed_findings")
         changes = audit.diff({}, audit.field_values(vitals, fields))
-        audit.record(_entry(AuditAction.CREATE, vitals, changes), actor_of(actor, intake.clinic))
+        audit.record(_entry(AuditAction.CREATE, vitals, changes), actor)
         if weight_kg is not None:
             measurement_record(
                 actor=actor,
@@ -199,10 +197,10 @@ def intake_vitals_record(
         return vitals
 
 
-def _require_prescriber(actor: User, intake: Intake) -> None:
+def _require_prescriber(actor: Actor, intake: Intake) -> None:
     # Checked here, not only in the view: whatever calls this, only a prescriber of the
     # patient's clinic signs (DESIGN: clinical decisions are signed by the right role).
-    if role_in(actor, intake.clinic) != Role.PRESCRIBER:
+    if actor.scope_in(intake.clinic) != Role.PRESCRIBER:
         raise PermissionDenied("Only a prescriber of this clinic signs an eligibility decision.")
 
 
@@ -229,7 +227,7 @@ def _decided(review: Review, decision: str, reason: str) -> tuple[str, list[str]
 
 def eligibility_sign(
     *,
-    actor: User,
+    actor: Actor,
     intake: Intake,
     route: str,
     decision: str,
@@ -264,12 +262,12 @@ def eligibility_sign(
             "overridden_warnings": overridden,
             "hard_stops": [finding.code for finding in review.eligibility.hard_stops],
         }
-        audit.record(_entry(AuditAction.CREATE, signed, changes), actor_of(actor, intake.clinic))
+        audit.record(_entry(AuditAction.CREATE, signed, changes), actor)
         return signed
 
 
 def _save_decision(
-    actor: User, review: Review, decision: str, reason: str, overridden: list[str]
+    actor: Actor, review: Review, decision: str, reason: str, overridden: list[str]
 ) -> EligibilityDecision:
     assert review.eligibility is not None
     assert review.facts is not None
@@ -287,7 +285,7 @@ def _save_decision(
         decision=decision,
         reason=reason,
         overridden_warnings=overridden,
-        signed_by=actor,
+        signed_by=person_of(actor),
         signed_at=timezone.now(),
     )
     signed.full_clean()

@@ -11,8 +11,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from ketacare.assessments.queries import latest_by_instrument
+from ketacare.clinics.access import staff_view
 from ketacare.clinics.http import StaffRequest
-from ketacare.clinics.permissions import Perm, role_can, staff_view
+from ketacare.clinics.permissions import Perm, role_can
 from ketacare.core.forms import apply_errors
 from ketacare.patients.models import Patient
 from ketacare.patients.queries import patient_for
@@ -37,9 +38,9 @@ def _to_intake(patient: Patient) -> HttpResponse:
 
 @staff_view(Perm.INTAKE_VIEW)
 def intake_page(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
-    access = patient_for(request.user, patient_id, Perm.INTAKE_VIEW)
+    access = patient_for(request.actor, patient_id, Perm.INTAKE_VIEW)
     patient = access.patient
-    patient_chart_read(actor=request.user, patient=patient)
+    patient_chart_read(actor=request.actor, patient=patient)
     intake = current_intake(patient)
     context: dict[str, Any] = {
         "patient": patient,
@@ -66,7 +67,7 @@ def _baseline_rows(patient: Patient) -> list[tuple[str, str, Any]]:
 
 @staff_view(Perm.INTAKE_RECORD)
 def intake_edit(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
-    patient = patient_for(request.user, patient_id, Perm.INTAKE_RECORD).patient
+    patient = patient_for(request.actor, patient_id, Perm.INTAKE_RECORD).patient
     intake = open_intake(patient)
     form = IntakeForm(
         request.POST or None, instance=Intake.objects.get(pk=intake.pk) if intake else None
@@ -75,9 +76,9 @@ def intake_edit(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
         data = {name: form.cleaned_data[name] for name in services.INTAKE_FIELDS}
         try:
             if intake:
-                services.intake_update(actor=request.user, intake=intake, **data)
+                services.intake_update(actor=request.actor, intake=intake, **data)
             else:
-                services.intake_start(actor=request.user, patient=patient, **data)
+                services.intake_start(actor=request.actor, patient=patient, **data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -96,14 +97,14 @@ def _entry_form(
     title: str,
     save: Any,
 ) -> HttpResponse:
-    patient = patient_for(request.user, patient_id, Perm.INTAKE_RECORD).patient
+    patient = patient_for(request.actor, patient_id, Perm.INTAKE_RECORD).patient
     intake = open_intake(patient)
     if intake is None:
         messages.info(request, "Start the intake first.")
         return redirect("screening:intake_edit", patient_id=patient.public_id)
     if request.method == "POST" and form.is_valid():
         try:
-            save(actor=request.user, intake=intake, **form.cleaned_data)
+            save(actor=request.actor, intake=intake, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -130,7 +131,7 @@ def vitals_add(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
 def trial_mark_error(
     request: StaffRequest, patient_id: uuid.UUID, trial_id: uuid.UUID
 ) -> HttpResponse:
-    patient = patient_for(request.user, patient_id, Perm.INTAKE_RECORD).patient
+    patient = patient_for(request.actor, patient_id, Perm.INTAKE_RECORD).patient
     trial = patient.trials.filter(public_id=trial_id).first()
     if trial is None:
         raise Http404("No such trial on this intake.")
@@ -138,7 +139,7 @@ def trial_mark_error(
     if request.method == "POST" and form.is_valid():
         try:
             services.trial_mark_error(
-                actor=request.user, trial=trial, reason=form.cleaned_data["reason"]
+                actor=request.actor, trial=trial, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -151,8 +152,8 @@ def trial_mark_error(
 
 @staff_view(Perm.INTAKE_VIEW)
 def eligibility_page(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
-    access = patient_for(request.user, patient_id, Perm.INTAKE_VIEW)
-    patient_chart_read(actor=request.user, patient=access.patient)
+    access = patient_for(request.actor, patient_id, Perm.INTAKE_VIEW)
+    patient_chart_read(actor=request.actor, patient=access.patient)
     return _eligibility(request, access.patient, access.role, request.GET.get("route", ""))
 
 
@@ -181,7 +182,7 @@ def _eligibility(
 
 @staff_view(Perm.ELIGIBILITY_SIGN)
 def eligibility_sign(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
-    access = patient_for(request.user, patient_id, Perm.ELIGIBILITY_SIGN)
+    access = patient_for(request.actor, patient_id, Perm.ELIGIBILITY_SIGN)
     patient = access.patient
     intake = open_intake(patient)
     if request.method != "POST" or intake is None:
@@ -189,7 +190,7 @@ def eligibility_sign(request: StaffRequest, patient_id: uuid.UUID) -> HttpRespon
     form = SignForm(request.POST)
     if form.is_valid():
         try:
-            services.eligibility_sign(actor=request.user, intake=intake, **form.service_kwargs())
+            services.eligibility_sign(actor=request.actor, intake=intake, **form.service_kwargs())
         except ValidationError as error:
             apply_errors(form, error)
         else:

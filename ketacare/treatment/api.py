@@ -5,15 +5,13 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from ketacare.api.auth import requires
-from ketacare.clinics.models import Clinic
-from ketacare.clinics.permissions import Perm, role_can
-from ketacare.clinics.queries import memberships_of
+from ketacare.clinics.access import requires
+from ketacare.clinics.http import StaffRequest
+from ketacare.clinics.permissions import Perm
 from ketacare.patients.queries import patient_for, patient_read_for
 from ketacare.patients.services import patient_chart_read
 from ketacare.treatment import library, schedule, services
@@ -58,40 +56,35 @@ def _settings(payload: ProtocolSettingsIn, version: ProtocolVersion) -> dict[str
     return payload.settings
 
 
-def _clinics_with(request: HttpRequest, perm: Perm) -> list[Clinic]:
-    return [m.clinic for m in memberships_of(request.user) if role_can(m.role, perm)]
-
-
 @router.get("/protocols", response=list[ProtocolSummaryOut])
 @requires(Perm.PROTOCOL_VIEW)
 def protocol_list(
-    request: HttpRequest, clinic_id: uuid.UUID | None = None
+    request: StaffRequest, clinic_id: uuid.UUID | None = None
 ) -> list[ProtocolVersion]:
     """The protocol libraries of your clinics (built-in and the clinic's own versions)."""
     versions: list[ProtocolVersion] = []
-    for clinic in _clinics_with(request, Perm.PROTOCOL_VIEW):
+    for clinic in request.actor.clinics_where(Perm.PROTOCOL_VIEW):
         if clinic_id is None or clinic.public_id == clinic_id:
-            library.protocol_library_sync(actor=request.user, clinic=clinic)  # type: ignore[arg-type]
             versions.extend(library_versions(clinic).select_related("clinic"))
     return versions
 
 
 @router.get("/protocols/{uuid:protocol_id}", response=ProtocolOut)
 @requires(Perm.PROTOCOL_VIEW)
-def protocol_read(request: HttpRequest, protocol_id: uuid.UUID) -> ProtocolVersion:
+def protocol_read(request: StaffRequest, protocol_id: uuid.UUID) -> ProtocolVersion:
     """One version: its full definition, and the settings a new version may change."""
-    return protocol_for(request.user, protocol_id, Perm.PROTOCOL_VIEW, via="api")
+    return protocol_for(request.actor, protocol_id, Perm.PROTOCOL_VIEW, via="api")
 
 
 @router.post("/protocols/{uuid:protocol_id}/versions", response={201: ProtocolOut})
 @requires(Perm.PROTOCOL_MANAGE)
 def protocol_version_create(
-    request: HttpRequest, protocol_id: uuid.UUID, payload: ProtocolSettingsIn
+    request: StaffRequest, protocol_id: uuid.UUID, payload: ProtocolSettingsIn
 ) -> Status[ProtocolVersion]:
     """A new version based on this one, with the settings given changed."""
-    base = protocol_for(request.user, protocol_id, Perm.PROTOCOL_MANAGE, via="api")
+    base = protocol_for(request.actor, protocol_id, Perm.PROTOCOL_MANAGE, via="api")
     created = library.protocol_version_create(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.actor,
         base=base,
         change_note=payload.change_note,
         **_settings(payload, base),
@@ -102,16 +95,16 @@ def protocol_version_create(
 @router.patch("/protocols/{uuid:protocol_id}", response=ProtocolOut)
 @requires(Perm.PROTOCOL_MANAGE)
 def protocol_version_update(
-    request: HttpRequest, protocol_id: uuid.UUID, payload: ProtocolSettingsIn
+    request: StaffRequest, protocol_id: uuid.UUID, payload: ProtocolSettingsIn
 ) -> ProtocolVersion:
     """Change a clinic's own version; 409 once a course uses it (or if it is built in)."""
-    version = protocol_for(request.user, protocol_id, Perm.PROTOCOL_MANAGE, via="api")
+    version = protocol_for(request.actor, protocol_id, Perm.PROTOCOL_MANAGE, via="api")
     if version.is_builtin or version.locked_at:
         raise HttpError(
             409, "This version is fixed (built in, or used by a course): make a new version."
         )
     return library.protocol_version_update(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.actor,
         version=version,
         change_note=payload.change_note or None,
         **_settings(payload, version),
@@ -120,18 +113,18 @@ def protocol_version_update(
 
 @router.get("/patients/{uuid:patient_id}/courses", response=list[CourseOut])
 @requires(Perm.COURSE_VIEW)
-def course_list(request: HttpRequest, patient_id: uuid.UUID) -> list[TreatmentCourse]:
-    patient = patient_read_for(request.user, patient_id, Perm.COURSE_VIEW, via="api").patient
+def course_list(request: StaffRequest, patient_id: uuid.UUID) -> list[TreatmentCourse]:
+    patient = patient_read_for(request.actor, patient_id, Perm.COURSE_VIEW, via="api").patient
     return [course_with_history(course) for course in courses_of(patient)]
 
 
 @router.post("/patients/{uuid:patient_id}/courses", response={201: CourseOut})
 @requires(Perm.COURSE_MANAGE)
 def course_start(
-    request: HttpRequest, patient_id: uuid.UUID, payload: CourseIn
+    request: StaffRequest, patient_id: uuid.UUID, payload: CourseIn
 ) -> Status[TreatmentCourse]:
     """Start a course (prescribers); 409 if the patient already has an open course."""
-    patient = patient_for(request.user, patient_id, Perm.COURSE_MANAGE, via="api").patient
+    patient = patient_for(request.actor, patient_id, Perm.COURSE_MANAGE, via="api").patient
     version = ProtocolVersion.objects.filter(
         clinic=patient.clinic, public_id=payload.protocol_id
     ).first()
@@ -140,7 +133,7 @@ def course_start(
     fields = payload.dict(exclude={"protocol_id"}, exclude_none=True)
     try:
         course = services.course_start(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.actor,
             patient=patient,
             protocol_version=version,
             **fields,
@@ -152,23 +145,23 @@ def course_start(
 
 @router.get("/courses/{uuid:course_id}", response=CourseOut)
 @requires(Perm.COURSE_VIEW)
-def course_read(request: HttpRequest, course_id: uuid.UUID) -> TreatmentCourse:
-    course = course_for(request.user, course_id, Perm.COURSE_VIEW, via="api")
-    patient_chart_read(actor=request.user, patient=course.patient, via="api")  # type: ignore[arg-type]
+def course_read(request: StaffRequest, course_id: uuid.UUID) -> TreatmentCourse:
+    course = course_for(request.actor, course_id, Perm.COURSE_VIEW, via="api")
+    patient_chart_read(actor=request.actor, patient=course.patient, via="api")
     return course_with_history(course)
 
 
 def _course_change(
-    request: HttpRequest, course_id: uuid.UUID, perm: Perm, save: Any, **kwargs: Any
+    request: StaffRequest, course_id: uuid.UUID, perm: Perm, save: Any, **kwargs: Any
 ) -> TreatmentCourse:
-    course = course_for(request.user, course_id, perm, via="api")
-    save(actor=request.user, course=course, **kwargs)
+    course = course_for(request.actor, course_id, perm, via="api")
+    save(actor=request.actor, course=course, **kwargs)
     return course_with_history(course)
 
 
 @router.post("/courses/{uuid:course_id}/pause", response=CourseOut)
 @requires(Perm.COURSE_MANAGE)
-def course_pause(request: HttpRequest, course_id: uuid.UUID, payload: ReasonIn) -> TreatmentCourse:
+def course_pause(request: StaffRequest, course_id: uuid.UUID, payload: ReasonIn) -> TreatmentCourse:
     """Pause: the sessions from today on are cancelled and held for the resume."""
     return _course_change(
         request, course_id, Perm.COURSE_MANAGE, services.course_pause, **payload.dict()
@@ -177,7 +170,9 @@ def course_pause(request: HttpRequest, course_id: uuid.UUID, payload: ReasonIn) 
 
 @router.post("/courses/{uuid:course_id}/resume", response=CourseOut)
 @requires(Perm.COURSE_MANAGE)
-def course_resume(request: HttpRequest, course_id: uuid.UUID, payload: ResumeIn) -> TreatmentCourse:
+def course_resume(
+    request: StaffRequest, course_id: uuid.UUID, payload: ResumeIn
+) -> TreatmentCourse:
     """Resume: the held sessions are planned again from `resume_on`."""
     return _course_change(
         request, course_id, Perm.COURSE_MANAGE, services.course_resume, **payload.dict()
@@ -186,7 +181,7 @@ def course_resume(request: HttpRequest, course_id: uuid.UUID, payload: ResumeIn)
 
 @router.post("/courses/{uuid:course_id}/end", response=CourseOut)
 @requires(Perm.COURSE_MANAGE)
-def course_end(request: HttpRequest, course_id: uuid.UUID, payload: ReasonIn) -> TreatmentCourse:
+def course_end(request: StaffRequest, course_id: uuid.UUID, payload: ReasonIn) -> TreatmentCourse:
     return _course_change(
         request, course_id, Perm.COURSE_MANAGE, services.course_end, **payload.dict()
     )
@@ -194,11 +189,11 @@ def course_end(request: HttpRequest, course_id: uuid.UUID, payload: ReasonIn) ->
 
 @router.post("/courses/{uuid:course_id}/dose", response={201: DoseOrderOut})
 @requires(Perm.COURSE_MANAGE)
-def course_dose(request: HttpRequest, course_id: uuid.UUID, payload: DoseChangeIn) -> Status[Any]:
+def course_dose(request: StaffRequest, course_id: uuid.UUID, payload: DoseChangeIn) -> Status[Any]:
     """A new dose order; a dose the core warns about needs `override_reason`."""
-    course = course_for(request.user, course_id, Perm.COURSE_MANAGE, via="api")
+    course = course_for(request.actor, course_id, Perm.COURSE_MANAGE, via="api")
     order = services.course_change_dose(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.actor,
         course=course,
         **payload.dict(exclude_none=True),
     )
@@ -207,7 +202,9 @@ def course_dose(request: HttpRequest, course_id: uuid.UUID, payload: DoseChangeI
 
 @router.post("/courses/{uuid:course_id}/rems-enrollment", response=CourseOut)
 @requires(Perm.REMS_ENROLL)
-def rems_enrollment(request: HttpRequest, course_id: uuid.UUID, payload: RemsIn) -> TreatmentCourse:
+def rems_enrollment(
+    request: StaffRequest, course_id: uuid.UUID, payload: RemsIn
+) -> TreatmentCourse:
     """Record (or correct) the patient's SPRAVATO REMS enrollment."""
     return _course_change(
         request, course_id, Perm.REMS_ENROLL, services.rems_enrollment_record, **payload.dict()
@@ -216,34 +213,34 @@ def rems_enrollment(request: HttpRequest, course_id: uuid.UUID, payload: RemsIn)
 
 @router.get("/courses/{uuid:course_id}/sessions", response=list[SessionOut])
 @requires(Perm.SCHEDULE_VIEW)
-def session_list(request: HttpRequest, course_id: uuid.UUID) -> list[PlannedSession]:
-    course = course_for(request.user, course_id, Perm.SCHEDULE_VIEW, via="api")
-    patient_chart_read(actor=request.user, patient=course.patient, via="api")  # type: ignore[arg-type]
+def session_list(request: StaffRequest, course_id: uuid.UUID) -> list[PlannedSession]:
+    course = course_for(request.actor, course_id, Perm.SCHEDULE_VIEW, via="api")
+    patient_chart_read(actor=request.actor, patient=course.patient, via="api")
     return list(course.sessions.order_by("scheduled_on", "number"))
 
 
 def _session_change(
-    request: HttpRequest, session_id: uuid.UUID, save: Any, **kwargs: Any
+    request: StaffRequest, session_id: uuid.UUID, save: Any, **kwargs: Any
 ) -> PlannedSession:
-    session = session_for(request.user, session_id, Perm.SCHEDULE_MANAGE, via="api")
-    return save(actor=request.user, session=session, **kwargs)  # type: ignore[no-any-return]
+    session = session_for(request.actor, session_id, Perm.SCHEDULE_MANAGE, via="api")
+    return save(actor=request.actor, session=session, **kwargs)  # type: ignore[no-any-return]
 
 
 @router.post("/sessions/{uuid:session_id}/book", response=SessionOut)
 @requires(Perm.SCHEDULE_MANAGE)
-def session_book(request: HttpRequest, session_id: uuid.UUID, payload: BookIn) -> PlannedSession:
+def session_book(request: StaffRequest, session_id: uuid.UUID, payload: BookIn) -> PlannedSession:
     return _session_change(request, session_id, schedule.session_book, **payload.dict())
 
 
 @router.post("/sessions/{uuid:session_id}/move", response=SessionOut)
 @requires(Perm.SCHEDULE_MANAGE)
-def session_move(request: HttpRequest, session_id: uuid.UUID, payload: MoveIn) -> PlannedSession:
+def session_move(request: StaffRequest, session_id: uuid.UUID, payload: MoveIn) -> PlannedSession:
     return _session_change(request, session_id, schedule.session_move, **payload.dict())
 
 
 @router.post("/sessions/{uuid:session_id}/cancel", response=SessionOut)
 @requires(Perm.SCHEDULE_MANAGE)
 def session_cancel(
-    request: HttpRequest, session_id: uuid.UUID, payload: ReasonIn
+    request: StaffRequest, session_id: uuid.UUID, payload: ReasonIn
 ) -> PlannedSession:
     return _session_change(request, session_id, schedule.session_cancel, **payload.dict())

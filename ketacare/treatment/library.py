@@ -9,17 +9,17 @@ from django.db import transaction
 from django.db.models import Max
 
 from ketacare import clinical
-from ketacare.accounts.models import User
+from ketacare.clinics.actors import Actor, SystemActor, person_of
 from ketacare.clinics.models import Clinic
-from ketacare.clinics.permissions import Perm, demand
-from ketacare.clinics.queries import role_in
-from ketacare.clinics.services import actor_of
+from ketacare.clinics.permissions import Perm
 from ketacare.core import audit
 from ketacare.core.models import AuditAction
 from ketacare.treatment.definitions import protocol_to_dict
 from ketacare.treatment.models import ProtocolVersion
 from ketacare.treatment.protocol_settings import customised
 from ketacare.treatment.queries import protocol_of
+
+LIBRARY_TASK = "protocol library"
 
 
 def _entry(
@@ -51,47 +51,48 @@ def _missing_builtins(clinic: Clinic) -> list[clinical.Protocol]:
     return [p for p in clinical.PROTOCOLS.values() if (p.code, p.version) not in present]
 
 
-def protocol_library_sync(*, actor: User | None, clinic: Clinic) -> int:
+def protocol_library_sync(*, actor: Actor, clinic: Clinic) -> int:
     """Copy into the clinic's library every built-in protocol version it lacks; returns how
     many. Idempotent: rows are only ever added, so courses keep pointing at their version."""
+    actor.demand(Perm.PROTOCOL_LIBRARY_SYNC, clinic)
     if not _missing_builtins(clinic):
-        return 0  # the usual case: a page view reads, without taking the write lock
+        return 0
     with transaction.atomic():
-        # The clinic row lock makes two first visits queue instead of colliding.
+        # The clinic row lock makes two syncs queue instead of colliding.
         Clinic.objects.select_for_update().filter(pk=clinic.pk).first()
         missing = _missing_builtins(clinic)
         for protocol in missing:
             version = _row(clinic, protocol, is_builtin=True)
-            audit.record(
-                _entry(AuditAction.CREATE, version, {"builtin": True}), actor_of(actor, clinic)
-            )
+            audit.record(_entry(AuditAction.CREATE, version, {"builtin": True}), actor)
         return len(missing)
 
 
 def protocol_version_create(
-    *, actor: User, base: ProtocolVersion, change_note: str = "", **changes: Any
+    *, actor: Actor, base: ProtocolVersion, change_note: str = "", **changes: Any
 ) -> ProtocolVersion:
     """A new version of `base`'s protocol in its clinic, with the settings in `changes` (see
     `protocol_settings.setting_names`); unchanged settings keep `base`'s values."""
-    demand(role_in(actor, base.clinic), Perm.PROTOCOL_MANAGE)
+    actor.demand(Perm.PROTOCOL_MANAGE, base.clinic)
     with transaction.atomic():
         ProtocolVersion.objects.select_for_update().filter(pk=base.pk).first()
         highest = ProtocolVersion.objects.filter(clinic=base.clinic, code=base.code).aggregate(
             highest=Max("version")
         )["highest"]
         protocol = customised(protocol_of(base), changes, version=highest + 1)
-        version = _row(base.clinic, protocol, created_by=actor, change_note=change_note.strip())
+        version = _row(
+            base.clinic, protocol, created_by=person_of(actor), change_note=change_note.strip()
+        )
         recorded = {"based_on": protocol.based_on, "settings": changes, "note": version.change_note}
-        audit.record(_entry(AuditAction.CREATE, version, recorded), actor_of(actor, base.clinic))
+        audit.record(_entry(AuditAction.CREATE, version, recorded), actor)
         return version
 
 
 def protocol_version_update(
-    *, actor: User, version: ProtocolVersion, change_note: str | None = None, **changes: Any
+    *, actor: Actor, version: ProtocolVersion, change_note: str | None = None, **changes: Any
 ) -> ProtocolVersion:
     """Change a clinic's own version while no course uses it. A built-in version, or one a
     course has used, is never changed: make a new version instead."""
-    demand(role_in(actor, version.clinic), Perm.PROTOCOL_MANAGE)
+    actor.demand(Perm.PROTOCOL_MANAGE, version.clinic)
     with transaction.atomic():
         locked = ProtocolVersion.objects.select_for_update().get(pk=version.pk)
         _refuse_if_fixed(locked)
@@ -104,7 +105,7 @@ def protocol_version_update(
         locked.full_clean()
         locked.save()
         recorded = {"settings": changes, "note": locked.change_note}
-        audit.record(_entry(AuditAction.UPDATE, locked, recorded), actor_of(actor, locked.clinic))
+        audit.record(_entry(AuditAction.UPDATE, locked, recorded), actor)
         return locked
 
 
@@ -129,3 +130,9 @@ def protocol_version_lock(version: ProtocolVersion, when: Any) -> None:
     if version.locked_at is None:
         ProtocolVersion.objects.filter(pk=version.pk, locked_at__isnull=True).update(locked_at=when)
         version.locked_at = when
+
+
+def sync_new_clinic(sender: object, *, clinic: Clinic, **kwargs: object) -> None:
+    """A new clinic starts with the built-in protocols (`clinics.services.clinic_created`, in
+    its creation's transaction); later releases' built-ins arrive by `ketacare syncprotocols`."""
+    protocol_library_sync(actor=SystemActor(LIBRARY_TASK, clinic), clinic=clinic)

@@ -3,14 +3,13 @@ the pages and the session work build on (readiness for a first session, dose pre
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
 from ketacare import clinical
+from ketacare.clinics.actors import Actor
 from ketacare.clinics.models import Clinic
-from ketacare.clinics.permissions import Perm, demand
-from ketacare.clinics.queries import role_in
+from ketacare.clinics.permissions import Perm
 from ketacare.clinics.services import access_denied
 from ketacare.patients.models import BodyMeasurement, Patient
 from ketacare.screening.models import EligibilityDecision
@@ -32,10 +31,6 @@ def protocol_of(version: ProtocolVersion) -> clinical.Protocol:
     return protocol_from_dict(version.definition)
 
 
-def _member_clinics(user: Any) -> QuerySet[Clinic]:
-    return Clinic.objects.filter(memberships__user=user, memberships__is_active=True)
-
-
 def library_versions(clinic: Clinic) -> QuerySet[ProtocolVersion]:
     """The clinic's protocol versions, built-in first, newest version first."""
     return (
@@ -46,45 +41,49 @@ def library_versions(clinic: Clinic) -> QuerySet[ProtocolVersion]:
 
 
 def protocol_for(
-    user: Any, public_id: uuid.UUID, perm: Perm, *, via: str = "web"
+    actor: Actor, public_id: uuid.UUID, perm: Perm, *, via: str = "web"
 ) -> ProtocolVersion:
-    """A protocol version of one of the user's clinics, if their role there holds `perm`."""
+    """A protocol version of one of the actor's clinics, if their role there holds `perm`."""
     version = (
-        ProtocolVersion.objects.filter(public_id=public_id, clinic__in=_member_clinics(user))
+        ProtocolVersion.objects.filter(public_id=public_id, clinic_id__in=actor.clinic_ids)
         .select_related("clinic", "created_by")
         .first()
     )
     if version is None:
-        raise access_denied(actor=user, model=ProtocolVersion, public_id=public_id, via=via)
-    demand(role_in(user, version.clinic), perm)
+        raise access_denied(actor=actor, model=ProtocolVersion, public_id=public_id, via=via)
+    actor.demand(perm, version.clinic)
     return version
 
 
-def course_for(user: Any, public_id: uuid.UUID, perm: Perm, *, via: str = "web") -> TreatmentCourse:
+def course_for(
+    actor: Actor, public_id: uuid.UUID, perm: Perm, *, via: str = "web"
+) -> TreatmentCourse:
     course = (
         TreatmentCourse.objects.filter(
-            public_id=public_id, patient__in=Patient.objects.visible_to(user)
+            public_id=public_id, patient__in=Patient.objects.visible_to(actor)
         )
         .select_related("clinic", "patient", "protocol_version", "prescriber")
         .first()
     )
     if course is None:
-        raise access_denied(actor=user, model=TreatmentCourse, public_id=public_id, via=via)
-    demand(role_in(user, course.clinic), perm)
+        raise access_denied(actor=actor, model=TreatmentCourse, public_id=public_id, via=via)
+    actor.demand(perm, course.clinic)
     return course
 
 
-def session_for(user: Any, public_id: uuid.UUID, perm: Perm, *, via: str = "web") -> PlannedSession:
+def session_for(
+    actor: Actor, public_id: uuid.UUID, perm: Perm, *, via: str = "web"
+) -> PlannedSession:
     session = (
         PlannedSession.objects.filter(
-            public_id=public_id, course__patient__in=Patient.objects.visible_to(user)
+            public_id=public_id, course__patient__in=Patient.objects.visible_to(actor)
         )
         .select_related("clinic", "course__patient", "course__clinic")
         .first()
     )
     if session is None:
-        raise access_denied(actor=user, model=PlannedSession, public_id=public_id, via=via)
-    demand(role_in(user, session.clinic), perm)
+        raise access_denied(actor=actor, model=PlannedSession, public_id=public_id, via=via)
+    actor.demand(perm, session.clinic)
     return session
 
 

@@ -11,11 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from ketacare import clinical
-from ketacare.accounts.models import User
 from ketacare.clinical.protocols.schedule import plan_weekdays
-from ketacare.clinics.permissions import Perm, demand
-from ketacare.clinics.queries import role_in
-from ketacare.clinics.services import actor_of
+from ketacare.clinics.actors import Actor
+from ketacare.clinics.permissions import Perm
 from ketacare.core import audit
 from ketacare.core.models import AuditAction
 from ketacare.core.validation import require_reason
@@ -153,8 +151,8 @@ def _lock(session: PlannedSession) -> PlannedSession:
     )
 
 
-def _locked_session(session: PlannedSession, actor: User) -> PlannedSession:
-    demand(role_in(actor, session.clinic), Perm.SCHEDULE_MANAGE)
+def _locked_session(session: PlannedSession, actor: Actor) -> PlannedSession:
+    actor.demand(Perm.SCHEDULE_MANAGE, session.clinic)
     locked = _lock(session)
     if locked.course.status != CourseStatus.ACTIVE:
         raise ValidationError(
@@ -193,13 +191,13 @@ def _in_the_chair(session: PlannedSession) -> bool:
     )
 
 
-def _save_session(session: PlannedSession, actor: User, before: dict[str, Any]) -> PlannedSession:
+def _save_session(session: PlannedSession, actor: Actor, before: dict[str, Any]) -> PlannedSession:
     session.full_clean()
     session.save()
     after = {name: getattr(session, name) for name in before}
     audit.record(
         _entry(AuditAction.UPDATE, session, audit.diff(before, after)),
-        actor_of(actor, session.clinic),
+        actor,
     )
     return session
 
@@ -219,7 +217,7 @@ def _snapshot(session: PlannedSession) -> dict[str, Any]:
 
 
 def session_book(
-    *, actor: User, session: PlannedSession, scheduled_time: dt.time, chair: str = ""
+    *, actor: Actor, session: PlannedSession, scheduled_time: dt.time, chair: str = ""
 ) -> PlannedSession:
     """Book the session at a time (and chair or room); booking again changes them."""
     with transaction.atomic():
@@ -235,7 +233,7 @@ def session_book(
 
 def session_move(
     *,
-    actor: User,
+    actor: Actor,
     session: PlannedSession,
     scheduled_on: dt.date,
     scheduled_time: dt.time | None = None,
@@ -256,7 +254,7 @@ def session_move(
         return _save_session(locked, actor, before)
 
 
-def session_cancel(*, actor: User, session: PlannedSession, reason: str) -> PlannedSession:
+def session_cancel(*, actor: Actor, session: PlannedSession, reason: str) -> PlannedSession:
     reason = require_reason("reason", reason)
     with transaction.atomic():
         locked = _locked_session(session, actor)
@@ -265,13 +263,13 @@ def session_cancel(*, actor: User, session: PlannedSession, reason: str) -> Plan
         return _save_session(locked, actor, before)
 
 
-def planned_session_complete(*, actor: User, planned: PlannedSession) -> PlannedSession:
+def planned_session_complete(*, actor: Actor, planned: PlannedSession) -> PlannedSession:
     """Mark the session completed: its dosing session was discharged (the dosing app calls
     this inside the discharge's transaction). The dose was given, so this follows the fact
     even where the course was paused or ended while the patient was in the chair: a session
     cancelled and held by that pause is completed and no longer held, so a resume does not
     plan it again."""
-    demand(role_in(actor, planned.clinic), Perm.SESSION_DISCHARGE)
+    actor.demand(Perm.SESSION_DISCHARGE, planned.clinic)
     with transaction.atomic():
         locked = _lock(planned)
         if locked.status == SessionStatus.COMPLETED:

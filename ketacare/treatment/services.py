@@ -12,10 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ketacare import clinical
-from ketacare.accounts.models import User
-from ketacare.clinics.permissions import Perm, demand
-from ketacare.clinics.queries import role_in
-from ketacare.clinics.services import actor_of
+from ketacare.clinics.actors import Actor, person_of
+from ketacare.clinics.permissions import Perm
 from ketacare.core import audit
 from ketacare.core.models import AuditAction
 from ketacare.core.validation import require_reason
@@ -59,10 +57,15 @@ def _entry(
 
 
 def _event(
-    course: TreatmentCourse, kind: str, actor: User, reason: str = "", detail: str = ""
+    course: TreatmentCourse, kind: str, actor: Actor, reason: str = "", detail: str = ""
 ) -> None:
     CourseEvent.objects.create(
-        course=course, kind=kind, at=timezone.now(), by=actor, reason=reason, detail=detail[:300]
+        course=course,
+        kind=kind,
+        at=timezone.now(),
+        by=person_of(actor),
+        reason=reason,
+        detail=detail[:300],
     )
 
 
@@ -137,7 +140,7 @@ def _dose_values(order: dict[str, Any]) -> dict[str, Any]:
 
 def _save_order(
     course: TreatmentCourse,
-    actor: User,
+    actor: Actor,
     order: dict[str, Any],
     *,
     reason: str,
@@ -148,7 +151,7 @@ def _save_order(
     dose = DoseOrder(
         clinic=course.clinic,
         course=course,
-        ordered_by=actor,
+        ordered_by=person_of(actor),
         ordered_at=timezone.now(),
         reason=reason,
         override_reason=override_reason.strip() if overridden else "",
@@ -167,7 +170,7 @@ def _save_order(
 
 def course_start(
     *,
-    actor: User,
+    actor: Actor,
     patient: Patient,
     protocol_version: ProtocolVersion,
     start_date: dt.date,
@@ -186,7 +189,7 @@ def course_start(
     needs `override_reason`. The schedule comes from `clinical.plan_sessions`; the protocol
     version is locked.
     """
-    demand(role_in(actor, patient.clinic), Perm.COURSE_MANAGE)
+    actor.demand(Perm.COURSE_MANAGE, patient.clinic)
     _only_dose_fields(dose)
     if protocol_version.clinic_id != patient.clinic_id:
         raise ValidationError({"protocol_version": "Choose a protocol of this patient's clinic."})
@@ -227,7 +230,7 @@ def course_start(
             start_date=start_date,
             weekdays=list(weekdays_for(protocol, weekdays, start_phase)),
             maintenance_interval_weeks=maintenance_interval_weeks,
-            prescriber=actor,
+            prescriber=person_of(actor),
             started_at=timezone.now(),
             **_dose_values(order),
         )
@@ -254,7 +257,7 @@ def course_start(
             "sessions_planned": len(sessions),
             "first_session": sessions[0].scheduled_on,
         }
-        audit.record(_entry(AuditAction.CREATE, course, changes), actor_of(actor, patient.clinic))
+        audit.record(_entry(AuditAction.CREATE, course, changes), actor)
         return course
 
 
@@ -267,8 +270,8 @@ def _only_dose_fields(dose: dict[str, Any]) -> None:
 # --- pausing, resuming, ending -----------------------------------------------------------------
 
 
-def _locked(course: TreatmentCourse, actor: User, perm: Perm) -> TreatmentCourse:
-    demand(role_in(actor, course.clinic), perm)
+def _locked(course: TreatmentCourse, actor: Actor, perm: Perm) -> TreatmentCourse:
+    actor.demand(perm, course.clinic)
     return (
         TreatmentCourse.objects.select_for_update()
         .select_related("clinic", "patient", "protocol_version")
@@ -283,7 +286,7 @@ def _require_status(course: TreatmentCourse, *allowed: str) -> None:
         )
 
 
-def course_pause(*, actor: User, course: TreatmentCourse, reason: str) -> TreatmentCourse:
+def course_pause(*, actor: Actor, course: TreatmentCourse, reason: str) -> TreatmentCourse:
     """Pause the course: its sessions from today on are cancelled and held for the resume."""
     reason = require_reason("reason", reason)
     with transaction.atomic():
@@ -303,11 +306,11 @@ def course_pause(*, actor: User, course: TreatmentCourse, reason: str) -> Treatm
             "reason": reason,
             "sessions_held": held,
         }
-        audit.record(_entry(AuditAction.UPDATE, locked, changes), actor_of(actor, locked.clinic))
+        audit.record(_entry(AuditAction.UPDATE, locked, changes), actor)
         return locked
 
 
-def course_resume(*, actor: User, course: TreatmentCourse, resume_on: dt.date) -> TreatmentCourse:
+def course_resume(*, actor: Actor, course: TreatmentCourse, resume_on: dt.date) -> TreatmentCourse:
     """Resume a paused course: the sessions the pause held are planned again from `resume_on`,
     from the phase where the course stopped (new numbers; the held ones stay cancelled)."""
     with transaction.atomic():
@@ -327,11 +330,11 @@ def course_resume(*, actor: User, course: TreatmentCourse, resume_on: dt.date) -
             "resume_on": resume_on,
             "sessions_planned": len(sessions),
         }
-        audit.record(_entry(AuditAction.UPDATE, locked, changes), actor_of(actor, locked.clinic))
+        audit.record(_entry(AuditAction.UPDATE, locked, changes), actor)
         return locked
 
 
-def course_end(*, actor: User, course: TreatmentCourse, reason: str) -> TreatmentCourse:
+def course_end(*, actor: Actor, course: TreatmentCourse, reason: str) -> TreatmentCourse:
     """End the course for good (a new course can be started); upcoming sessions are cancelled."""
     reason = require_reason("reason", reason)
     with transaction.atomic():
@@ -353,7 +356,7 @@ def course_end(*, actor: User, course: TreatmentCourse, reason: str) -> Treatmen
             "reason": reason,
             "sessions_cancelled": cancelled,
         }
-        audit.record(_entry(AuditAction.UPDATE, locked, changes), actor_of(actor, locked.clinic))
+        audit.record(_entry(AuditAction.UPDATE, locked, changes), actor)
         return locked
 
 
@@ -361,7 +364,7 @@ def course_end(*, actor: User, course: TreatmentCourse, reason: str) -> Treatmen
 
 
 def course_change_dose(
-    *, actor: User, course: TreatmentCourse, reason: str, override_reason: str = "", **dose: Any
+    *, actor: Actor, course: TreatmentCourse, reason: str, override_reason: str = "", **dose: Any
 ) -> DoseOrder:
     """A new dose order for the course. Esketamine: the label's next-dose rule reads the
     course's earlier orders; a dose it does not allow needs a prescriber's override reason."""
@@ -399,12 +402,12 @@ def course_change_dose(
             "overridden": overridden,
             "override_reason": saved.override_reason,
         }
-        audit.record(_entry(AuditAction.UPDATE, locked, changes), actor_of(actor, locked.clinic))
+        audit.record(_entry(AuditAction.UPDATE, locked, changes), actor)
         return saved
 
 
 def rems_enrollment_record(
-    *, actor: User, course: TreatmentCourse, enrollment_id: str, enrolled_on: dt.date
+    *, actor: Actor, course: TreatmentCourse, enrollment_id: str, enrolled_on: dt.date
 ) -> TreatmentCourse:
     """Record the patient's SPRAVATO REMS enrollment (REFERENCE §1.11), needed before the first
     esketamine session. Recording again corrects it; both are audited."""
@@ -428,7 +431,7 @@ def rems_enrollment_record(
         locked.rems_enrollment_id, locked.rems_enrolled_on, locked.rems_enrolled_by = (
             enrollment_id,
             enrolled_on,
-            actor,
+            person_of(actor),
         )
         locked.full_clean()
         locked.save()
@@ -439,5 +442,5 @@ def rems_enrollment_record(
             detail=f"ID {enrollment_id}, {enrolled_on}",
         )
         changes = audit.diff(before, {"enrollment_id": enrollment_id, "enrolled_on": enrolled_on})
-        audit.record(_entry(AuditAction.UPDATE, locked, changes), actor_of(actor, locked.clinic))
+        audit.record(_entry(AuditAction.UPDATE, locked, changes), actor)
         return locked

@@ -12,9 +12,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from ketacare import clinical
+from ketacare.clinics.access import staff_view
 from ketacare.clinics.http import StaffRequest
-from ketacare.clinics.permissions import Perm, role_can, staff_view
-from ketacare.clinics.queries import role_in
+from ketacare.clinics.permissions import Perm, role_can
 from ketacare.core.forms import apply_errors
 from ketacare.patients.models import Patient
 from ketacare.patients.queries import patient_for
@@ -50,35 +50,34 @@ from ketacare.treatment.queries import (
 @staff_view(Perm.PROTOCOL_VIEW)
 def protocol_list(request: StaffRequest) -> HttpResponse:
     clinic = request.membership.clinic
-    library.protocol_library_sync(actor=request.user, clinic=clinic)
     versions = list(library_versions(clinic))
     context = {
         "builtins": [v for v in versions if v.is_builtin],
         "own": [v for v in versions if not v.is_builtin],
-        "can_manage": role_can(request.active_role, Perm.PROTOCOL_MANAGE),
+        "can_manage": request.actor.can(Perm.PROTOCOL_MANAGE, request.membership.clinic),
     }
     return render(request, "treatment/protocol_list.html", context)
 
 
 @staff_view(Perm.PROTOCOL_VIEW)
 def protocol_detail(request: StaffRequest, protocol_id: uuid.UUID) -> HttpResponse:
-    version = protocol_for(request.user, protocol_id, Perm.PROTOCOL_VIEW)
+    version = protocol_for(request.actor, protocol_id, Perm.PROTOCOL_VIEW)
     context = {
         "version": version,
         "protocol": protocol_of(version),
-        "can_manage": role_can(role_in(request.user, version.clinic), Perm.PROTOCOL_MANAGE),
+        "can_manage": request.actor.can(Perm.PROTOCOL_MANAGE, version.clinic),
     }
     return render(request, "treatment/protocol_detail.html", context)
 
 
 @staff_view(Perm.PROTOCOL_MANAGE)
 def protocol_new_version(request: StaffRequest, protocol_id: uuid.UUID) -> HttpResponse:
-    base = protocol_for(request.user, protocol_id, Perm.PROTOCOL_MANAGE)
+    base = protocol_for(request.actor, protocol_id, Perm.PROTOCOL_MANAGE)
     form = ProtocolSettingsForm(request.POST or None, protocol=protocol_of(base))
     if request.method == "POST" and form.is_valid():
         try:
             created = library.protocol_version_create(
-                actor=request.user,
+                actor=request.actor,
                 base=base,
                 change_note=form.cleaned_data["change_note"],
                 **form.changes(),
@@ -96,7 +95,7 @@ def protocol_new_version(request: StaffRequest, protocol_id: uuid.UUID) -> HttpR
 
 @staff_view(Perm.PROTOCOL_MANAGE)
 def protocol_edit(request: StaffRequest, protocol_id: uuid.UUID) -> HttpResponse:
-    version = protocol_for(request.user, protocol_id, Perm.PROTOCOL_MANAGE)
+    version = protocol_for(request.actor, protocol_id, Perm.PROTOCOL_MANAGE)
     if version.is_builtin or version.locked_at:
         messages.info(
             request, "This version is fixed (built in, or used by a course): make a new version."
@@ -106,7 +105,7 @@ def protocol_edit(request: StaffRequest, protocol_id: uuid.UUID) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         try:
             library.protocol_version_update(
-                actor=request.user,
+                actor=request.actor,
                 version=version,
                 change_note=form.cleaned_data["change_note"],
                 **form.changes(),
@@ -131,9 +130,9 @@ def _to_course(patient: Patient) -> HttpResponse:
 
 @staff_view(Perm.SCHEDULE_VIEW)
 def course_page(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
-    access = patient_for(request.user, patient_id, Perm.SCHEDULE_VIEW)
+    access = patient_for(request.actor, patient_id, Perm.SCHEDULE_VIEW)
     patient = access.patient
-    patient_chart_read(actor=request.user, patient=patient)
+    patient_chart_read(actor=request.actor, patient=patient)
     current = open_course(patient) or courses_of(patient).first()
     course = course_with_history(current) if current else None
     clinical_view = role_can(access.role, Perm.COURSE_VIEW)
@@ -182,8 +181,7 @@ def _start_versions(patient: Patient) -> Any:
 
 @staff_view(Perm.COURSE_MANAGE)
 def course_start(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
-    patient = patient_for(request.user, patient_id, Perm.COURSE_MANAGE).patient
-    library.protocol_library_sync(actor=request.user, clinic=patient.clinic)
+    patient = patient_for(request.actor, patient_id, Perm.COURSE_MANAGE).patient
     initial = {"start_date": patient.clinic.today()}
     form = CourseStartForm(request.POST or None, versions=_start_versions(patient), initial=initial)
     context: dict[str, Any] = {
@@ -196,7 +194,7 @@ def course_start(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
             context["preview"] = _start_preview(patient, form)
         else:
             try:
-                services.course_start(actor=request.user, patient=patient, **form.service_kwargs())
+                services.course_start(actor=request.actor, patient=patient, **form.service_kwargs())
             except ValidationError as error:
                 apply_errors(form, error)
             else:
@@ -276,7 +274,7 @@ SESSION_ACTIONS: dict[str, Action] = {
 def _course_action(
     request: StaffRequest, patient_id: uuid.UUID, course_id: uuid.UUID, action: Action
 ) -> HttpResponse:
-    patient = patient_for(request.user, patient_id, action.perm).patient
+    patient = patient_for(request.actor, patient_id, action.perm).patient
     course = (
         courses_of(patient).filter(public_id=course_id).select_related("clinic", "patient").first()
     )
@@ -288,7 +286,7 @@ def _course_action(
             form.service_kwargs() if hasattr(form, "service_kwargs") else dict(form.cleaned_data)
         )
         try:
-            action.run(actor=request.user, course=course, **kwargs)
+            action.run(actor=request.actor, course=course, **kwargs)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -301,7 +299,7 @@ def _course_action(
 def _session_action(
     request: StaffRequest, patient_id: uuid.UUID, session_id: uuid.UUID, action: Action
 ) -> HttpResponse:
-    patient = patient_for(request.user, patient_id, action.perm).patient
+    patient = patient_for(request.actor, patient_id, action.perm).patient
     session = (
         PlannedSession.objects.filter(course__patient=patient, public_id=session_id)
         .select_related("clinic", "course__patient", "course__clinic")
@@ -312,7 +310,7 @@ def _session_action(
     form = action.form(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            action.run(actor=request.user, session=session, **form.cleaned_data)
+            action.run(actor=request.actor, session=session, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:

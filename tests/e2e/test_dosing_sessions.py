@@ -211,4 +211,4 @@ def test_an_esketamine_session_with_a_prescribers_override_ends_in_the_rems_form
     submit(page, "Mark submitted", "Submitted")
     record = RemsMonitoringForm.objects.get()
     assert record.confirmation == "SPR-CONF-20261126"
-    assert record.submitted_by == world.nina
+    assert record.submitted_by == world.nina.user

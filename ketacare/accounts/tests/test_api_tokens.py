@@ -14,14 +14,15 @@ from django.utils import timezone
 from conftest import World, client_for
 from ketacare.accounts.models import ApiToken
 from ketacare.accounts.services import api_token_create
+from tests.factories import SETUP
 
 SETTINGS_FILE = Path(settings.BASE_DIR) / "config" / "settings.py"
 
 
 @pytest.mark.django_db
 def test_the_tokens_page_shows_each_expiry_and_tags_an_expired_token(world: World) -> None:
-    live, _raw = api_token_create(actor=world.nina, name="live-sync")
-    old, _raw = api_token_create(actor=world.nina, name="old-sync")
+    live, _raw = api_token_create(actor=SETUP, user=world.nina.user, name="live-sync")
+    old, _raw = api_token_create(actor=SETUP, user=world.nina.user, name="old-sync")
     ApiToken.objects.filter(pk=old.pk).update(expires_at=timezone.now() - dt.timedelta(days=1))
     page = client_for(world.nina).get(reverse("accounts:api_tokens"))
     html = page.content.decode()

@@ -11,7 +11,7 @@ from conftest import World
 from ketacare.accounts.models import User
 from ketacare.accounts.services import user_create
 from ketacare.core.models import AuditAction, AuditEvent
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, SETUP
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def test_sessions_expire_after_fifteen_idle_minutes_by_default() -> None:
 
 def test_passwords_are_hashed_with_argon2(settings: Any) -> None:
     settings.PASSWORD_HASHERS = config_settings.PASSWORD_HASHERS
-    user = user_create(actor=None, email="argon@harbor.test", full_name="Argon", password=PASSWORD)
+    user = user_create(actor=SETUP, email="argon@harbor.test", full_name="Argon", password=PASSWORD)
     assert User.objects.get(pk=user.pk).password.startswith("argon2")
 
 

@@ -10,12 +10,13 @@ from conftest import World, client_for
 from ketacare.accounts.services import api_token_create, api_token_revoke
 from ketacare.core.models import AuditAction, AuditEvent, AuditOutcome
 from ketacare.patients.models import Patient
+from tests.factories import SETUP
 
 pytestmark = pytest.mark.django_db
 
 
 def _bearer(world: World, user: Any = None) -> dict[str, str]:
-    _token, raw = api_token_create(actor=user or world.nina, name="test")
+    _token, raw = api_token_create(actor=SETUP, user=(user or world.nina).user, name="test")
     return {"Authorization": f"Bearer {raw}"}
 
 
@@ -106,7 +107,7 @@ def test_another_clinics_patient_is_404_and_audited_as_denied(world: World) -> N
 
 
 def test_a_revoked_or_made_up_token_is_401(world: World) -> None:
-    token, raw = api_token_create(actor=world.nina, name="old")
+    token, raw = api_token_create(actor=SETUP, user=world.nina.user, name="old")
     api_token_revoke(actor=world.nina, token=token)
     for header in (f"Bearer {raw}", "Bearer kc_made-up"):
         response = Client().get("/api/v1/patients", HTTP_AUTHORIZATION=header)

@@ -13,6 +13,7 @@ from ketacare.accounts.services import api_token_create
 from ketacare.assessments.models import Assessment
 from ketacare.assessments.services import assessment_record
 from ketacare.core.models import AuditAction, AuditEvent
+from tests.factories import SETUP
 
 pytestmark = pytest.mark.django_db
 WHEN = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
@@ -123,7 +124,7 @@ def test_a_wrong_administration_is_marked_in_error_not_deleted(world: World) -> 
 
 
 def _api_post(world: World, patient: Any, body: dict[str, Any]) -> Any:
-    _token, raw = api_token_create(actor=world.nina, name="t")
+    _token, raw = api_token_create(actor=SETUP, user=world.nina.user, name="t")
     return Client().post(
         f"/api/v1/patients/{patient.public_id}/assessments",
         json.dumps(body),

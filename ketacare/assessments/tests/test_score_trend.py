@@ -10,11 +10,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conftest import World, client_for
-from ketacare.accounts.models import User
 from ketacare.assessments.models import Assessment
 from ketacare.assessments.queries import trend_scores
 from ketacare.assessments.services import assessment_mark_error, assessment_record
 from ketacare.assessments.trend import MINUS, Trend, build_trend
+from ketacare.clinics.actors import StaffActor
 
 pytestmark = pytest.mark.django_db
 START = dt.datetime(2025, 9, 1, 14, 0, tzinfo=dt.UTC)
@@ -54,7 +54,7 @@ def _trend(world: World) -> Trend:
     return build_trend(trend_scores(world.patient), NEW_YORK)
 
 
-def _chart(world: World, user: User | None = None) -> str:
+def _chart(world: World, user: StaffActor | None = None) -> str:
     client = client_for(user or world.nina)
     return client.get(f"/patients/{world.patient.public_id}/").content.decode()
 

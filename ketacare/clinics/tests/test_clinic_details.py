@@ -34,7 +34,7 @@ def test_a_clinic_admin_changes_the_address_and_the_change_is_audited(world: Wor
     )
     event = AuditEvent.objects.filter(object_type="clinic", action=AuditAction.UPDATE).get()
     assert event.changes["address_line1"] == {"old": "1 Harbor Way", "new": "9 Pier Road"}
-    assert event.actor_id == world.ada.pk
+    assert event.actor_id == world.ada.user.pk
 
 
 def test_a_bad_email_names_the_field_and_keeps_what_was_typed(world: World) -> None:

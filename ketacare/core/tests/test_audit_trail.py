@@ -8,6 +8,7 @@ from django.db import connection, transaction
 
 from conftest import World
 from ketacare.core import audit
+from ketacare.core.actors import ANONYMOUS
 from ketacare.core.audit import verify_chains
 from ketacare.core.models import AppendOnlyError, AuditAction, AuditEvent
 from ketacare.patients.models import Patient
@@ -130,4 +131,4 @@ def test_a_failing_audit_write_rolls_back_the_change_it_describes(
 
 def test_recording_outside_a_transaction_is_refused(audit_guards_lifted_for_flush: None) -> None:
     with pytest.raises(RuntimeError, match="transaction"):
-        audit.record(audit.AuditEntry(action=AuditAction.READ), audit.ANONYMOUS)
+        audit.record(audit.AuditEntry(action=AuditAction.READ), ANONYMOUS)

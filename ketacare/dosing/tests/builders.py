@@ -14,7 +14,7 @@ from decimal import Decimal
 import time_machine
 from django.utils import timezone
 
-from ketacare.accounts.models import User
+from ketacare.clinics.actors import StaffActor
 from ketacare.dosing.administration import (
     session_pause_infusion,
     session_record_administration,
@@ -60,7 +60,12 @@ def moved_to(moment: dt.datetime) -> Iterator[None]:
 
 
 def course_today(
-    patient: Patient, *, nurse: User, prescriber: User, code: str = ESKETAMINE, rems: bool = True
+    patient: Patient,
+    *,
+    nurse: StaffActor,
+    prescriber: StaffActor,
+    code: str = ESKETAMINE,
+    rems: bool = True,
 ) -> TreatmentCourse:
     """A course whose first session is today (REMS-enrolled the week before for esketamine
     unless `rems` is False)."""
@@ -78,7 +83,7 @@ def course_today(
     return course
 
 
-def weighed_today(patient: Patient, nurse: User, weight_kg: str = "80.0") -> None:
+def weighed_today(patient: Patient, nurse: StaffActor, weight_kg: str = "80.0") -> None:
     """A weight taken at the chair just now, so a weight-based dose uses a current one."""
     measurement_record(
         actor=nurse, patient=patient, measured_at=ago(1), weight_kg=Decimal(weight_kg),
@@ -87,7 +92,12 @@ def weighed_today(patient: Patient, nurse: User, weight_kg: str = "80.0") -> Non
 
 
 def checked_in(
-    patient: Patient, *, nurse: User, prescriber: User, code: str = ESKETAMINE, rems: bool = True
+    patient: Patient,
+    *,
+    nurse: StaffActor,
+    prescriber: StaffActor,
+    code: str = ESKETAMINE,
+    rems: bool = True,
 ) -> DosingSession:
     """Checked in `CHECK_IN_LEAD` ago, for the session planned that day."""
     with moved_to(timezone.now() - CHECK_IN_LEAD):
@@ -97,7 +107,7 @@ def checked_in(
 
 
 def prepared(
-    session: DosingSession, nurse: User, *, sbp: int = 120, dbp: int = 80, phq9: bool = True
+    session: DosingSession, nurse: StaffActor, *, sbp: int = 120, dbp: int = 80, phq9: bool = True
 ) -> DosingSession:
     """Checklist ticked, today's PHQ-9 (all 0) and pre-dose vitals recorded."""
     if phq9:
@@ -115,7 +125,7 @@ def prepared(
 
 
 def cleared(
-    patient: Patient, *, nurse: User, prescriber: User, code: str = ESKETAMINE
+    patient: Patient, *, nurse: StaffActor, prescriber: StaffActor, code: str = ESKETAMINE
 ) -> DosingSession:
     session = checked_in(patient, nurse=nurse, prescriber=prescriber, code=code)
     return prepared(session, nurse)
@@ -123,7 +133,7 @@ def cleared(
 
 def administered(
     session: DosingSession,
-    nurse: User,
+    nurse: StaffActor,
     *,
     minutes_ago: float = 10,
     dose_mg: int = 56,
@@ -149,7 +159,11 @@ def administered(
 
 
 def monitored(
-    session: DosingSession, nurse: User, *, minutes_ago: float = 130, ended_minutes_ago: float = 0
+    session: DosingSession,
+    nurse: StaffActor,
+    *,
+    minutes_ago: float = 130,
+    ended_minutes_ago: float = 0,
 ) -> DosingSession:
     """Dosed `minutes_ago`, with the REMS BP checkpoints, MOAA/S 5 and CADSS-6 0 recorded; the
     last of them just before `ended_minutes_ago`."""
@@ -174,7 +188,9 @@ def monitored(
 # --- the permission matrix: each API operation's session in the state it acts on ---------------
 
 
-def matrix_session(path: str, patient: Patient, *, nurse: User, prescriber: User) -> None:
+def matrix_session(
+    path: str, patient: Patient, *, nurse: StaffActor, prescriber: StaffActor
+) -> None:
     """Put `patient` in the state the operation at `path` acts on."""
     if path.endswith("/check-in"):
         course_today(patient, nurse=nurse, prescriber=prescriber)
@@ -190,7 +206,7 @@ def matrix_session(path: str, patient: Patient, *, nurse: User, prescriber: User
         _matrix_dose(path, session, nurse)
 
 
-def _matrix_dose(path: str, session: DosingSession, nurse: User) -> None:
+def _matrix_dose(path: str, session: DosingSession, nurse: StaffActor) -> None:
     if path.endswith("/discharge"):
         monitored(session, nurse)
     elif not path.endswith("/administration"):
@@ -240,7 +256,7 @@ def matrix_body(path: str, patient: Patient) -> dict[str, object] | None:
 # --- history: courses that ran and ended, each with a dosed session -----------------------------
 
 
-def dosed_course(patient: Patient, *, nurse: User, prescriber: User) -> DosingSession:
+def dosed_course(patient: Patient, *, nurse: StaffActor, prescriber: StaffActor) -> DosingSession:
     """An esketamine course whose session today was dosed (56 mg, 2 devices), had a serious
     adverse event and a severe side effect, and was stopped; the course is then ended, so
     another can be started."""

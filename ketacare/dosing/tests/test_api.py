@@ -4,12 +4,16 @@ import json
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from conftest import World, client_for
+from ketacare.accounts.services import api_token_create
 from ketacare.core.models import AuditEvent
 from ketacare.dosing.models import Administration, DosingSession, VitalsReading
 from ketacare.dosing.tests.builders import ago, checked_in, cleared
+from tests.factories import SETUP
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +42,24 @@ def test_a_retried_vitals_post_replays_the_answer_and_writes_one_row(world: Worl
     assert first.status_code == again.status_code == 201
     assert first.json() == again.json()
     assert VitalsReading.objects.count() == 1
+
+
+@pytest.mark.parametrize("auth", ["session", "token"])
+def test_a_write_resolves_who_acts_once_and_checks_permissions_in_memory(
+    world: World, auth: str
+) -> None:
+    session = _session(world)
+    client, headers = client_for(world.nina), {}
+    if auth == "token":
+        _token, raw = api_token_create(actor=SETUP, user=world.nina.user, name="chair")
+        client, headers = Client(), {"Authorization": f"Bearer {raw}"}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            _vitals_url(session), json.dumps(_reading()), "application/json", headers=headers
+        )
+    assert response.status_code == 201
+    memberships = [q for q in queries.captured_queries if "clinics_membership" in q["sql"]]
+    assert len(memberships) == 1
 
 
 def test_the_same_key_with_a_different_body_is_refused(world: World) -> None:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import World, client_for
-from ketacare.accounts.models import User
+from ketacare.clinics.actors import StaffActor
 from ketacare.clinics.models import Role
 from ketacare.core.models import AuditAction, AuditEvent
 from ketacare.dosing.board import BOARD_OBJECT, BoardRow, board_idle, board_opened, board_rows
@@ -40,7 +40,9 @@ BOARD = reverse("dosing:board")
 BOARD_QUERY_LIMIT = 22
 
 
-def _patient(world: World, family: str, clinic: Any = None, nurse: User | None = None) -> Patient:
+def _patient(
+    world: World, family: str, clinic: Any = None, nurse: StaffActor | None = None
+) -> Patient:
     return PatientFactory.create(
         clinic=clinic or world.harbor,
         actor=nurse or world.nina,
@@ -61,7 +63,7 @@ def _monitored(world: World, family: str, minutes_ago: float = 130) -> DosingSes
     return monitored(_cleared(world, family), world.nina, minutes_ago=minutes_ago)
 
 
-def _row(world: World, session: DosingSession, user: User | None = None) -> BoardRow:
+def _row(world: World, session: DosingSession, user: StaffActor | None = None) -> BoardRow:
     rows = board_rows(user or world.nina, world.harbor)
     return next(row for row in rows if row.dosing_session_id == session.public_id)
 
@@ -279,7 +281,7 @@ def test_another_clinics_sessions_never_appear(world: World) -> None:
     assert [row["patient"] for row in api] == ["Pat H."]
 
 
-def _summit_prescriber(world: World) -> User:
+def _summit_prescriber(world: World) -> StaffActor:
     return staff(world.summit, Role.PRESCRIBER, email="sam@summit.test")
 
 
@@ -316,7 +318,7 @@ def test_each_render_is_one_audited_read_listing_the_patients_shown(world: World
     assert all(set(e.changes["patients"]) == shown for e in events)
     assert events[0].changes["dosing_sessions"] == [str(one.public_id)]
     assert len(events[0].changes["planned_sessions"]) == 1
-    assert {e.actor_email for e in events} == {world.theo.email}
+    assert {e.actor_email for e in events} == {world.theo.user.email}
     assert {e.clinic_id for e in events} == {world.harbor.public_id}
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.db import close_old_connections, connection
 
 from conftest import World
-from ketacare.accounts.models import User
+from ketacare.clinics.actors import StaffActor
 from ketacare.dosing.models import DosingSession, SideEffect, VitalsReading
 from ketacare.dosing.services import session_record_side_effect, session_record_vitals
 from ketacare.dosing.tests.builders import ago, checked_in
@@ -39,12 +39,12 @@ def test_two_nurses_recording_at_once_lose_nothing(
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
 
-    def vitals(actor: User) -> Callable[[], object]:
+    def vitals(actor: StaffActor) -> Callable[[], object]:
         return lambda: session_record_vitals(
             actor=actor, session=session, measured_at=ago(1), hr=70
         )
 
-    def effect(actor: User) -> Callable[[], object]:
+    def effect(actor: StaffActor) -> Callable[[], object]:
         return lambda: session_record_side_effect(
             actor=actor, session=session, observed_at=ago(1), kind="nausea", severity="mild"
         )

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from conftest import World
-from ketacare.accounts.models import User
+from ketacare.clinics.actors import StaffActor
 from ketacare.core.models import AuditEvent
 from ketacare.dosing.administration import (
     session_pause_infusion,
@@ -83,7 +83,7 @@ def test_esketamine_bp_above_140_90_blocks_until_a_prescriber_overrides(world: W
         session_override(actor=world.nina, session=session, reason="Looks fine")
     session = session_override(actor=world.pia, session=session, reason="White-coat; rechecked")
     assert session.status == Status.CLEARED
-    assert session.override_by == world.pia
+    assert session.override_by == world.pia.user
 
 
 def test_an_override_covers_only_the_warning_the_prescriber_saw(world: World) -> None:
@@ -127,7 +127,7 @@ def test_esketamine_without_rems_enrollment_is_refused_and_cannot_be_overridden(
 
 
 def _give(
-    world: World, session: DosingSession, actor: User, dose: int, **extra: Any
+    world: World, session: DosingSession, actor: StaffActor, dose: int, **extra: Any
 ) -> Administration:
     return session_record_administration(
         actor=actor, session=session, lot_number="L1",
@@ -224,7 +224,7 @@ def test_discharge_needs_the_clinician_and_the_no_driving_instruction(world: Wor
         no_driving_instruction_given=True,
     )  # fmt: skip
     assert session.status == Status.DISCHARGED
-    assert session.discharged_by == world.nina
+    assert session.discharged_by == world.nina.user
 
 
 def test_a_correction_marks_the_entry_in_error_and_keeps_it(world: World) -> None:

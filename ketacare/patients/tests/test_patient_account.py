@@ -3,7 +3,9 @@
 import pytest
 
 from conftest import World, client_for
-from ketacare.core.models import AuditEvent
+from ketacare.core.actors import ActorKind
+from ketacare.core.models import AuditAction, AuditEvent, AuditOutcome
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -17,11 +19,30 @@ def test_a_portal_account_is_linked_to_the_record_and_audited(world: World) -> N
     )
 
 
-def test_a_patient_signed_in_to_the_portal_cannot_open_staff_pages(world: World) -> None:
-    client = client_for(world.paula_user)
+def test_a_patient_signed_in_to_the_portal_finds_no_staff_page_not_even_their_own_chart(
+    world: World,
+) -> None:
+    client = client_for(world.paula)
     assert "Harbor Clinic" in client.get("/").content.decode()
     response = client.get(f"/patients/{world.patient.public_id}/")
-    assert response.status_code == 403
+    assert response.status_code == 404
     page = response.content.decode()
-    assert "Your role may not open this page" in page
     assert "Emergency contact" not in page
+    assert world.patient.mrn not in page
+    denied = AuditEvent.objects.get(outcome=AuditOutcome.DENIED)
+    assert (denied.actor_kind, denied.object_type) == (ActorKind.PATIENT, "staff_page")
+
+
+def test_signing_in_is_audited_with_the_kind_of_account(world: World) -> None:
+    for who in (world.paula, world.nina):
+        assert (
+            client_for(None)
+            .post("/accounts/login/", {"username": who.user.email, "password": PASSWORD})
+            .status_code
+            == 302
+        )
+    logins = AuditEvent.objects.filter(action=AuditAction.LOGIN).order_by("seq")
+    assert [(e.actor_email, e.actor_kind) for e in logins] == [
+        ("paula@example.test", ActorKind.PATIENT),
+        ("nina@harbor.test", ActorKind.STAFF),
+    ]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from ketacare.accounts.models import User
+from ketacare.clinics.actors import StaffActor
 from ketacare.clinics.models import Clinic, Role
 from ketacare.dosing.discharge import session_discharge
 from ketacare.dosing.models import DosingSession
@@ -31,9 +31,9 @@ class Bay:
     """A clinic whose address and contact fill the form's setting and HCP sections."""
 
     clinic: Clinic
-    nurse: User
-    prescriber: User
-    admin: User
+    nurse: StaffActor
+    prescriber: StaffActor
+    admin: StaffActor
     patient: Patient
 
 
@@ -51,14 +51,14 @@ def bay_clinic(zone: str = "America/New_York") -> Bay:
     )
 
 
-def discharged(patient: Patient, *, nurse: User, prescriber: User) -> DosingSession:
+def discharged(patient: Patient, *, nurse: StaffActor, prescriber: StaffActor) -> DosingSession:
     """Esketamine 56 mg, two devices from 130 minutes ago, the three REMS BPs, MOAA/S 5 and
     CADSS-6 0, discharged now by the nurse."""
     session = cleared(patient, nurse=nurse, prescriber=prescriber)
     return discharge_now(monitored(session, nurse, minutes_ago=130), nurse)
 
 
-def discharge_now(session: DosingSession, nurse: User) -> DosingSession:
+def discharge_now(session: DosingSession, nurse: StaffActor) -> DosingSession:
     return session_discharge(
         actor=nurse,
         session=session,

@@ -57,7 +57,7 @@ def test_a_complete_form_is_submitted_with_its_confirmation_and_snapshot(bay: Ba
     session = discharged(bay.patient, nurse=bay.nurse, prescriber=bay.prescriber)
     rems_form_record_answers(actor=bay.nurse, session=session, **COMPLETE)
     record = rems_form_submit(actor=bay.nurse, session=session, confirmation=" C-77 ")
-    assert (record.submitted_by, record.confirmation) == (bay.nurse, "C-77")
+    assert (record.submitted_by, record.confirmation) == (bay.nurse.user, "C-77")
     assert record.submitted_form["dose_mg"] == 56
     assert record.submitted_form["bp_40_min"] == "125/80"
     assert record.warnings_acknowledged == []

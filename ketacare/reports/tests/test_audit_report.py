@@ -41,7 +41,14 @@ def test_an_inverted_date_range_is_explained(world: World) -> None:
 def test_the_csv_download_has_every_event_and_is_itself_audited(world: World) -> None:
     response = client_for(world.ada).get("/reports/audit.csv")
     rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
-    assert rows[0][:4] == ["occurred_at", "actor_email", "actor_role", "action"]
+    assert rows[0][:6] == [
+        "occurred_at",
+        "actor_email",
+        "actor_role",
+        "actor_kind",
+        "actor_task",
+        "action",
+    ]
     harbor = AuditEvent.objects.filter(clinic_id=world.harbor.public_id)
     assert len(rows) - 1 == harbor.count()
     assert harbor.filter(action=AuditAction.EXPORT, actor_email="ada@harbor.test").exists()
@@ -55,5 +62,13 @@ def test_the_csv_defuses_spreadsheet_formulas_from_client_controlled_fields(worl
     client_for(world.nina).get(f"/patients/{world.patient.public_id}/", HTTP_USER_AGENT="=cmd()")
     response = client_for(world.ada).get("/reports/audit.csv")
     rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
-    agents = [row[9] for row in rows[1:] if "cmd()" in row[9]]
+    agents = [row[11] for row in rows[1:] if "cmd()" in row[11]]
     assert agents == ["'=cmd()"]
+
+
+def test_the_report_names_who_acted_in_words_a_task_by_its_name(world: World) -> None:
+    page = client_for(world.ada).get("/reports/audit/").content.decode()
+    assert "Task: protocol library" in page
+    assert "System task" in page
+    assert "Clinic admin" in page
+    assert "clinic_admin" not in page

@@ -137,7 +137,7 @@ def test_a_prescriber_signs_through_the_page(world: World) -> None:
         _url(world, "sign/"), {"route": "iv", "decision": "eligible", "facts_digest": digest}
     )
     assert response.status_code == 302
-    assert EligibilityDecision.objects.get().signed_by == world.pia
+    assert EligibilityDecision.objects.get().signed_by == world.pia.user
 
 
 def test_the_check_waits_for_the_cssrs_and_pregnancy_status(world: World) -> None:

@@ -7,17 +7,18 @@ import pytest
 from django.test import Client
 
 from conftest import World
-from ketacare.accounts.models import User
 from ketacare.accounts.services import api_token_create
+from ketacare.clinics.actors import StaffActor
 from ketacare.patients.models import Patient
 from ketacare.screening.models import EligibilityDecision, Intake
 from ketacare.screening.tests.builders import cssrs, ready_intake
+from tests.factories import SETUP
 
 pytestmark = pytest.mark.django_db
 
 
-def _call(user: User, method: str, patient: Patient, tail: str, body: Any = None) -> Any:
-    _token, raw = api_token_create(actor=user, name="t")
+def _call(user: StaffActor, method: str, patient: Patient, tail: str, body: Any = None) -> Any:
+    _token, raw = api_token_create(actor=SETUP, user=user.user, name="t")
     url = f"/api/v1/patients/{patient.public_id}/{tail}"
     data = json.dumps(body) if body is not None else ""
     return Client().generic(

@@ -4,8 +4,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from ketacare.accounts.models import User
 from ketacare.assessments.services import assessment_record
+from ketacare.clinics.actors import StaffActor
 from ketacare.clinics.models import Clinic
 from ketacare.patients.models import Patient
 from ketacare.patients.services import diagnosis_record, measurement_record
@@ -13,7 +13,6 @@ from ketacare.screening.models import EligibilityDecision
 from ketacare.screening.queries import open_intake
 from ketacare.screening.review import eligibility_review
 from ketacare.screening.services import eligibility_sign, intake_start, intake_update, trial_record
-from ketacare.treatment.library import protocol_library_sync
 from ketacare.treatment.models import ProtocolVersion, TreatmentCourse
 from ketacare.treatment.services import course_start
 
@@ -22,12 +21,12 @@ MONDAY = dt.date(2030, 1, 7)  # far enough ahead that every planned session is u
 
 
 def builtin(clinic: Clinic, code: str) -> ProtocolVersion:
-    protocol_library_sync(actor=None, clinic=clinic)
+    """A built-in protocol of the clinic's library (copied in when the clinic was created)."""
     return ProtocolVersion.objects.get(clinic=clinic, code=code, version=1)
 
 
 def signed_eligible(
-    patient: Patient, *, nurse: User, prescriber: User, route: str = "iv"
+    patient: Patient, *, nurse: StaffActor, prescriber: StaffActor, route: str = "iv"
 ) -> EligibilityDecision:
     """An adult with recurrent MDD, two failed adequate trials, a negative C-SSRS and a weight,
     signed eligible for `route` (with a written override if the check raised warnings)."""
@@ -82,8 +81,8 @@ def signed_eligible(
 def started_course(
     patient: Patient,
     *,
-    nurse: User,
-    prescriber: User,
+    nurse: StaffActor,
+    prescriber: StaffActor,
     code: str = "iv_ketamine_twice_weekly",
     version: ProtocolVersion | None = None,
     **options: Any,

@@ -177,7 +177,7 @@ def test_an_esketamine_course_is_not_ready_until_rems_enrollment_is_recorded(
         actor=world.nina, course=course, enrollment_id="R-20931", enrolled_on=dt.date(2026, 1, 5)
     )
     assert course_ready_for_first_session(course) == {}
-    assert course.rems_enrolled_by == world.nina
+    assert course.rems_enrolled_by == world.nina.user
 
 
 def test_an_iv_course_needs_no_rems_enrollment(world: World) -> None:

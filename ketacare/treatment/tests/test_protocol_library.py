@@ -1,24 +1,31 @@
 """The protocol library: built-ins copied from the core, clinic versions, immutability."""
 
+import io
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conftest import World, client_for
 from ketacare import clinical
+from ketacare.clinics.models import Clinic
+from ketacare.clinics.services import clinic_created
 from ketacare.core.models import AuditEvent
 from ketacare.treatment.definitions import protocol_from_dict, protocol_to_dict
 from ketacare.treatment.library import (
     protocol_library_sync,
     protocol_version_create,
     protocol_version_update,
+    sync_new_clinic,
 )
 from ketacare.treatment.models import ProtocolVersion
 from ketacare.treatment.queries import protocol_of
 from ketacare.treatment.tests.builders import builtin, started_course
+from tests.factories import ClinicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +36,48 @@ def test_a_stored_protocol_rebuilds_into_the_same_core_protocol(code: str) -> No
     assert protocol_from_dict(protocol_to_dict(protocol)) == protocol
 
 
-def test_every_clinic_gets_the_built_in_protocols_once(world: World) -> None:
-    assert protocol_library_sync(actor=None, clinic=world.harbor) == len(clinical.PROTOCOLS)
-    assert protocol_library_sync(actor=None, clinic=world.harbor) == 0
-    assert ProtocolVersion.objects.filter(clinic=world.harbor, is_builtin=True).count() == 7
-    assert not ProtocolVersion.objects.filter(clinic=world.summit).exists()
+def test_a_new_clinic_starts_with_every_built_in_protocol_copied_by_a_task(world: World) -> None:
+    builtins = ProtocolVersion.objects.filter(clinic=world.harbor, is_builtin=True)
+    assert builtins.count() == len(clinical.PROTOCOLS) == 7
+    copied = AuditEvent.objects.filter(object_type="protocolversion", chain=world.harbor.public_id)
+    assert {(e.actor_kind, e.actor_task) for e in copied} == {("system", "protocol library")}
+    assert protocol_library_sync(actor=world.task(), clinic=world.harbor) == 0
+
+
+@pytest.fixture
+def older_clinic(world: World) -> Iterator[Clinic]:
+    """A clinic created before a release brought its built-in protocols."""
+    clinic_created.disconnect(dispatch_uid="treatment.sync_new_clinic")
+    try:
+        yield ClinicFactory.create(name="Older Clinic", slug="older")
+    finally:
+        clinic_created.connect(sync_new_clinic, dispatch_uid="treatment.sync_new_clinic")
+
+
+def test_the_command_copies_missing_built_ins_into_every_clinic_once(older_clinic: Clinic) -> None:
+    out = io.StringIO()
+    call_command("syncprotocols", stdout=out)
+    assert "Older Clinic: 7 built-in protocol versions added" in out.getvalue()
+    assert "Harbor Clinic: 0 built-in protocol versions added" in out.getvalue()
+    assert ProtocolVersion.objects.filter(clinic=older_clinic, is_builtin=True).count() == 7
+    call_command("syncprotocols", stdout=out)
+    assert ProtocolVersion.objects.filter(clinic=older_clinic, is_builtin=True).count() == 7
+
+
+def test_staff_other_than_the_clinic_admin_may_not_sync_the_library(world: World) -> None:
+    with pytest.raises(PermissionDenied):
+        protocol_library_sync(actor=world.nina, clinic=world.harbor)
+    with pytest.raises(PermissionDenied):
+        protocol_library_sync(actor=world.task(), clinic=world.summit)
+    assert protocol_library_sync(actor=world.ada, clinic=world.harbor) == 0
+
+
+def test_reading_the_library_writes_nothing(world: World) -> None:
+    with CaptureQueriesContext(connection) as reads:
+        assert client_for(world.ada).get("/protocols/").status_code == 200
+        assert client_for(world.ada).get("/api/v1/protocols").status_code == 200
+    writes = [q["sql"] for q in reads.captured_queries if q["sql"].startswith(("INSERT", "UPDATE"))]
+    assert [sql for sql in writes if "treatment_" in sql] == []
 
 
 def test_a_clinic_admin_makes_an_im_version_with_clinic_vital_limits(world: World) -> None:

@@ -11,8 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from conftest import World, client_for
-from ketacare.accounts.models import User
 from ketacare.accounts.services import api_token_create
+from ketacare.clinics.actors import StaffActor
 from ketacare.core.models import AuditEvent
 from ketacare.treatment.models import PlannedSession, TreatmentCourse
 from ketacare.treatment.schedule import session_book, session_cancel, session_move
@@ -27,6 +27,7 @@ from ketacare.treatment.tests.builders import (
     signed_eligible,
     started_course,
 )
+from tests.factories import SETUP
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +42,8 @@ def _first(course: TreatmentCourse) -> PlannedSession:
     return session
 
 
-def _call(user: User, method: str, path: str, body: Any = None) -> Any:
-    _token, raw = api_token_create(actor=user, name="t")
+def _call(user: StaffActor, method: str, path: str, body: Any = None) -> Any:
+    _token, raw = api_token_create(actor=SETUP, user=user.user, name="t")
     data = json.dumps(body) if body is not None else ""
     return Client().generic(
         method,

@@ -10,8 +10,11 @@ from django.db import transaction
 
 from ketacare.accounts.models import User
 from ketacare.accounts.services import user_create
+from ketacare.clinics.actors import SystemActor
 from ketacare.clinics.models import Role
 from ketacare.clinics.services import clinic_create, membership_grant
+
+OPERATOR = SystemActor("createclinic")
 
 
 class Command(BaseCommand):
@@ -29,17 +32,22 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 clinic = clinic_create(
-                    actor=None, name=options["name"], timezone=options["timezone"]
+                    actor=OPERATOR, name=options["name"], timezone=options["timezone"]
                 )
                 admin = User.objects.filter(email=options["admin_email"].lower()).first()
                 if admin is None:
                     admin = user_create(
-                        actor=None,
+                        actor=OPERATOR,
                         email=options["admin_email"],
                         full_name=options["admin_name"],
                         password=password,
                     )
-                membership_grant(actor=None, clinic=clinic, user=admin, role=Role.CLINIC_ADMIN)
+                membership_grant(
+                    actor=OPERATOR.for_clinic(clinic),
+                    clinic=clinic,
+                    user=admin,
+                    role=Role.CLINIC_ADMIN,
+                )
         except ValidationError as error:
             raise CommandError(
                 "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())

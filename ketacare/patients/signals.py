@@ -1,4 +1,5 @@
-"""Login, failed login and logout go into the audit trail."""
+"""Sign-in, failed sign-in and sign-out go into the audit trail, with the kind of actor who
+signed in (staff or patient): known from here up, where patient accounts are."""
 
 from typing import Any
 
@@ -6,11 +7,13 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from ketacare.core import audit
+from ketacare.core.actors import ActorKind, Audited, AuditIdentity
 from ketacare.core.models import AuditAction, AuditOutcome
+from ketacare.patients.actors import actor_for
 
 
-def _actor(user: Any) -> audit.Actor:
-    return audit.Actor(id=user.pk, email=user.email) if user else audit.ANONYMOUS
+def _actor(user: Any) -> Audited:
+    return actor_for(user) if user is not None else AuditIdentity(ActorKind.PUBLIC)
 
 
 @receiver(user_logged_in)
@@ -38,5 +41,5 @@ def audit_login_failed(
         audit.AuditEntry(
             action=AuditAction.LOGIN_FAILED, object_type="session", outcome=AuditOutcome.FAILURE
         ),
-        audit.Actor(id=None, email=attempted),
+        AuditIdentity(ActorKind.PUBLIC, email=attempted),
     )
