@@ -73,7 +73,7 @@ def main() -> None:
 
         nurse, dosed = build(args.sessions, args.readings)
         client = Client()
-        client.force_login(nurse)
+        client.force_login(nurse.user)
         # A poll carries when its page was opened, signed (polling stops one idle timeout later).
         board = f"/sessions/board/?{urlencode({'opened': board_opened(timezone.now())})}"
         polls, board_queries = timed(client, board, args.loads, HX_Request="true")

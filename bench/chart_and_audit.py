@@ -70,7 +70,7 @@ def time_reads(nurse: Any, patients: list[Any], reads: int) -> tuple[float, int]
     from django.test import Client
 
     client = Client()
-    client.force_login(nurse)
+    client.force_login(nurse.user)
     queries = queries_of(client, f"/patients/{patients[0].public_id}/")
     start = time.perf_counter()
     for n in range(reads):
