@@ -7,11 +7,13 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field, StrictBool, StrictInt
 
+from ketacare.core.schemas import InputSchema
+
 InstrumentValue = Literal["phq9", "gad7", "qids_sr16", "madrs", "cssrs_screener", "moaas", "cadss6"]
 ContextValue = Literal["baseline", "follow_up"]
 
 
-class AssessmentIn(Schema):
+class AssessmentIn(InputSchema):
     instrument: InstrumentValue
     # Strict: "2" is not 2 and 1 is not Yes; the clinical core refuses guesses, so must we.
     answers: dict[str, StrictBool | StrictInt] = Field(

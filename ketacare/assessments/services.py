@@ -5,7 +5,6 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from ketacare import clinical
 from ketacare.assessments.models import Assessment, AssessmentContext
@@ -13,11 +12,9 @@ from ketacare.clinical.scoring import Answer
 from ketacare.clinics.actors import Actor, person_of
 from ketacare.core import audit
 from ketacare.core.models import AuditAction
+from ketacare.core.validation import check_effective_time
 from ketacare.patients.models import Patient
 from ketacare.patients.services import chart_entry_mark_error
-
-# Clocks on tablets drift; a few minutes ahead is a clock, hours ahead is a typing error.
-FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
 
 def clinical_error(error: clinical.ClinicalInputError) -> ValidationError:
@@ -31,11 +28,6 @@ def clinical_error(error: clinical.ClinicalInputError) -> ValidationError:
     else:
         keys = [field]
     return ValidationError({key: [str(error)] for key in keys})
-
-
-def check_effective_time(name: str, value: dt.datetime) -> None:
-    if value > timezone.now() + FUTURE_TOLERANCE:
-        raise ValidationError({name: "This time is in the future; give when it happened."})
 
 
 def assessment_record(

@@ -15,12 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from ketacare import clinical
-from ketacare.assessments.services import check_effective_time
 from ketacare.clinical.administration import device_rest_findings
 from ketacare.clinics.actors import Actor, person_of
 from ketacare.clinics.permissions import Perm
 from ketacare.core import audit
 from ketacare.core.models import AuditAction
+from ketacare.core.validation import check_effective_time
 from ketacare.dosing.models import (
     Administration,
     DeviceUse,

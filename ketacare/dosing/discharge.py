@@ -10,10 +10,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from ketacare import clinical
-from ketacare.assessments.services import check_effective_time
 from ketacare.clinics.actors import Actor, person_of
 from ketacare.clinics.permissions import Perm
-from ketacare.core.validation import require_reason
+from ketacare.core.validation import check_effective_time, require_reason
 from ketacare.dosing.models import (
     Administration,
     AdverseEvent,

@@ -8,16 +8,18 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field, StrictBool, StrictInt
 
+from ketacare.core.schemas import InputSchema
+
 CheckpointValue = Literal["pre_dose", "post_40min", "pre_discharge", "routine"]
 ScoreInstrument = Literal["phq9", "cssrs_screener", "moaas", "cadss6"]
 SeverityValue = Literal["mild", "moderate", "severe"]
 
 
-class CheckInIn(Schema):
+class CheckInIn(InputSchema):
     chair: str = ""
 
 
-class ChecklistIn(Schema):
+class ChecklistIn(InputSchema):
     identity_confirmed: bool = False
     fasting_ok: bool = False
     driver_arranged: bool = False
@@ -25,11 +27,11 @@ class ChecklistIn(Schema):
     concomitant_meds_reviewed: bool = False
 
 
-class ReasonIn(Schema):
+class ReasonIn(InputSchema):
     reason: str
 
 
-class VitalsIn(Schema):
+class VitalsIn(InputSchema):
     measured_at: dt.datetime
     checkpoint: CheckpointValue = "routine"
     sbp: StrictInt | None = None
@@ -40,13 +42,13 @@ class VitalsIn(Schema):
     confirm_readings: bool = False
 
 
-class ScoreIn(Schema):
+class ScoreIn(InputSchema):
     instrument: ScoreInstrument
     answers: dict[str, StrictBool | StrictInt]
     administered_at: dt.datetime
 
 
-class AdministrationIn(Schema):
+class AdministrationIn(InputSchema):
     lot_number: str
     lot_expiry: dt.date
     dose_mg: Decimal = Field(gt=0, max_digits=6, decimal_places=1)
@@ -60,25 +62,25 @@ class AdministrationIn(Schema):
     weight_acknowledged: bool = False
 
 
-class DeviceIn(Schema):
+class DeviceIn(InputSchema):
     administered_at: dt.datetime
 
 
-class PauseIn(Schema):
+class PauseIn(InputSchema):
     paused_at: dt.datetime
     reason: str
 
 
-class ResumeIn(Schema):
+class ResumeIn(InputSchema):
     resumed_at: dt.datetime
 
 
-class StopIn(Schema):
+class StopIn(InputSchema):
     stopped_at: dt.datetime
     reason: str = ""
 
 
-class SideEffectIn(Schema):
+class SideEffectIn(InputSchema):
     observed_at: dt.datetime
     kind: Literal[
         "nausea",
@@ -94,7 +96,7 @@ class SideEffectIn(Schema):
     other: str = ""
 
 
-class InterventionIn(Schema):
+class InterventionIn(InputSchema):
     given_at: dt.datetime
     kind: Literal[
         "antiemetic",
@@ -108,7 +110,7 @@ class InterventionIn(Schema):
     detail: str = ""
 
 
-class AdverseEventIn(Schema):
+class AdverseEventIn(InputSchema):
     onset_at: dt.datetime
     severity: SeverityValue
     serious: bool
@@ -116,7 +118,7 @@ class AdverseEventIn(Schema):
     action_taken: str = ""
 
 
-class DischargeIn(Schema):
+class DischargeIn(InputSchema):
     vitals_acceptable: bool
     clinician_confirms: bool
     no_driving_instruction_given: bool
@@ -125,7 +127,7 @@ class DischargeIn(Schema):
     )
 
 
-class CorrectionIn(Schema):
+class CorrectionIn(InputSchema):
     entry_id: uuid.UUID
     reason: str
 

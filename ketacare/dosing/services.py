@@ -17,17 +17,19 @@ from django.utils import timezone
 
 from ketacare import clinical
 from ketacare.assessments.models import AssessmentContext
-from ketacare.assessments.services import (
-    assessment_record,
-    check_effective_time,
-)
+from ketacare.assessments.services import assessment_record
 from ketacare.clinical.scoring import Answer
 from ketacare.clinical.vitals import VITAL_NAMES
 from ketacare.clinics.actors import Actor, person_of
 from ketacare.clinics.permissions import Perm
 from ketacare.core import audit
 from ketacare.core.models import AuditAction
-from ketacare.core.validation import require_reason
+from ketacare.core.validation import (
+    check_effective_time,
+    checked_vitals,
+    require_reason,
+    unconfirmed_findings,
+)
 from ketacare.dosing.models import (
     AdverseEvent,
     Checkpoint,
@@ -45,7 +47,6 @@ from ketacare.dosing.queries import (
     todays_assessment,
 )
 from ketacare.patients.models import ChartEntry
-from ketacare.screening.services import checked_vitals, unconfirmed_findings
 from ketacare.treatment.models import CourseStatus, PlannedSession, SessionStatus
 from ketacare.treatment.queries import course_ready_for_first_session
 
@@ -312,12 +313,17 @@ def session_record_vitals(
     measured_at: dt.datetime,
     checkpoint: str = Checkpoint.ROUTINE,
     confirm_readings: bool = False,
-    **readings: int | None,
+    sbp: int | None = None,
+    dbp: int | None = None,
+    hr: int | None = None,
+    spo2: int | None = None,
+    rr: int | None = None,
 ) -> VitalsReading:
     """One set of vital signs. Impossible values are refused by name; unusual ones need
     `confirm_readings`. Each reading runs through the core (`pre_dose_check` before the dose,
     `evaluate_vitals` after) and keeps its findings."""
     check_effective_time("measured_at", measured_at)
+    readings = {"sbp": sbp, "dbp": dbp, "hr": hr, "spo2": spo2, "rr": rr}
     vitals = checked_vitals(readings)
     confirmed = unconfirmed_findings(vitals, confirm_readings)
     with transaction.atomic():

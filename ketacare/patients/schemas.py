@@ -7,10 +7,12 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
+from ketacare.core.schemas import InputSchema
+
 SexValue = Literal["female", "male", "other", "unknown"]
 
 
-class PatientIn(Schema):
+class PatientIn(InputSchema):
     clinic_id: uuid.UUID | None = Field(
         None, description="Required when you belong to more than one clinic."
     )
@@ -33,7 +35,7 @@ class PatientIn(Schema):
     emergency_contact_phone: str = Field("", max_length=30)
 
 
-class PatientPatch(Schema):
+class PatientPatch(InputSchema):
     given_name: str | None = Field(None, min_length=1, max_length=80)
     family_name: str | None = Field(None, min_length=1, max_length=80)
     preferred_name: str | None = Field(None, max_length=80)
@@ -79,7 +81,7 @@ RemsClassValue = Literal[
 ]
 
 
-class MedicationIn(Schema):
+class MedicationIn(InputSchema):
     name: str = Field(min_length=1, max_length=120)
     dose: str = Field("", max_length=80)
     frequency: str = Field("", max_length=80)

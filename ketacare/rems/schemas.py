@@ -4,6 +4,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from ketacare.core.schemas import InputSchema
+
 
 class FindingOut(Schema):
     code: str
@@ -30,7 +32,7 @@ class RemsFormOut(Schema):
     submission: SubmissionOut | None
 
 
-class AnswersIn(Schema):
+class AnswersIn(InputSchema):
     """The staff's answers; every answer is sent (null or "" lets the record's value stand)."""
 
     sedation: bool | None = None
@@ -46,7 +48,7 @@ class AnswersIn(Schema):
     adverse_event_notes: str = ""
 
 
-class SubmitIn(Schema):
+class SubmitIn(InputSchema):
     confirmation: str = Field(..., max_length=80, description="What the REMS gave back.")
     acknowledge_warnings: bool = False
 

@@ -8,6 +8,8 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
+from ketacare.core.schemas import InputSchema
+
 RouteValue = Literal["iv", "esketamine_nasal", "im", "sublingual", "oral"]
 ReferralValue = Literal["self", "psychiatrist", "primary_care", "therapist", "hospital", "other"]
 PregnancyValue = Literal["not_applicable", "not_pregnant", "pregnant", "unknown"]
@@ -16,7 +18,7 @@ OutcomeValue = Literal["no_response", "partial_response", "response", "intoleran
 DecisionValue = Literal["eligible", "not_eligible", "eligible_with_override"]
 
 
-class IntakePatch(Schema):
+class IntakePatch(InputSchema):
     """Every field optional: only the ones sent change."""
 
     referral_source: ReferralValue | Literal[""] | None = None
@@ -47,7 +49,7 @@ class IntakePatch(Schema):
     ulcerative_or_interstitial_cystitis: bool | None = None
 
 
-class TrialIn(Schema):
+class TrialIn(InputSchema):
     drug: str = Field(min_length=1, max_length=120)
     dose: str = Field(min_length=1, max_length=80)
     weeks: int = Field(ge=0, le=520)
@@ -61,7 +63,7 @@ class TrialOut(TrialIn):
     error_reason: str
 
 
-class VitalsIn(Schema):
+class VitalsIn(InputSchema):
     measured_at: dt.datetime
     # Any integer is accepted here so the clinical core can name the field and its range.
     sbp: int | None = None
@@ -125,7 +127,7 @@ class ReviewOut(Schema):
     facts_digest: str
 
 
-class DecisionIn(Schema):
+class DecisionIn(InputSchema):
     route: RouteValue
     decision: DecisionValue
     reason: str = Field("", max_length=2000)

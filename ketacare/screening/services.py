@@ -6,17 +6,16 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ketacare import clinical
-from ketacare.assessments.services import check_effective_time
 from ketacare.clinical.vitals import VITAL_NAMES
 from ketacare.clinics.actors import Actor, person_of
 from ketacare.clinics.models import Role
 from ketacare.core import audit
 from ketacare.core.models import AuditAction
+from ketacare.core.validation import check_effective_time, checked_vitals, unconfirmed_findings
 from ketacare.patients.models import ChartEntry, Patient
 from ketacare.patients.services import chart_entry_mark_error, measurement_record
 from ketacare.screening.models import (
@@ -128,33 +127,6 @@ def trial_mark_error(*, actor: Actor, trial: AntidepressantTrial, reason: str) -
     chart_entry_mark_error(actor=actor, entry=trial, reason=reason)
 
 
-def checked_vitals(readings: dict[str, int | None]) -> clinical.Vitals:
-    """The readings as the core's Vitals, or every impossible one named with its range."""
-    problems: dict[str, list[str]] = {}
-    for name in VITAL_NAMES:
-        value = readings.get(name)
-        try:
-            clinical.Vitals(**{name: value})
-        except clinical.ClinicalInputError as error:
-            problems[name] = [str(error)]
-    if problems:
-        raise ValidationError(problems)
-    if all(readings.get(name) is None for name in VITAL_NAMES):
-        raise ValidationError({NON_FIELD_ERRORS: ["Enter at least one reading."]})
-    try:
-        return clinical.Vitals(**{name: readings.get(name) for name in VITAL_NAMES})
-    except clinical.ClinicalInputError as error:
-        raise ValidationError({error.field.split(" ")[0]: [str(error)]}) from error
-
-
-def unconfirmed_findings(vitals: clinical.Vitals, confirmed: bool) -> list[clinical.Finding]:
-    """Unusual readings (KetaCare's plausibility ranges) stand only once confirmed."""
-    findings = clinical.plausibility(vitals)
-    if findings and not confirmed:
-        raise ValidationError({"confirm_readings": [finding.message for finding in findings]})
-    return findings
-
-
 def intake_vitals_record(
     *,
     actor: Actor,
@@ -163,10 +135,15 @@ def intake_vitals_record(
     confirm_readings: bool = False,
     weight_kg: Decimal | None = None,
     height_cm: Decimal | None = None,
-    **readings: int | None,
+    sbp: int | None = None,
+    dbp: int | None = None,
+    hr: int | None = None,
+    spo2: int | None = None,
+    rr: int | None = None,
 ) -> IntakeVitals:
     """Screening vitals, and weight/height on the chart's measurements at the same time."""
     check_effective_time("measured_at", measured_at)
+    readings = {"sbp": sbp, "dbp": dbp, "hr": hr, "spo2": spo2, "rr": rr}
     if height_cm is not None and weight_kg is None:
         raise ValidationError({"weight_kg": "Give the weight with the height."})
     findings = unconfirmed_findings(checked_vitals(readings), confirm_readings)

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
+from ketacare.core.schemas import InputSchema
 from ketacare.treatment.models import ProtocolVersion, TreatmentCourse
 from ketacare.treatment.protocol_settings import current_settings
 from ketacare.treatment.queries import course_ready_for_first_session, protocol_of
@@ -40,14 +41,14 @@ class ProtocolOut(ProtocolSummaryOut):
         return current_settings(protocol_of(version))
 
 
-class ProtocolSettingsIn(Schema):
+class ProtocolSettingsIn(InputSchema):
     """Settings to change, by name (see a protocol's `settings`); the rest stay as they are."""
 
     change_note: str = Field("", max_length=300)
     settings: dict[str, Any] = Field(default_factory=dict)
 
 
-class DoseIn(Schema):
+class DoseIn(InputSchema):
     dose_mg_per_kg: float | None = None
     weight_basis: WeightBasisValue | None = None
     max_dose_mg: float | None = None
@@ -71,25 +72,25 @@ class DoseChangeIn(DoseIn):
     reason: str = Field(max_length=300)
 
 
-class ReasonIn(Schema):
+class ReasonIn(InputSchema):
     reason: str = Field(max_length=300)
 
 
-class ResumeIn(Schema):
+class ResumeIn(InputSchema):
     resume_on: dt.date
 
 
-class RemsIn(Schema):
+class RemsIn(InputSchema):
     enrollment_id: str = Field(max_length=40)
     enrolled_on: dt.date
 
 
-class BookIn(Schema):
+class BookIn(InputSchema):
     scheduled_time: dt.time
     chair: str = Field("", max_length=40)
 
 
-class MoveIn(Schema):
+class MoveIn(InputSchema):
     scheduled_on: dt.date
     scheduled_time: dt.time | None = None
 

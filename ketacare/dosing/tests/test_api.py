@@ -12,6 +12,7 @@ from conftest import World, client_for
 from ketacare.accounts.services import api_token_create
 from ketacare.core.models import AuditEvent
 from ketacare.dosing.models import Administration, DosingSession, VitalsReading
+from ketacare.dosing.services import session_record_vitals
 from ketacare.dosing.tests.builders import ago, checked_in, cleared
 from tests.factories import SETUP
 
@@ -60,6 +61,18 @@ def test_a_write_resolves_who_acts_once_and_checks_permissions_in_memory(
     assert response.status_code == 201
     memberships = [q for q in queries.captured_queries if "clinics_membership" in q["sql"]]
     assert len(memberships) == 1
+
+
+def test_a_misspelt_vital_sign_is_refused_by_name_and_nothing_is_recorded(world: World) -> None:
+    session, client = _session(world), client_for(world.nina)
+    response = _post(client, _vitals_url(session), _reading() | {"spo": 95})
+    assert response.status_code == 422
+    assert "spo" in response.json()["error"]["fields"]
+    assert not VitalsReading.objects.exists()
+    with pytest.raises(TypeError):
+        session_record_vitals(  # type: ignore[call-arg]
+            actor=world.nina, session=session, measured_at=ago(1), hr=70, spo=95
+        )
 
 
 def test_the_same_key_with_a_different_body_is_refused(world: World) -> None:
