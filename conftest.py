@@ -5,10 +5,14 @@ fran (front desk). Summit clinic (theirs): sol (nurse). Paula is a patient with 
 """
 
 import datetime as dt
+import email
+import email.policy
 import os
+import socket
 import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email.message import EmailMessage
 from typing import Any
 
 import pytest
@@ -189,6 +193,45 @@ def world(db: None) -> World:
         patient=patient,
         their_patient=their_patient,
     )
+
+
+@dataclass
+class SmtpServer:
+    """A real SMTP server on 127.0.0.1 that keeps what it is sent."""
+
+    port: int
+    messages: list[EmailMessage]
+
+
+class _Keep:
+    def __init__(self, messages: list[EmailMessage]) -> None:
+        self.messages = messages
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
+        self.messages.append(parsed)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[SmtpServer]:
+    """Email goes out through Django's SMTP backend to this server (aiosmtpd)."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    messages: list[EmailMessage] = []
+    controller = Controller(_Keep(messages), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    try:
+        yield SmtpServer(port, messages)
+    finally:
+        controller.stop()
 
 
 def client_for(who: User | StaffActor | PatientActor | None) -> Client:

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "ketacare.core",
     "ketacare.accounts",
     "ketacare.clinics",
@@ -211,13 +213,32 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
+# Background work: the queue lives in the database (django-tasks' database backend), so the
+# default install needs no broker; `ketacare worker` runs it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Email goes through Django's backends: SMTP in production, the demo's outbox (one file per
+# message under var/outbox/) otherwise. Links in messages start with KETACARE_SITE_URL.
 EMAIL_BACKEND = os.environ.get(
     "KETACARE_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION
-    else "django.core.mail.backends.console.EmailBackend",
+    else "ketacare.core.outbox.OutboxBackend",
 )
-DEFAULT_FROM_EMAIL = os.environ.get("KETACARE_FROM_EMAIL", "KetaCare <no-reply@localhost>")
+EMAIL_HOST = os.environ.get("KETACARE_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("KETACARE_EMAIL_PORT", "25"))
+EMAIL_USE_TLS = os.environ.get("KETACARE_EMAIL_USE_TLS", "0") == "1"
+EMAIL_USE_SSL = os.environ.get("KETACARE_EMAIL_USE_SSL", "0") == "1"
+EMAIL_HOST_USER = os.environ.get("KETACARE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KETACARE_EMAIL_PASSWORD", "")
+EMAIL_TIMEOUT = int(os.environ.get("KETACARE_EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "KETACARE_EMAIL_FROM", os.environ.get("KETACARE_FROM_EMAIL", "KetaCare <no-reply@localhost>")
+)
+EMAIL_OUTBOX_DIR = VAR_DIR / "outbox"
+SITE_URL = os.environ.get("KETACARE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A password-reset link works for an hour, and only once.
+PASSWORD_RESET_TIMEOUT = 3600
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

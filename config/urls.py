@@ -15,6 +15,7 @@ urlpatterns = [
     path("sessions/", include("ketacare.dosing.urls")),
     path("rems/", include("ketacare.rems.urls")),
     path("reports/", include("ketacare.reports.urls")),
+    path("demo/", include("ketacare.demo.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +24,9 @@ from ketacare.accounts.models import User
 from ketacare.accounts.services import api_token_create
 from ketacare.api.api import api
 from ketacare.assessments.services import assessment_record
+from ketacare.clinics.access import ANY_STAFF
 from ketacare.clinics.actors import PatientActor, StaffActor, SystemActor, staff_actor
+from ketacare.clinics.context_processors import OUTBOX_BACKEND
 from ketacare.clinics.models import Role
 from ketacare.clinics.permissions import GRANTS, Perm, Scope
 from ketacare.core.http import AUTHENTICATED, PUBLIC
@@ -43,6 +46,13 @@ from ketacare.treatment.tests.builders import builtin, signed_eligible, started_
 from tests.factories import SETUP, staff
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _demo_outbox(settings: Any, tmp_path: Path) -> None:
+    """Mail goes to the demo's outbox, so its page exists to be checked."""
+    settings.EMAIL_BACKEND = OUTBOX_BACKEND
+    settings.EMAIL_OUTBOX_DIR = tmp_path / "outbox"
 SKIPPED_NAMESPACES = {"admin", "api"}  # admin: Django's own staff check (test below); api: below
 
 
@@ -118,6 +128,8 @@ def _url(endpoint: Endpoint, world: World, user: Persona, other_clinic: bool) ->
         samples.update(kind="measurement", entry_id=entry.public_id)
     if "instrument" in endpoint.params:
         samples["instrument"] = "phq9"
+    if "uidb64" in endpoint.params:
+        samples.update(uidb64="MQ", token="set-password")
     if "assessment_id" in endpoint.params:
         samples["assessment_id"] = _assessment(world, other_clinic).public_id
     if "trial_id" in endpoint.params:
@@ -237,6 +249,8 @@ def _expected(rule: Any, user: Persona, world: World, other_clinic: bool) -> str
         return "allowed"
     if isinstance(user, PatientActor):
         return "not_found"  # no staff page or operation exists for a patient
+    if rule == ANY_STAFF:
+        return "allowed"
     if not user.can(rule, world.harbor):
         return "forbidden"
     return "not_found" if other_clinic else "allowed"

@@ -5,14 +5,21 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
 from ketacare.accounts import services
-from ketacare.accounts.forms import ApiTokenForm, LoginForm
+from ketacare.accounts.forms import (
+    ApiTokenForm,
+    LoginForm,
+    NewPasswordForm,
+    PasswordResetRequestForm,
+)
 from ketacare.accounts.http import SignedInRequest
 from ketacare.accounts.models import ApiToken
+from ketacare.core.actors import ActorKind, AuditIdentity
 from ketacare.core.http import authenticated_view, public_view
 
 login = public_view(
@@ -24,6 +31,31 @@ login = public_view(
     )
 )
 logout = public_view(auth_views.LogoutView.as_view())
+password_reset_confirm = public_view(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="accounts/password_reset_confirm.html",
+        form_class=NewPasswordForm,
+        success_url=reverse_lazy("accounts:password_reset_complete"),
+    )
+)
+password_reset_complete = public_view(
+    auth_views.PasswordResetCompleteView.as_view(
+        template_name="accounts/password_reset_complete.html"
+    )
+)
+
+
+@public_view
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Ask for a reset link. The answer is the same whether or not the address has an account."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_reset_request(
+            actor=AuditIdentity(ActorKind.PUBLIC), email=form.cleaned_data["email"]
+        )
+        minutes = settings.PASSWORD_RESET_TIMEOUT // 60
+        return render(request, "accounts/password_reset_sent.html", {"minutes": minutes})
+    return render(request, "accounts/password_reset.html", {"form": form})
 
 
 @authenticated_view

@@ -25,6 +25,7 @@ from ketacare.core.http import ViewFunc, signed_in
 from ketacare.core.models import AuditAction, AuditOutcome
 
 Operation = TypeVar("Operation", bound=Callable[..., Any])
+ANY_STAFF = "any staff"
 
 
 def staff_view(perm: Perm) -> Callable[[ViewFunc], ViewFunc]:
@@ -44,6 +45,21 @@ def staff_view(perm: Perm) -> Callable[[ViewFunc], ViewFunc]:
         return guarded  # type: ignore[return-value]
 
     return decorate
+
+
+def any_staff_view(view: ViewFunc) -> ViewFunc:
+    """Login required, and any staff role in the active clinic will do (the demo's outbox)."""
+
+    @wraps(view)
+    def wrapped(request: ActorRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        actor = _staff(request, kwargs, via="web")
+        if actor.active is None:
+            raise PermissionDenied("You are not a member of any clinic.")
+        return view(request, *args, **kwargs)
+
+    guarded = signed_in(wrapped)
+    guarded.permission_rule = ANY_STAFF  # type: ignore[attr-defined]
+    return guarded  # type: ignore[return-value]
 
 
 def requires(perm: Perm) -> Callable[[Operation], Operation]:

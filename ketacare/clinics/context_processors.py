@@ -1,9 +1,12 @@
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from ketacare.clinics.actors import StaffActor
 from ketacare.clinics.permissions import GRANTS, Perm
+
+OUTBOX_BACKEND = "ketacare.core.outbox.OutboxBackend"
 
 
 def active_clinic(request: HttpRequest) -> dict[str, Any]:
@@ -17,4 +20,5 @@ def active_clinic(request: HttpRequest) -> dict[str, Any]:
         "active_clinic": membership.clinic if membership else None,
         "can": {perm.name.lower(): perm in grants for perm in Perm},
         "my_memberships": list(actor.memberships) if membership and actor else [],
+        "demo_outbox": bool(membership) and settings.EMAIL_BACKEND == OUTBOX_BACKEND,
     }

@@ -48,6 +48,7 @@ class Perm(StrEnum):
     REMS_FORM_VIEW = "rems_form.view"
     REMS_FORM_RECORD = "rems_form.record"
     CLINIC_EDIT = "clinic.edit"
+    JOBS_VIEW = "jobs.view"
 
     @property
     def label(self) -> str:
@@ -85,6 +86,7 @@ PERM_LABELS = {
     Perm.REMS_FORM_VIEW: "read REMS monitoring forms",
     Perm.REMS_FORM_RECORD: "complete REMS monitoring forms",
     Perm.CLINIC_EDIT: "edit the clinic's details",
+    Perm.JOBS_VIEW: "see the clinic's background jobs",
 }
 
 
@@ -131,6 +133,7 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.SESSION_VIEW,
             Perm.REMS_FORM_VIEW,
             Perm.CLINIC_EDIT,
+            Perm.JOBS_VIEW,
         }
     ),
     Role.PRESCRIBER: frozenset(

@@ -15,6 +15,7 @@ from ketacare.clinics.permissions import Perm
 from ketacare.clinics.services import CLINIC_DETAILS, clinic_update
 from ketacare.core.forms import apply_errors
 from ketacare.core.http import authenticated_view
+from ketacare.core.jobs import recent_jobs
 
 
 @authenticated_view
@@ -55,3 +56,11 @@ def clinic_details(request: StaffRequest) -> HttpResponse:
             messages.success(request, "Clinic details saved.")
             return redirect("clinic_details")
     return render(request, "clinics/details.html", {"form": form, "clinic": clinic})
+
+
+@staff_view(Perm.JOBS_VIEW)
+def clinic_jobs(request: StaffRequest) -> HttpResponse:
+    """The clinic's recent background jobs: what each did, how it went, how often it was
+    tried, and what went wrong in words (never a job's data)."""
+    clinic = request.membership.clinic
+    return render(request, "clinics/jobs.html", {"jobs": recent_jobs(clinic.public_id)})

@@ -110,3 +110,14 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chain} at seq {self.seq}"
+
+
+class PeriodicRun(models.Model):
+    """When a periodic job (`core.jobs.periodic`, by its task path) is next due. Its row is
+    locked while a worker queues it, so two workers never queue one run twice."""
+
+    name = models.CharField(max_length=200, unique=True)
+    next_run_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} next at {self.next_run_at:%Y-%m-%d %H:%M}"

@@ -6,11 +6,13 @@ real. The generator is deterministic (seeded), and seeding twice changes nothing
 
 import datetime as dt
 import random
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from ketacare.accounts.models import User
@@ -20,6 +22,7 @@ from ketacare.clinics.actors import Actor, StaffActor, SystemActor, staff_actor
 from ketacare.clinics.models import Clinic, Role
 from ketacare.clinics.services import clinic_create, membership_grant
 from ketacare.demo import sessions
+from ketacare.dosing.models import DosingSession
 from ketacare.patients import services as patients
 from ketacare.patients.models import Patient
 from ketacare.screening import services as screening
@@ -27,8 +30,8 @@ from ketacare.screening.models import Intake
 from ketacare.screening.review import eligibility_review
 from ketacare.treatment import library as protocols
 from ketacare.treatment import services as treatment
-from ketacare.treatment.models import ProtocolVersion, TreatmentCourse
-from ketacare.treatment.queries import eligible_decision
+from ketacare.treatment.models import CourseStatus, ProtocolVersion, TreatmentCourse
+from ketacare.treatment.queries import eligible_decision, open_course
 
 DEMO_PASSWORD = "ketacare-demo"
 SEED = SystemActor("demo seed")
@@ -170,9 +173,11 @@ def staff_email(role_key: str, clinic: DemoClinic) -> str:
 
 
 def seed(progress: Callable[[str], None] = print) -> bool:
-    """Create the demo network; returns False (doing nothing) if it already exists."""
+    """Create the demo network; returns False if it already exists, after laying out today's
+    board where the last one is of an earlier day (`lay_out_today`)."""
     if Clinic.objects.filter(slug__in=[c.slug for c in CLINICS]).exists():
-        progress("Demo network already present; leaving it as it is.")
+        progress("Demo network already present; keeping it.")
+        lay_out_today(progress)
         return False
     rng = random.Random(20261126)
     for spec in CLINICS:
@@ -439,13 +444,16 @@ BOARD: dict[int, sessions.Stage] = {
 def _seed_treatment(patient: Patient, number: int, nurse: Actor, prescriber: Actor) -> None:
     """Of the patients signed eligible: 1 is mid-course with a past adverse event (Northside
     in IV induction, Lakeshore in esketamine maintenance), 7 ended a course, 13 is paused,
-    19 and 23 still await a course, and the `BOARD` patients have a session today."""
+    19 and 23 still await a course, and the `BOARD` patients have a session on today's board."""
     route = ROUTE_OF_CLINIC[patient.clinic.slug]
     on_board = number in BOARD
     if number not in (1, 7, 13, *BOARD) or eligible_decision(patient, route) is None:
         return
     staff = sessions.Staff(nurse=nurse, prescriber=prescriber)
-    today = patient.clinic.today()
+    now = timezone.now()
+    # A board session's day: today, or yesterday evening when it began before midnight.
+    day = sessions.board_day(patient.clinic, BOARD[number], now) if on_board else None
+    today = day or patient.clinic.today()
     weeks_ago = 1 if on_board or route == "iv" else 6
     course = treatment.course_start(
         actor=prescriber,
@@ -458,20 +466,75 @@ def _seed_treatment(patient: Patient, number: int, nurse: Actor, prescriber: Act
     if route == "esketamine_nasal":
         _seed_rems_enrollment(course, nurse, today, weeks_ago)
     if number == 1 or on_board:
-        sessions.past_sessions(course, staff, incident_at=1 if number == 1 else None)
+        sessions.past_sessions(course, staff, before=today, incident_at=1 if number == 1 else None)
     if on_board:
-        sessions.today_session(
-            course,
-            staff,
-            stage=BOARD[number],
-            chair=f"Chair {list(BOARD).index(number) + 1}",
-        )
+        sessions.board_session(course, staff, stage=BOARD[number], chair=_chair(number), now=now)
     elif number == 7:
         treatment.course_end(
             actor=prescriber, course=course, reason="Remission; moved to follow-up."
         )
     elif number == 13:
         treatment.course_pause(actor=prescriber, course=course, reason="Patient travelling abroad.")
+
+
+def _chair(number: int) -> str:
+    return f"Chair {list(BOARD).index(number) + 1}"
+
+
+# A board laid out this long ago on an earlier day has nothing left in progress: every step of
+# its sessions would have happened by now.
+BOARD_SPAN = dt.timedelta(hours=4)
+
+
+def lay_out_today(progress: Callable[[str], None] = print) -> list[str]:
+    """On a later clinic day than the last board's, close what that board left open (as the
+    clinic would have, at the time it would have), run the sessions planned in between, and
+    lay out today's board; returns the clinics it did this for."""
+    now = timezone.now()
+    laid = []
+    for spec in CLINICS:
+        clinic = Clinic.objects.get(slug=spec.slug)
+        if not _board_is_stale(clinic, now):
+            continue
+        staff = sessions.Staff(
+            nurse=staff_actor(User.objects.get(email=staff_email("nurse", spec))),
+            prescriber=staff_actor(User.objects.get(email=staff_email("prescriber", spec))),
+        )
+        with transaction.atomic():
+            for number, stage in BOARD.items():
+                _next_board_session(clinic, number, stage, staff, now)
+        progress(f"  {spec.name}: today's chair board laid out")
+        laid.append(spec.slug)
+    return laid
+
+
+def _board_patients(clinic: Clinic) -> dict[int, Patient]:
+    mrns = {f"{clinic.mrn_prefix}-{number + 1:06d}": number for number in BOARD}
+    return {mrns[p.mrn]: p for p in Patient.objects.filter(clinic=clinic, mrn__in=mrns)}
+
+
+def _board_is_stale(clinic: Clinic, now: dt.datetime) -> bool:
+    patients = _board_patients(clinic).values()
+    sessions_ = DosingSession.objects.filter(clinic=clinic, patient__in=patients)
+    laid = sessions_.aggregate(latest=Max("checked_in_at"))["latest"]
+    if laid is None:
+        return True
+    zone = zoneinfo.ZoneInfo(clinic.timezone)
+    # The newest check-in of a board is minutes before it was laid out.
+    laid_on = timezone.localtime(laid + dt.timedelta(minutes=10), zone).date()
+    return laid_on != timezone.localtime(now, zone).date() and now - laid >= BOARD_SPAN
+
+
+def _next_board_session(
+    clinic: Clinic, number: int, stage: sessions.Stage, staff: sessions.Staff, now: dt.datetime
+) -> None:
+    course = open_course(_board_patients(clinic)[number])
+    if course is None or course.status != CourseStatus.ACTIVE:
+        return
+    day = sessions.board_day(clinic, stage, now)
+    sessions.close_the_day(course, staff, before=day)
+    sessions.past_sessions(course, staff, before=day)
+    sessions.board_session(course, staff, stage=stage, chair=_chair(number), now=now)
 
 
 def _protocol_version(clinic: Clinic) -> ProtocolVersion:

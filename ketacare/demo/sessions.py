@@ -6,7 +6,9 @@ recorded with the clock set to the moment each step happened (`_clock`): check-i
 on the session's own day, and every row and audit event then carries the time it would have
 had. Today's sessions are placed at moments before now, so the board shows them live: one
 discharged, one ready to leave, one with its 40-minute BP overdue, one dosing, one blocked
-for a prescriber, one just checked in, one booked and not yet arrived.
+for a prescriber, one just checked in, one booked and not yet arrived: at any hour, as just
+after midnight the earlier stages began the evening before. Started again on a later day, the
+demo closes what the last board left open and lays out that day's board (`close_the_day`).
 """
 
 import datetime as dt
@@ -22,8 +24,9 @@ from django.utils import timezone
 
 from ketacare.assessments.models import Assessment
 from ketacare.clinics.actors import Actor
+from ketacare.clinics.models import Clinic
 from ketacare.dosing import administration, discharge, services
-from ketacare.dosing.models import DosingSession
+from ketacare.dosing.models import DosingSession, Status
 from ketacare.patients.models import Patient
 from ketacare.patients.services import measurement_record
 from ketacare.rems.services import rems_form_record_answers, rems_form_submit
@@ -31,6 +34,7 @@ from ketacare.treatment import schedule
 from ketacare.treatment import services as treatment
 from ketacare.treatment.models import PlannedSession, SessionStatus, TreatmentCourse
 
+CLOSED = (Status.DISCHARGED, Status.ABORTED)
 Stage = Literal["booked", "checked_in", "blocked", "dosing", "monitoring", "ready", "discharged"]
 STAGES: tuple[Stage, ...] = (
     "booked",
@@ -51,7 +55,7 @@ MINUTES_NEEDED: dict[Stage, int] = {
     "booked": 0,
     "checked_in": 5,
     "blocked": 12,
-    "dosing": DOSE_AT + 10,
+    "dosing": DOSE_AT + 3,  # the first esketamine device given, the next due; an infusion running
     "monitoring": DOSE_AT + 52,  # dosed 52 min ago: the 40-minute BP is overdue
     "ready": DOSE_AT + OBSERVED + 2,
     "discharged": DOSE_AT + OBSERVED + 40,
@@ -69,11 +73,6 @@ def _clock(moment: dt.datetime) -> Iterator[None]:
     # In UTC, as Django's own clock answers: the audit trail hashes the time as stored.
     with mock.patch.object(timezone, "now", return_value=moment.astimezone(dt.UTC)):
         yield
-
-
-def _local_midnight(patient: Patient) -> dt.datetime:
-    zone = zoneinfo.ZoneInfo(patient.clinic.timezone)
-    return dt.datetime.combine(patient.clinic.today(), dt.time(0, 0), tzinfo=zone)
 
 
 def _local_time(planned: PlannedSession, moment: dt.datetime) -> dt.time:
@@ -293,14 +292,22 @@ def eased_phq9(patient: Patient, sessions_before: int) -> int:
     return round((baseline or 18) * 0.85 ** (sessions_before + 1))
 
 
-def past_sessions(course: TreatmentCourse, staff: Staff, *, incident_at: int | None = None) -> None:
-    """Every session of the course before today, each finished and discharged, with the PHQ-9
-    easing (`eased_phq9`); session number `incident_at` had a side effect and an adverse
-    event. An esketamine course moves from 56 to 84 mg after its second session."""
+def past_sessions(
+    course: TreatmentCourse,
+    staff: Staff,
+    *,
+    before: dt.date,
+    incident_at: int | None = None,
+) -> None:
+    """Every session of the course planned before `before` and not yet run, each finished and
+    discharged, with the PHQ-9 easing (`eased_phq9`); session number `incident_at` had a side
+    effect and an adverse event. An esketamine course moves from 56 to 84 mg after its second
+    session. Run again on a later day, it fills the days in between the same way."""
     today = course.patient.clinic.today()
     zone = zoneinfo.ZoneInfo(course.clinic.timezone)
-    planned = course.sessions.filter(scheduled_on__lt=today, status=SessionStatus.PLANNED)
-    for index, session in enumerate(planned.order_by("scheduled_on")):
+    planned = course.sessions.filter(scheduled_on__lt=before, status=SessionStatus.PLANNED)
+    for session in planned.order_by("scheduled_on"):
+        index = course.dosing_sessions.count()
         start = dt.datetime.combine(session.scheduled_on, dt.time(9, 30), tzinfo=zone)
         if index == 2 and course.route == "esketamine_nasal":
             with _clock(_at(start, -60)):
@@ -325,23 +332,120 @@ def past_sessions(course: TreatmentCourse, staff: Staff, *, incident_at: int | N
             _rems_form(dosed, staff, start, submit=late)
 
 
-def today_session(course: TreatmentCourse, staff: Staff, *, stage: Stage, chair: str) -> None:
-    """Today's session of the course, taken as far as `stage` (or as far as the clinic's day
-    so far allows: shortly after midnight nobody has been dosed yet)."""
-    planned = course.sessions.filter(scheduled_on=course.clinic.today()).first()
+def board_start(stage: Stage, now: dt.datetime) -> dt.datetime:
+    """When a session now at `stage` began: far enough back for its steps to have happened.
+    Just after midnight that is the evening before; the board keeps such a session (open, or
+    closed within the last hours) as a clinic's board does."""
+    return now - dt.timedelta(minutes=MINUTES_NEEDED[stage])
+
+
+def board_day(clinic: Clinic, stage: Stage, now: dt.datetime) -> dt.date:
+    """The clinic's date of the session at `stage`: the day it is planned for."""
+    return timezone.localtime(board_start(stage, now), zoneinfo.ZoneInfo(clinic.timezone)).date()
+
+
+def board_session(
+    course: TreatmentCourse, staff: Staff, *, stage: Stage, chair: str, now: dt.datetime
+) -> None:
+    """The course's session on the board, taken as far as `stage`, on the planned session of
+    its day (front desk moved the next one there the evening before when the course had none
+    that day)."""
+    start = board_start(stage, now)
+    day = board_day(course.clinic, stage, now)
+    planned = course.sessions.filter(scheduled_on=day, status=SessionStatus.PLANNED).first()
+    planned = planned or _moved_to(course, staff, day, _at(start, -60))
     if planned is None:
         return
-    now = timezone.now()
-    elapsed = (now - _local_midnight(course.patient)).total_seconds() / 60
-    while MINUTES_NEEDED[stage] > elapsed - 1:
-        stage = STAGES[STAGES.index(stage) - 1]
     run_session(
         planned,
         staff,
-        start=now - dt.timedelta(minutes=MINUTES_NEEDED[stage]),
+        start=start,
         stage=stage,
         phq9_total=eased_phq9(course.patient, course.dosing_sessions.count()),
         chair=chair,
         # Above every demo protocol's pre-dose limit: a warning only a prescriber may override.
         pre_dose_sbp=186 if stage == "blocked" else 124,
     )
+
+
+def _moved_to(
+    course: TreatmentCourse, staff: Staff, day: dt.date, when: dt.datetime
+) -> PlannedSession | None:
+    upcoming = course.sessions.filter(scheduled_on__gt=day, status=SessionStatus.PLANNED)
+    planned = upcoming.order_by("scheduled_on").first()
+    if planned is None:
+        return None
+    with _clock(when):
+        return schedule.session_move(actor=staff.nurse, session=planned, scheduled_on=day)
+
+
+# --- a later day: yesterday's board is closed and today's laid out -----------------------------
+
+
+def close_the_day(course: TreatmentCourse, staff: Staff, before: dt.date) -> None:
+    """What an earlier board left open is finished as the clinic would have: a dosed patient
+    monitored and discharged, one never dosed sent home (aborted), and a booked patient who
+    never came marked as not attending; each at the time it would have happened."""
+    for session in course.dosing_sessions.exclude(status__in=CLOSED):
+        if session.dose_started_at is None:
+            _send_home(session, staff)
+        else:
+            _finish(session, staff)
+    missed = course.sessions.filter(scheduled_on__lt=before, status=SessionStatus.BOOKED)
+    for planned in missed.filter(dosing__isnull=True):
+        with _clock(dt.datetime.combine(planned.scheduled_on, dt.time(18), _zone(planned))):
+            schedule.session_cancel(actor=staff.nurse, session=planned, reason="Did not attend.")
+
+
+def _zone(planned: PlannedSession) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(planned.clinic.timezone)
+
+
+def _send_home(session: DosingSession, staff: Staff) -> None:
+    blocked = session.status == Status.BLOCKED
+    reason = (
+        "Not dosed: the blood pressure stayed above the protocol's limit; rebooked."
+        if blocked
+        else "Left before the dose; rebooked."
+    )
+    with _clock(_at(session.checked_in_at, 45)):
+        discharge.session_abort(actor=staff.nurse, session=session, reason=reason)
+        if session.planned_session is not None:
+            schedule.session_cancel(
+                actor=staff.nurse, session=session.planned_session, reason="Not dosed that day."
+            )
+
+
+def _finish(session: DosingSession, staff: Staff) -> None:
+    dose_at = session.dose_started_at
+    assert dose_at is not None
+    _remaining_devices(session, staff, dose_at)
+    if session.route == "iv" and session.status == Status.DOSING:
+        with _clock(_at(dose_at, 42)):
+            administration.session_stop_infusion(
+                actor=staff.nurse, session=session, stopped_at=_at(dose_at, 40)
+            )
+    if not session.vitals.filter(checkpoint="post_40min", entered_in_error=False).exists():
+        _checkpoint_40(session, staff.nurse, dose_at, incident=False)
+    _ready(session, staff, _at(dose_at, OBSERVED))
+    with _clock(_at(dose_at, OBSERVED + 2)):
+        discharge.session_discharge(
+            actor=staff.nurse,
+            session=session,
+            vitals_acceptable=True,
+            clinician_confirms=True,
+            no_driving_instruction_given=True,
+        )
+
+
+def _remaining_devices(session: DosingSession, staff: Staff, dose_at: dt.datetime) -> None:
+    given = session.administrations.filter(entered_in_error=False).first()
+    if given is None or not given.devices_planned:
+        return
+    used = given.devices.filter(entered_in_error=False).count()
+    for device in range(used, given.devices_planned):
+        at = _at(dose_at, 5 * device)
+        with _clock(_at(at, 0.5)):
+            administration.session_record_device(
+                actor=staff.nurse, session=session, administered_at=at
+            )

@@ -158,6 +158,7 @@ def rems_forms_due_read(
     """Record one read (or export) of the clinic's forms-due list naming every patient and
     session it showed, as the chair board does, so the audit report finds it by patient. An
     empty list read shows no patient and records nothing; an export is always recorded."""
+    actor.demand(Perm.REMS_FORM_VIEW, clinic)
     if not rows and action == AuditAction.READ:
         return
     changes = {

@@ -1,14 +1,24 @@
-"""The demo network: enough to explore every screen, and safe to seed twice."""
+"""The demo network: enough to explore every screen, safe to seed twice, with a full chair
+board whatever the hour, and today's board laid out when it is started on a later day.
+
+These tests pin their own moments (the network is seeded once for the afternoon ones), so
+the suite's moved clock does not change them."""
 
 import datetime as dt
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection
 
-from conftest import Clock
+from conftest import GUARD_SQL, Clock
 from ketacare.assessments.models import Assessment
 from ketacare.clinics.models import Clinic, Membership, Role
 from ketacare.core.audit import verify_chains
 from ketacare.demo.seed import seed
+from ketacare.demo.tests.boards import assert_full_board
 from ketacare.dosing.models import AdverseEvent, DosingSession
 from ketacare.patients.models import Patient
 from ketacare.rems.models import RemsMonitoringForm
@@ -27,10 +37,27 @@ def _quiet(_line: str) -> None:
     pass
 
 
+@pytest.fixture(scope="module")
+def afternoon_network(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The network seeded once for this module's afternoon tests (each test's own writes are
+    rolled back); wiped afterwards, lifting the audit trail's guards for that alone."""
+    lift, restore = GUARD_SQL[connection.vendor]
+    with django_db_blocker.unblock():
+        with time_machine.travel(AFTERNOON, tick=True):
+            assert seed(progress=_quiet)
+        yield
+        with connection.cursor() as cursor:
+            for sql in lift:
+                cursor.execute(sql)
+        call_command("flush", interactive=False, verbosity=0)
+        with connection.cursor() as cursor:
+            for sql in restore:
+                cursor.execute(sql)
+
+
 @pytest.fixture
-def seeded(clock: Clock) -> None:
+def seeded(afternoon_network: None, clock: Clock) -> None:
     clock.move_to(AFTERNOON)
-    assert seed(progress=_quiet)
 
 
 def test_seeding_builds_two_clinics_with_every_role_and_patients_at_every_stage(
@@ -60,11 +87,7 @@ def test_seeding_builds_two_clinics_with_every_role_and_patients_at_every_stage(
 
 def test_todays_board_holds_a_session_at_every_stage_of_the_day(seeded: None) -> None:
     for clinic in Clinic.objects.all():
-        today = DosingSession.objects.filter(
-            clinic=clinic, planned_session__scheduled_on=clinic.today()
-        )
-        statuses = set(today.values_list("status", flat=True))
-        assert {"checked_in", "blocked", "monitoring", "discharged"} <= statuses
+        assert_full_board(clinic)
         waiting = PlannedSession.objects.filter(
             clinic=clinic, scheduled_on=clinic.today(), status="booked", dosing__isnull=True
         )
@@ -99,7 +122,7 @@ def test_rems_forms_of_earlier_sessions_are_submitted_and_recent_ones_are_due(
     assert verify_chains() == []
 
 
-def test_seeding_again_changes_nothing(seeded: None) -> None:
-    count = Patient.objects.count()
+def test_seeding_again_the_same_day_changes_nothing(seeded: None) -> None:
+    counts = (Patient.objects.count(), DosingSession.objects.count())
     assert not seed(progress=_quiet)
-    assert Patient.objects.count() == count
+    assert (Patient.objects.count(), DosingSession.objects.count()) == counts

@@ -1,13 +1,23 @@
-"""`ketacare demo`: create the embedded database, seed the demo network, and serve it."""
+"""`ketacare demo`: create the embedded database, seed the demo network, and serve it with a
+background worker beside the web server; Ctrl-C (or SIGTERM) stops both cleanly."""
 
+import os
+import signal
+import subprocess
+import sys
 from argparse import ArgumentParser
+from types import FrameType
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from ketacare.core.management.commands.serve import gunicorn_argv
 from ketacare.demo.seed import CLINICS, DEMO_PASSWORD, STAFF, seed, staff_email
+
+# How long the web server and the worker get to finish what they are doing when stopped.
+STOP_SECONDS = 20
 
 
 class Command(BaseCommand):
@@ -27,7 +37,29 @@ class Command(BaseCommand):
         self.stdout.write("[3/3] Ready")
         self._print_logins(options["bind"])
         if not options["no_serve"]:
-            call_command("serve", bind=options["bind"], workers=options["workers"])
+            self._serve(options["bind"], options["workers"])
+
+    def _serve(self, bind: str, workers: int) -> None:
+        # Links in the demo's emails point at this server unless told otherwise.
+        env = {**os.environ, "KETACARE_SITE_URL": settings.SITE_URL}
+        if "KETACARE_SITE_URL" not in os.environ:
+            env["KETACARE_SITE_URL"] = f"http://{bind}"
+        worker = subprocess.Popen([sys.executable, "-m", "ketacare.cli", "worker"], env=env)
+        web = subprocess.Popen(gunicorn_argv(bind, workers), env=env)
+        self.stdout.write(f"Serving on http://{bind}/ with {workers} web workers and a job worker")
+        signal.signal(signal.SIGTERM, _stop)
+        try:
+            web.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for process in (web, worker):
+                process.terminate()
+            for process in (web, worker):
+                try:
+                    process.wait(timeout=STOP_SECONDS)
+                except subprocess.TimeoutExpired:
+                    process.kill()
 
     def _print_logins(self, bind: str) -> None:
         self.stdout.write(self.style.SUCCESS(f"\nKetaCare demo: http://{bind}/"))
@@ -38,3 +70,7 @@ class Command(BaseCommand):
                 email = staff_email(key, clinic)
                 self.stdout.write(f"    {role.label:<13} {email:<28} {names[index]}")
         self.stdout.write("")
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
