@@ -20,7 +20,7 @@ def build(sessions: int, readings: int) -> tuple[Any, list[Any]]:
     from django.utils import timezone
 
     from ketacare.clinics.models import Role
-    from ketacare.demo.sessions import STAGES, Staff, today_session
+    from ketacare.demo.sessions import STAGES, Staff, board_session
     from ketacare.dosing.models import DosingSession
     from ketacare.dosing.services import session_record_vitals
     from ketacare.dosing.tests.builders import ESKETAMINE, IV, course_today
@@ -34,7 +34,8 @@ def build(sessions: int, readings: int) -> tuple[Any, list[Any]]:
         patient = PatientFactory.create(clinic=clinic, actor=nurse, family_name=f"Bench{n}")
         code = IV if n % 2 else ESKETAMINE
         course = course_today(patient, nurse=nurse, prescriber=prescriber, code=code)
-        today_session(course, team, stage=STAGES[n % len(STAGES)], chair=f"Chair {n}")
+        stage = STAGES[n % len(STAGES)]
+        board_session(course, team, stage=stage, chair=f"Chair {n}", now=timezone.now())
     open_ones = DosingSession.objects.filter(clinic=clinic, status__in=["dosing", "monitoring"])
     dosed = list(open_ones)
     for session in dosed:

@@ -53,6 +53,8 @@ def _demo_outbox(settings: Any, tmp_path: Path) -> None:
     """Mail goes to the demo's outbox, so its page exists to be checked."""
     settings.EMAIL_BACKEND = OUTBOX_BACKEND
     settings.EMAIL_OUTBOX_DIR = tmp_path / "outbox"
+
+
 SKIPPED_NAMESPACES = {"admin", "api"}  # admin: Django's own staff check (test below); api: below
 
 
