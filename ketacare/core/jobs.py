@@ -224,3 +224,16 @@ def _described(exception_path: str) -> str:
     if isinstance(kind, type) and issubclass(kind, JobFailed):
         return kind.description
     return JobFailed.description
+
+
+# Finished jobs are kept this long for the clinic's page and for looking into a failure.
+KEEP_FINISHED = dt.timedelta(days=30)
+
+
+@periodic(every=dt.timedelta(days=1))
+@background("Remove old job records")
+def prune_finished_jobs(*, clinic: str) -> None:
+    """The queue's records of jobs finished over `KEEP_FINISHED` ago (these are the queue's
+    bookkeeping, not clinical records: nothing of a patient's is in them)."""
+    old = DBTaskResult.objects.finished().filter(finished_at__lt=timezone.now() - KEEP_FINISHED)
+    old.delete()

@@ -135,3 +135,20 @@ def test_a_periodic_job_is_queued_once_per_run_and_again_after_its_interval(
         assert path in enqueue_due_periodic(clock())
     assert queued.count() == 2
     assert PeriodicRun.objects.get(name=path).next_run_at > clock()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_finished_job_records_are_removed_after_30_days_and_recent_ones_kept(
+    audit_guards_lifted_for_flush: None, world: World, clock: Clock
+) -> None:
+    enqueue_on_commit(
+        password_reset_email, clinic_id=world.harbor.public_id, user=str(world.nina.user.public_id)
+    )
+    run_jobs()
+    resets = DBTaskResult.objects.filter(task_path=password_reset_email.module_path)
+    clock.advance(days=29)
+    run_jobs()
+    assert resets.count() == 1
+    clock.advance(days=2)
+    run_jobs()
+    assert resets.count() == 0
