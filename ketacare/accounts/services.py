@@ -1,6 +1,7 @@
 """Write paths for user accounts and API tokens."""
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -19,6 +20,14 @@ from ketacare.core.jobs import background, enqueue_on_commit
 from ketacare.core.models import AuditAction
 
 
+def _record(
+    action: AuditAction, object_type: str, object_id: str, changes: dict[str, Any], actor: Audited
+) -> None:
+    """Audit an account event; accounts belong to no clinic, so it goes on the system chain."""
+    entry = audit.AuditEntry(action, object_type, object_id, changes=changes)
+    audit.record(entry, actor)
+
+
 def user_create(
     *,
     actor: Audited,
@@ -35,15 +44,7 @@ def user_create(
         user.set_password(password)
         user.full_clean()
         user.save()
-        audit.record(
-            audit.AuditEntry(
-                action=AuditAction.CREATE,
-                object_type="user",
-                object_id=str(user.public_id),
-                changes={"email": user.email},
-            ),
-            actor,
-        )
+        _record(AuditAction.CREATE, "user", str(user.public_id), {"email": user.email}, actor)
         return user
 
 
@@ -53,13 +54,11 @@ def api_token_create(*, actor: Audited, user: User, name: str) -> tuple[ApiToken
     raw = ApiToken.new_raw_value()
     with transaction.atomic():
         token = ApiToken.objects.create(user=user, name=name, token_hash=hash_token(raw))
-        audit.record(
-            audit.AuditEntry(
-                action=AuditAction.CREATE,
-                object_type="api_token",
-                object_id=str(token.public_id),
-                changes={"name": name, "expires_at": token.expires_at},
-            ),
+        _record(
+            AuditAction.CREATE,
+            "api_token",
+            str(token.public_id),
+            {"name": name, "expires_at": token.expires_at},
             actor,
         )
     return token, raw
@@ -69,15 +68,7 @@ def api_token_revoke(*, actor: Audited, token: ApiToken) -> None:
     with transaction.atomic():
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit.record(
-            audit.AuditEntry(
-                action=AuditAction.UPDATE,
-                object_type="api_token",
-                object_id=str(token.public_id),
-                changes={"revoked": True},
-            ),
-            actor,
-        )
+        _record(AuditAction.UPDATE, "api_token", str(token.public_id), {"revoked": True}, actor)
 
 
 def api_token_authenticate(raw: str) -> User | None:
@@ -110,13 +101,11 @@ def password_reset_request(*, actor: Audited, email: str) -> None:
     same either way, so the form tells nobody which addresses have accounts."""
     user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
     with transaction.atomic():
-        audit.record(
-            audit.AuditEntry(
-                action=AuditAction.CREATE,
-                object_type="password_reset",
-                object_id=str(user.public_id) if user else "",
-                changes={"email": email.strip()[:254], "account": bool(user)},
-            ),
+        _record(
+            AuditAction.CREATE,
+            "password_reset",
+            str(user.public_id) if user else "",
+            {"email": email.strip()[:254], "account": bool(user)},
             actor,
         )
         if user is not None:
@@ -154,13 +143,11 @@ def user_password_set(*, user: User, password: str) -> User:
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
-        audit.record(
-            audit.AuditEntry(
-                action=AuditAction.UPDATE,
-                object_type="user",
-                object_id=str(user.public_id),
-                changes={"password": "reset by email link"},
-            ),
+        _record(
+            AuditAction.UPDATE,
+            "user",
+            str(user.public_id),
+            {"password": "reset by email link"},
             AuditIdentity(ActorKind.PUBLIC, id=user.pk, email=user.email),
         )
     return user

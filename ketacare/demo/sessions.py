@@ -123,15 +123,19 @@ def run_session(
         _checkpoint_40(session, staff.nurse, _at(start, DOSE_AT), incident)
         _ready(session, staff, _at(start, DOSE_AT + OBSERVED))
     if stage == "discharged":
-        with _clock(start + dt.timedelta(minutes=DOSE_AT + OBSERVED + 2)):
-            discharge.session_discharge(
-                actor=staff.nurse,
-                session=session,
-                vitals_acceptable=True,
-                clinician_confirms=True,
-                no_driving_instruction_given=True,
-            )
+        _discharge(session, staff, _at(start, DOSE_AT + OBSERVED + 2))
     return session
+
+
+def _discharge(session: DosingSession, staff: Staff, when: dt.datetime) -> None:
+    with _clock(when):
+        discharge.session_discharge(
+            actor=staff.nurse,
+            session=session,
+            vitals_acceptable=True,
+            clinician_confirms=True,
+            no_driving_instruction_given=True,
+        )
 
 
 def _at(start: dt.datetime, minutes: float) -> dt.datetime:
@@ -428,14 +432,7 @@ def _finish(session: DosingSession, staff: Staff) -> None:
     if not session.vitals.filter(checkpoint="post_40min", entered_in_error=False).exists():
         _checkpoint_40(session, staff.nurse, dose_at, incident=False)
     _ready(session, staff, _at(dose_at, OBSERVED))
-    with _clock(_at(dose_at, OBSERVED + 2)):
-        discharge.session_discharge(
-            actor=staff.nurse,
-            session=session,
-            vitals_acceptable=True,
-            clinician_confirms=True,
-            no_driving_instruction_given=True,
-        )
+    _discharge(session, staff, _at(dose_at, OBSERVED + 2))
 
 
 def _remaining_devices(session: DosingSession, staff: Staff, dose_at: dt.datetime) -> None:
