@@ -6,13 +6,10 @@ real. The generator is deterministic (seeded), and seeding twice changes nothing
 
 import datetime as dt
 import random
-import zoneinfo
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from ketacare.accounts.models import User
@@ -22,7 +19,17 @@ from ketacare.clinics.actors import Actor, StaffActor, SystemActor, staff_actor
 from ketacare.clinics.models import Clinic, Role
 from ketacare.clinics.services import clinic_create, membership_grant
 from ketacare.demo import sessions
-from ketacare.dosing.models import DosingSession
+from ketacare.demo.network import (
+    BOARD,
+    CLINICS,
+    DEMO_PASSWORD,
+    ROUTE_OF_CLINIC,
+    STAFF,
+    DemoClinic,
+    chair_of,
+    staff_email,
+)
+from ketacare.demo.today import lay_out_today
 from ketacare.patients import services as patients
 from ketacare.patients.models import Patient
 from ketacare.screening import services as screening
@@ -30,55 +37,12 @@ from ketacare.screening.models import Intake
 from ketacare.screening.review import eligibility_review
 from ketacare.treatment import library as protocols
 from ketacare.treatment import services as treatment
-from ketacare.treatment.models import CourseStatus, ProtocolVersion, TreatmentCourse
-from ketacare.treatment.queries import eligible_decision, open_course
+from ketacare.treatment.models import ProtocolVersion, TreatmentCourse
+from ketacare.treatment.queries import eligible_decision
 
-DEMO_PASSWORD = "ketacare-demo"
 SEED = SystemActor("demo seed")
 
 
-@dataclass(frozen=True)
-class DemoClinic:
-    slug: str
-    name: str
-    timezone: str
-    city: str
-    state: str
-    mrn_prefix: str
-    address_line1: str
-    postal_code: str
-
-
-CLINICS = (
-    DemoClinic(
-        "northside",
-        "Northside Ketamine Clinic",
-        "America/New_York",
-        "Boston",
-        "MA",
-        "NS",
-        "120 Harbor Street",
-        "02110",
-    ),
-    DemoClinic(
-        "lakeshore",
-        "Lakeshore Esketamine Center",
-        "America/Chicago",
-        "Chicago",
-        "IL",
-        "LS",
-        "455 Lake Shore Drive",
-        "60611",
-    ),
-)
-ROUTE_OF_CLINIC = {"northside": "iv", "lakeshore": "esketamine_nasal"}
-STAFF = (
-    (Role.CLINIC_ADMIN, "admin", ("Dana Whitfield", "Marcus Lee"), ""),
-    (Role.PRESCRIBER, "prescriber", ("Dr. Amara Okafor", "Dr. Henrik Solberg"), "MD"),
-    (Role.NURSE, "nurse", ("Luis Romero", "Grace Adeyemi"), "RN"),
-    (Role.THERAPIST, "therapist", ("Priya Natarajan", "Jonah Feld"), "LCSW"),
-    (Role.FRONT_DESK, "frontdesk", ("Sam Keller", "Rita Okoye"), ""),
-)
 GIVEN_F = [
     "Maria",
     "Aisha",
@@ -166,10 +130,6 @@ REMS_CLASSES = {
 DIAGNOSES = [("icd10cm", "F33.2"), ("icd10cm", "F33.1"), ("icd10cm", "F32.2"), ("icd10cm", "F33.9")]
 PATIENTS_PER_CLINIC = 24
 SCREENED_DAYS_AGO = 56
-
-
-def staff_email(role_key: str, clinic: DemoClinic) -> str:
-    return f"{role_key}@{clinic.slug}.demo"
 
 
 def seed(progress: Callable[[str], None] = print) -> bool:
@@ -429,18 +389,6 @@ def _seed_protocols(clinic: Clinic, spec: DemoClinic) -> None:
         )
 
 
-# Patients signed eligible and on the chair today, with how far their session has come.
-BOARD: dict[int, sessions.Stage] = {
-    3: "discharged",
-    5: "ready",
-    9: "monitoring",
-    11: "dosing",
-    15: "blocked",
-    17: "checked_in",
-    21: "booked",
-}
-
-
 def _seed_treatment(patient: Patient, number: int, nurse: Actor, prescriber: Actor) -> None:
     """Of the patients signed eligible: 1 is mid-course with a past adverse event (Northside
     in IV induction, Lakeshore in esketamine maintenance), 7 ended a course, 13 is paused,
@@ -468,73 +416,13 @@ def _seed_treatment(patient: Patient, number: int, nurse: Actor, prescriber: Act
     if number == 1 or on_board:
         sessions.past_sessions(course, staff, before=today, incident_at=1 if number == 1 else None)
     if on_board:
-        sessions.board_session(course, staff, stage=BOARD[number], chair=_chair(number), now=now)
+        sessions.board_session(course, staff, stage=BOARD[number], chair=chair_of(number), now=now)
     elif number == 7:
         treatment.course_end(
             actor=prescriber, course=course, reason="Remission; moved to follow-up."
         )
     elif number == 13:
         treatment.course_pause(actor=prescriber, course=course, reason="Patient travelling abroad.")
-
-
-def _chair(number: int) -> str:
-    return f"Chair {list(BOARD).index(number) + 1}"
-
-
-# A board laid out this long ago on an earlier day has nothing left in progress: every step of
-# its sessions would have happened by now.
-BOARD_SPAN = dt.timedelta(hours=4)
-
-
-def lay_out_today(progress: Callable[[str], None] = print) -> list[str]:
-    """On a later clinic day than the last board's, close what that board left open (as the
-    clinic would have, at the time it would have), run the sessions planned in between, and
-    lay out today's board; returns the clinics it did this for."""
-    now = timezone.now()
-    laid = []
-    for spec in CLINICS:
-        clinic = Clinic.objects.get(slug=spec.slug)
-        if not _board_is_stale(clinic, now):
-            continue
-        staff = sessions.Staff(
-            nurse=staff_actor(User.objects.get(email=staff_email("nurse", spec))),
-            prescriber=staff_actor(User.objects.get(email=staff_email("prescriber", spec))),
-        )
-        with transaction.atomic():
-            for number, stage in BOARD.items():
-                _next_board_session(clinic, number, stage, staff, now)
-        progress(f"  {spec.name}: today's chair board laid out")
-        laid.append(spec.slug)
-    return laid
-
-
-def _board_patients(clinic: Clinic) -> dict[int, Patient]:
-    mrns = {f"{clinic.mrn_prefix}-{number + 1:06d}": number for number in BOARD}
-    return {mrns[p.mrn]: p for p in Patient.objects.filter(clinic=clinic, mrn__in=mrns)}
-
-
-def _board_is_stale(clinic: Clinic, now: dt.datetime) -> bool:
-    patients = _board_patients(clinic).values()
-    sessions_ = DosingSession.objects.filter(clinic=clinic, patient__in=patients)
-    laid = sessions_.aggregate(latest=Max("checked_in_at"))["latest"]
-    if laid is None:
-        return True
-    zone = zoneinfo.ZoneInfo(clinic.timezone)
-    # The newest check-in of a board is minutes before it was laid out.
-    laid_on = timezone.localtime(laid + dt.timedelta(minutes=10), zone).date()
-    return laid_on != timezone.localtime(now, zone).date() and now - laid >= BOARD_SPAN
-
-
-def _next_board_session(
-    clinic: Clinic, number: int, stage: sessions.Stage, staff: sessions.Staff, now: dt.datetime
-) -> None:
-    course = open_course(_board_patients(clinic)[number])
-    if course is None or course.status != CourseStatus.ACTIVE:
-        return
-    day = sessions.board_day(clinic, stage, now)
-    sessions.close_the_day(course, staff, before=day)
-    sessions.past_sessions(course, staff, before=day)
-    sessions.board_session(course, staff, stage=stage, chair=_chair(number), now=now)
 
 
 def _protocol_version(clinic: Clinic) -> ProtocolVersion:

@@ -14,7 +14,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from ketacare.core.management.commands.serve import gunicorn_argv
-from ketacare.demo.seed import CLINICS, DEMO_PASSWORD, STAFF, seed, staff_email
+from ketacare.demo.network import CLINICS, DEMO_PASSWORD, STAFF, staff_email
+from ketacare.demo.seed import seed
 
 # How long the web server and the worker get to finish what they are doing when stopped.
 STOP_SECONDS = 20
