@@ -10,11 +10,12 @@ from ketacare import clinical
 from ketacare.assessments.models import Assessment, AssessmentContext
 from ketacare.clinical.scoring import Answer
 from ketacare.clinics.actors import Actor, person_of
+from ketacare.clinics.permissions import Perm
 from ketacare.core import audit
 from ketacare.core.models import AuditAction
 from ketacare.core.validation import check_effective_time
 from ketacare.patients.models import Patient
-from ketacare.patients.services import chart_entry_mark_error
+from ketacare.patients.services import entry_mark_error
 
 
 def clinical_error(error: clinical.ClinicalInputError) -> ValidationError:
@@ -87,6 +88,7 @@ def _created(assessment: Assessment) -> audit.AuditEntry:
 
 
 def assessment_mark_error(*, actor: Actor, assessment: Assessment, reason: str) -> Assessment:
-    """A wrong administration stays on record, struck out with the reason."""
-    chart_entry_mark_error(actor=actor, entry=assessment, reason=reason)
+    """A wrong administration stays on record, struck out with the reason, by anyone who may
+    record assessments (a therapist among them)."""
+    entry_mark_error(actor=actor, entry=assessment, reason=reason, perm=Perm.ASSESSMENT_RECORD)
     return assessment

@@ -19,7 +19,7 @@ from ketacare.dosing.models import (
 )
 from ketacare.dosing.services import SessionConflict, locked, refresh_clearance
 from ketacare.patients.models import ChartEntry
-from ketacare.patients.services import chart_entry_mark_error
+from ketacare.patients.services import entry_mark_error
 
 
 def session_entry_mark_error(
@@ -37,7 +37,7 @@ def session_entry_mark_error(
         row = locked(session, actor, perm)
         if entry.entered_in_error:
             raise SessionConflict("This entry is already marked entered in error.")
-        chart_entry_mark_error(actor=actor, entry=entry, reason=reason)
+        entry_mark_error(actor=actor, entry=entry, reason=reason, perm=perm)
         if isinstance(entry, SessionScore):
             _mark_assessment(actor, entry.assessment, reason)
         refresh_clearance(row, actor)

@@ -248,15 +248,29 @@ def diagnosis_record(
 
 
 def chart_entry_mark_error(*, actor: Actor, entry: ChartEntry, reason: str) -> ChartEntry:
-    """Corrections never delete: the row stays, marked entered-in-error with the reason."""
+    """A chart's own entry (measurement, allergy, medication, diagnosis) struck out: the
+    diagnosis by whoever may record one, the rest by whoever records on the chart."""
+    perm = Perm.DIAGNOSIS_RECORD if isinstance(entry, Diagnosis) else Perm.CHART_RECORD
+    return entry_mark_error(actor=actor, entry=entry, reason=reason, perm=perm)
+
+
+def entry_mark_error(*, actor: Actor, entry: ChartEntry, reason: str, perm: Perm) -> ChartEntry:
+    """Corrections never delete: the row stays, marked entered-in-error with the reason. `perm`
+    is the permission that records this kind of entry (the intake's, the assessment's, the
+    chair's), so whoever may record an entry may also strike out their mistake."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why this entry is wrong (required)."})
+    limit = ChartEntry._meta.get_field("error_reason").max_length
+    if limit is not None and len(reason) > limit:
+        raise ValidationError(
+            {"reason": f"Keep the reason to {limit} characters (it has {len(reason)})."}
+        )
     if entry.entered_in_error:
         raise ValidationError({"reason": "This entry is already marked entered in error."})
-    actor.demand(Perm.CHART_RECORD, entry.clinic)
+    actor.demand(perm, entry.clinic)
     with transaction.atomic():
-        entry.entered_in_error, entry.error_reason = True, reason[:300]
+        entry.entered_in_error, entry.error_reason = True, reason
         entry.save(update_fields=["entered_in_error", "error_reason", "updated_at"])
         audit.record(
             _entry(

@@ -13,11 +13,12 @@ from django.utils import timezone
 from ketacare.clinical.vitals import VITAL_NAMES
 from ketacare.clinics.actors import Actor, person_of
 from ketacare.clinics.models import Role
+from ketacare.clinics.permissions import Perm
 from ketacare.core import audit
 from ketacare.core.models import AuditAction
 from ketacare.core.validation import check_effective_time, checked_vitals, unconfirmed_findings
 from ketacare.patients.models import ChartEntry, Patient
-from ketacare.patients.services import chart_entry_mark_error, measurement_record
+from ketacare.patients.services import entry_mark_error, measurement_record
 from ketacare.screening.models import (
     MEDICAL_FLAGS,
     AntidepressantTrial,
@@ -124,7 +125,7 @@ def trial_record(
 
 
 def trial_mark_error(*, actor: Actor, trial: AntidepressantTrial, reason: str) -> None:
-    chart_entry_mark_error(actor=actor, entry=trial, reason=reason)
+    entry_mark_error(actor=actor, entry=trial, reason=reason, perm=Perm.INTAKE_RECORD)
 
 
 def intake_vitals_record(

@@ -11,7 +11,7 @@ from django.test import Client
 from conftest import World, client_for
 from ketacare.accounts.services import api_token_create
 from ketacare.assessments.models import Assessment
-from ketacare.assessments.services import assessment_record
+from ketacare.assessments.services import assessment_mark_error, assessment_record
 from ketacare.core.models import AuditAction, AuditEvent
 from tests.factories import SETUP
 
@@ -121,6 +121,37 @@ def test_a_wrong_administration_is_marked_in_error_not_deleted(world: World) -> 
     assessment.refresh_from_db()
     assert (assessment.entered_in_error, assessment.error_reason) == (True, "Wrong patient")
     assert "entered in error: Wrong patient" in client.get(_url(world, "")).content.decode()
+
+
+def test_a_therapist_strikes_out_a_scale_they_recorded_in_error(world: World) -> None:
+    answers = {str(item): "0" for item in range(1, 8)}
+    client = client_for(world.theo)
+    client.post(_url(world, "new/gad7/"), _form(answers))
+    assessment = Assessment.objects.get(patient=world.patient, instrument="gad7")
+    response = client.post(
+        _url(world, f"{assessment.public_id}/mark-error/"), {"reason": "Answered for last week"}
+    )
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert (assessment.entered_in_error, assessment.error_reason) == (
+        True,
+        "Answered for last week",
+    )
+
+
+def test_a_reason_longer_than_the_record_keeps_is_refused_not_cut(world: World) -> None:
+    assessment = assessment_record(
+        actor=world.nina,
+        patient=world.patient,
+        instrument="phq9",
+        answers=PHQ9,
+        administered_at=WHEN,
+    )
+    with pytest.raises(ValidationError) as refused:
+        assessment_mark_error(actor=world.nina, assessment=assessment, reason="x" * 301)
+    assert "300 characters" in refused.value.message_dict["reason"][0]
+    assessment.refresh_from_db()
+    assert not assessment.entered_in_error
 
 
 def _api_post(world: World, patient: Any, body: dict[str, Any]) -> Any:

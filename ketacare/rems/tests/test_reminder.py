@@ -23,6 +23,13 @@ def _flushable(audit_guards_lifted_for_flush: None) -> None:
     """The worker runs jobs after the writes that queued them commit."""
 
 
+@pytest.fixture(autouse=True)
+def _mid_morning(clock: Clock) -> None:
+    """The reminder waits for the clinic's morning: these tests start after it, at 10:30 in
+    Bay's zone, whatever moment the suite is pinned to (CI also runs it just after midnight)."""
+    clock.move_to_today_at(10, 30)
+
+
 def _bay_time(clock: Clock, days: int, hour: int, minute: int = 0) -> None:
     zone = zoneinfo.ZoneInfo("America/New_York")
     today = dt.datetime.now(zone).date() + dt.timedelta(days=days)
