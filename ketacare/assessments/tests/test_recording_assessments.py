@@ -30,14 +30,18 @@ def _form(answers: dict[str, str]) -> dict[str, str]:
     return data
 
 
-def test_item_level_answers_are_stored_and_scored_by_the_core(world: World) -> None:
-    assessment = assessment_record(
+def _nurses_phq9(world: World) -> Assessment:
+    return assessment_record(
         actor=world.nina,
         patient=world.patient,
         instrument="phq9",
         answers=PHQ9,
         administered_at=WHEN,
     )
+
+
+def test_item_level_answers_are_stored_and_scored_by_the_core(world: World) -> None:
+    assessment = _nurses_phq9(world)
     assessment.refresh_from_db()
     assert assessment.answers == PHQ9
     assert (assessment.total, assessment.severity) == (12, "moderate")
@@ -109,13 +113,7 @@ def test_a_future_administration_time_is_refused(world: World) -> None:
 
 
 def test_a_wrong_administration_is_marked_in_error_not_deleted(world: World) -> None:
-    assessment = assessment_record(
-        actor=world.nina,
-        patient=world.patient,
-        instrument="phq9",
-        answers=PHQ9,
-        administered_at=WHEN,
-    )
+    assessment = _nurses_phq9(world)
     client = client_for(world.nina)
     client.post(_url(world, f"{assessment.public_id}/mark-error/"), {"reason": "Wrong patient"})
     assessment.refresh_from_db()
@@ -140,13 +138,7 @@ def test_a_therapist_strikes_out_a_scale_they_recorded_in_error(world: World) ->
 
 
 def test_a_reason_longer_than_the_record_keeps_is_refused_not_cut(world: World) -> None:
-    assessment = assessment_record(
-        actor=world.nina,
-        patient=world.patient,
-        instrument="phq9",
-        answers=PHQ9,
-        administered_at=WHEN,
-    )
+    assessment = _nurses_phq9(world)
     with pytest.raises(ValidationError) as refused:
         assessment_mark_error(actor=world.nina, assessment=assessment, reason="x" * 301)
     assert "300 characters" in refused.value.message_dict["reason"][0]
