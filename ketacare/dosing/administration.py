@@ -203,6 +203,16 @@ def _zone(session: DosingSession) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(session.clinic.timezone)
 
 
+def _after_check_in(session: DosingSession, started_at: dt.datetime) -> None:
+    """A dose is given after the patient arrived (to the minute, as the form types it): an
+    earlier start is a typing slip, and would also move the day the lot is judged on."""
+    arrived = session.checked_in_at.replace(second=0, microsecond=0)
+    if started_at < arrived:
+        local = timezone.localtime(session.checked_in_at, _zone(session))
+        message = f"The patient checked in at {local:%H:%M} on {local:%d %b}: give a later time."
+        raise ValidationError({"started_at": message})
+
+
 def session_record_administration(
     *,
     actor: Actor,
@@ -228,6 +238,7 @@ def session_record_administration(
         if valid_administration(row) is not None:
             raise SessionConflict("The dose is already recorded; correct that entry to redo it.")
         _hard_stops(row)
+        _after_check_in(row, started_at)
         # Judged on the day the dose was given: recording it after midnight changes nothing.
         if lot_expiry < timezone.localtime(started_at, _zone(row)).date():
             raise ValidationError({"lot_expiry": "This lot has expired: use another lot."})

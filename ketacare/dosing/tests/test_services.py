@@ -172,6 +172,18 @@ def test_an_expired_lot_is_refused(world: World) -> None:
     assert "lot_expiry" in refused.value.message_dict
 
 
+def test_a_dose_cannot_start_before_the_patient_checked_in(world: World) -> None:
+    session = _cleared(world)
+    yesterday = world.harbor.today() - dt.timedelta(days=1)
+    with pytest.raises(ValidationError) as refused:
+        session_record_administration(
+            actor=world.nina, session=session, lot_number="OLD", lot_expiry=yesterday,
+            dose_mg=Decimal(56), started_at=session.checked_in_at - dt.timedelta(days=2),
+        )  # fmt: skip
+    assert "checked in at" in refused.value.message_dict["started_at"][0]
+    assert not Administration.objects.filter(session=session).exists()
+
+
 def test_iv_rates_come_from_the_core_infusion(world: World) -> None:
     record = administered(_cleared(world, IV), world.nina)
     assert record.weight_used_kg == Decimal("80.0")
