@@ -11,7 +11,14 @@ def aware_local(naive: dt.datetime, zone: zoneinfo.ZoneInfo, now: dt.datetime) -
     typed then is read as its latest occurrence that is not in the future (what is typed at
     the chair has just happened). A time the clocks skipped is refused, saying why."""
     first, second = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
-    if first.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != naive:
+    try:
+        round_trip = first.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
+    except OverflowError as error:  # the first or last hours of year 1 or 9999 have no UTC
+        raise ValidationError(
+            f"{naive:%d %b %Y} is not a date KetaCare can record: give when it happened.",
+            code="out_of_range",
+        ) from error
+    if round_trip != naive:
         raise ValidationError(
             f"{naive:%H:%M} did not happen on {naive:%d %b %Y} here: the clocks went forward "
             "an hour for daylight saving time. Give the time the clock showed.",

@@ -45,7 +45,14 @@ def test_the_form_field_takes_a_typed_time_in_the_hour_that_happens_twice(clock:
     assert moment == dt.datetime(2026, 11, 1, 6, 20, tzinfo=dt.UTC)
 
 
-@pytest.mark.parametrize("typed", ["2026-13-01T10:00", "yesterday", "2026-03-08T02:30"])
+@pytest.mark.parametrize(
+    "typed", ["2026-13-01T10:00", "yesterday", "2026-03-08T02:30", "9999-12-31T23:30"]
+)
 def test_the_form_field_refuses_what_is_not_a_time_that_happened(typed: str) -> None:
     with timezone.override(NEW_YORK), pytest.raises(ValidationError):
         LocalTimeField().clean(typed)
+
+
+def test_a_time_at_the_very_start_of_the_calendar_is_refused_not_an_error() -> None:
+    with pytest.raises(ValidationError, match="not a date KetaCare can record"):
+        aware_local(dt.datetime(1, 1, 1), zoneinfo.ZoneInfo("Asia/Tokyo"), dt.datetime.now(dt.UTC))
