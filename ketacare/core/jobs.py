@@ -4,7 +4,8 @@
 - `@background("What it does in words")` makes a function a job. It runs with the keyword
   arguments it was queued with (JSON: ids, never patient data) and `clinic`, the public id of
   the clinic it works for ("" for network-wide work). A failed attempt is tried again later
-  with back-off (1, 2, 4 … minutes, at most an hour apart) until its attempts are spent. The
+  with back-off (1, 2, 4 … minutes, at most an hour apart) until its attempts are spent. Each
+  attempt is one transaction: what a failed attempt wrote or queued is undone. The
   queue records each attempt; the error it keeps is the kind of failure and where it happened,
   never the exception's message, which may quote patient data.
 - `enqueue_on_commit(job, clinic_id=…, **payload)` queues it when the current transaction
@@ -77,10 +78,20 @@ def background(
         @wraps(function)
         def attempt(*, clinic: str = "", job: str = "", attempt: int = 1, **payload: Any) -> None:
             try:
-                function(clinic=clinic, **payload)
+                # One transaction per attempt: a failed one leaves no row behind and queues
+                # nothing (no email goes to the first half of a list, then again on retry).
+                with transaction.atomic():
+                    function(clinic=clinic, **payload)
+                return
             except Exception as error:
+                failure = _withheld(error)
+            # Outside the `except`: should queuing the retry fail too, its error does not
+            # carry the first one (and its message) along.
+            try:
                 _try_again_later(JOBS[queued.module_path], clinic, job, attempt, payload)
+            except Exception as error:
                 raise _withheld(error) from None
+            raise failure
 
         queued: JobTask = task(attempt)
         JOBS[queued.module_path] = Job(label, queued, attempts, first_retry)
@@ -179,7 +190,11 @@ def recent_jobs(clinic_id: uuid.UUID, limit: int = 50) -> list[JobRow]:
         newest.setdefault(key, result)
         if result.status == TaskResultStatus.FAILED:
             problems.setdefault(key, _described(result.exception_class_path))
-    return [_row(result, problems.get(key, "")) for key, result in newest.items()][:limit]
+    # A problem an earlier attempt met is shown until an attempt succeeds.
+    return [
+        _row(result, "" if result.status == TaskResultStatus.SUCCESSFUL else problems.get(key, ""))
+        for key, result in newest.items()
+    ][:limit]
 
 
 def _row(result: DBTaskResult[..., Any], problem: str) -> JobRow:

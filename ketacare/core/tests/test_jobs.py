@@ -122,6 +122,34 @@ def test_a_job_waiting_to_be_tried_again_says_so(
     )
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_job_done_on_a_later_try_shows_done_without_the_earlier_problem(
+    audit_guards_lifted_for_flush: None,
+    world: World,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> int:
+        raise ConnectionRefusedError
+
+    with monkeypatch.context() as patched:
+        patched.setattr(mail.EmailMultiAlternatives, "send", refuse)
+        enqueue_on_commit(
+            password_reset_email,
+            clinic_id=world.harbor.public_id,
+            user=str(world.nina.user.public_id),
+        )
+        run_jobs()
+    (waiting,) = _reset_jobs(world)
+    assert waiting.problem == "The mail server refused the message or could not be reached."
+    assert waiting.next_try_at is not None
+    clock.move_to(waiting.next_try_at + dt.timedelta(seconds=1))
+    run_jobs()
+    (done,) = _reset_jobs(world)
+    assert (done.status, done.attempt, done.problem) == ("Done", 2, "")
+    assert [message.to for message in mail.outbox] == [[world.nina.user.email]]
+
+
 @pytest.mark.django_db
 def test_a_periodic_job_is_queued_once_per_run_and_again_after_its_interval(
     clock: Clock, django_capture_on_commit_callbacks: Any

@@ -4,13 +4,16 @@ the task's read of the forms due is audited as the task."""
 
 import datetime as dt
 import zoneinfo
+from typing import Any
 
 import pytest
 from django.core import mail
 
 from conftest import Clock
 from ketacare.core.actors import ActorKind
+from ketacare.core.email import Message, render_message
 from ketacare.core.models import AuditEvent
+from ketacare.rems import tasks
 from ketacare.rems.tests.builders import Bay, discharged
 from tests.worker import run_jobs
 
@@ -62,6 +65,26 @@ def test_the_nurses_and_prescribers_hear_of_the_forms_due_once_each_morning(
     _bay_time(clock, days=1, hour=7, minute=40)
     run_jobs()
     assert len(_reminders()) == 4
+
+
+def test_a_reminder_that_fails_halfway_sends_nobody_until_its_retry_then_each_person_once(
+    bay: Bay, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered: list[str] = []
+
+    def second_fails_once(template: str, **kwargs: Any) -> Message:
+        rendered.append(kwargs["to"])
+        if len(rendered) == 2:
+            raise RuntimeError("the second message could not be rendered")
+        return render_message(template, **kwargs)
+
+    monkeypatch.setattr(tasks, "render_message", second_fails_once)
+    discharged(bay.patient, nurse=bay.nurse, prescriber=bay.prescriber)
+    run_jobs()
+    assert _reminders() == []
+    clock.advance(minutes=2)
+    run_jobs()
+    assert sorted(m.to[0] for m in _reminders()) == ["nora@bay.test", "pat@bay.test"]
 
 
 def test_the_tasks_read_of_the_forms_due_is_audited_as_the_task(bay: Bay) -> None:
