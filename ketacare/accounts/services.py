@@ -5,7 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -112,13 +112,25 @@ def password_reset_request(*, actor: Audited, email: str) -> None:
             enqueue_on_commit(password_reset_email, user=str(user.public_id))
 
 
+class ResetTokens(PasswordResetTokenGenerator):
+    """Django's reset tokens (signed, spent by the new password, expiring after
+    PASSWORD_RESET_TIMEOUT) that also stop working while the account is deactivated: a link
+    sent before someone left the clinic sets no password on the account they left."""
+
+    def _make_hash_value(self, user: Any, timestamp: int) -> str:
+        return f"{super()._make_hash_value(user, timestamp)}{user.is_active}"
+
+
+RESET_TOKENS = ResetTokens()
+
+
 @background("Send a password-reset link", attempts=3)
 def password_reset_email(*, clinic: str, user: str) -> None:
     """Built here, in the job, so the link (a credential for an hour) is never stored."""
     account = User.objects.filter(public_id=user, is_active=True).first()
     if account is None:
         return
-    token = default_token_generator.make_token(account)
+    token = RESET_TOKENS.make_token(account)
     uid = urlsafe_base64_encode(force_bytes(account.pk))
     link = settings.SITE_URL + reverse("accounts:password_reset_confirm", args=[uid, token])
     context = {
@@ -138,16 +150,20 @@ def password_reset_email(*, clinic: str, user: str) -> None:
 
 def user_password_set(*, user: User, password: str) -> User:
     """The account holder sets a new password through a valid reset link (checked against the
-    same validators as at sign-up); every other signed-in session of theirs ends."""
+    same validators as at sign-up). Whoever may have had the account is shut out: every other
+    signed-in session of theirs ends and their API tokens are revoked."""
     validate_password(password, user)
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
+        revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
         _record(
             AuditAction.UPDATE,
             "user",
             str(user.public_id),
-            {"password": "reset by email link"},
+            {"password": "reset by email link", "api_tokens_revoked": revoked},
             AuditIdentity(ActorKind.PUBLIC, id=user.pk, email=user.email),
         )
     return user

@@ -35,6 +35,7 @@ password_reset_confirm = public_view(
     auth_views.PasswordResetConfirmView.as_view(
         template_name="accounts/password_reset_confirm.html",
         form_class=NewPasswordForm,
+        token_generator=services.RESET_TOKENS,
         success_url=reverse_lazy("accounts:password_reset_complete"),
     )
 )

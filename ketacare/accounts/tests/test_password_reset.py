@@ -7,7 +7,9 @@ import pytest
 from django.test import Client
 
 from conftest import Clock, SmtpServer, World
+from ketacare.accounts.services import api_token_create
 from ketacare.core.models import AuditAction, AuditEvent
+from tests.factories import SETUP
 from tests.worker import run_jobs
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -93,6 +95,35 @@ def test_the_link_stops_working_after_an_hour(
     clock.advance(minutes=61)
     late = Client().get("/" + _link(smtp_server), follow=True)
     assert "This link no longer works" in late.content.decode()
+
+
+def test_a_link_sent_before_the_account_was_deactivated_sets_no_password(
+    world: World, smtp_server: SmtpServer
+) -> None:
+    Client().post(RESET, {"email": "nina@harbor.test"})
+    run_jobs()
+    user = world.nina.user
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    closed = Client().get("/" + _link(smtp_server), follow=True)
+    assert "This link no longer works" in closed.content.decode()
+
+
+def test_a_reset_revokes_the_accounts_api_tokens(world: World, smtp_server: SmtpServer) -> None:
+    _token, raw = api_token_create(actor=SETUP, user=world.nina.user, name="laptop")
+    api = Client(headers={"Authorization": f"Bearer {raw}"})
+    assert api.get("/api/v1/patients").status_code == 200
+    Client().post(RESET, {"email": "nina@harbor.test"})
+    run_jobs()
+    browser = Client()
+    form_page = browser.get("/" + _link(smtp_server), follow=True)
+    browser.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert api.get("/api/v1/patients").status_code == 401
+    changed = AuditEvent.objects.get(object_type="user", action=AuditAction.UPDATE)
+    assert changed.changes["api_tokens_revoked"] == 1
 
 
 def _without_tokens(page: str) -> str:
