@@ -1,10 +1,11 @@
 """The demo's mail: each message kept as a file in `var/outbox/` (and one line on the console)
 instead of being sent, so someone trying KetaCare can open a link a patient or colleague would
-get. A staff page lists them in demo mode (`demo.views.outbox`)."""
+get. A staff page lists each person's own in demo mode (`demo.views.outbox`)."""
 
 import datetime as dt
 import email
 import email.policy
+import itertools
 import sys
 import uuid
 from collections.abc import Sequence
@@ -40,10 +41,12 @@ class OutboxMessage:
     text: str
 
 
-def outbox_messages(directory: Path, limit: int = 100) -> list[OutboxMessage]:
-    """The newest messages first."""
-    paths = sorted(directory.glob("*.eml"), reverse=True)[:limit] if directory.exists() else []
-    return [_read(path) for path in paths]
+def outbox_messages(directory: Path, to: str, limit: int = 100) -> list[OutboxMessage]:
+    """The newest messages addressed to `to`, first. Only the addressee's: a message can hold
+    a sign-in link, which is theirs alone."""
+    paths = sorted(directory.glob("*.eml"), reverse=True) if directory.exists() else []
+    theirs = (message for message in map(_read, paths) if message.to.lower() == to.lower())
+    return list(itertools.islice(theirs, limit))
 
 
 def _read(path: Path) -> OutboxMessage:

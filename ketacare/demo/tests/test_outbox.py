@@ -51,6 +51,14 @@ def test_staff_follow_the_links_of_the_kept_messages(outbox: Path, world: World)
     assert "Demo outbox" in client_for(world.fran).get("/patients/").content.decode()
 
 
+def test_nobody_sees_a_message_sent_to_someone_else(outbox: Path, world: World) -> None:
+    _send()
+    for other in (world.ada, world.sol):
+        page = client_for(other).get(PAGE).content.decode()
+        assert "/accounts/password/reset/x/y/" not in page
+        assert "No email for you yet" in page
+
+
 def test_where_email_is_sent_there_is_no_outbox(settings: Any, world: World) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     assert client_for(world.fran).get(PAGE).status_code == 404
