@@ -35,6 +35,14 @@ from ketacare.clinical.eligibility import (
 )
 from ketacare.clinical.errors import ClinicalInputError
 from ketacare.clinical.findings import Finding, FindingKind
+from ketacare.clinical.intervals import wilson_interval
+from ketacare.clinical.outcome_rates import (
+    MIN_DENOMINATOR,
+    Episode,
+    OutcomeSummary,
+    Rate,
+    outcome_summary,
+)
 from ketacare.clinical.outcomes import (
     REMISSION_MAX,
     RESPONSE_REDUCTION_PCT,
@@ -88,6 +96,7 @@ __all__ = [
     "ESKETAMINE_MIN_OBSERVATION_MIN",
     "ESKETAMINE_PRE_DOSE_THRESHOLDS",
     "INSTRUMENTS",
+    "MIN_DENOMINATOR",
     "PLAUSIBLE_RANGES",
     "PROTOCOLS",
     "REMISSION_MAX",
@@ -104,6 +113,7 @@ __all__ = [
     "Eligibility",
     "EligibilityFacts",
     "EligibilityStatus",
+    "Episode",
     "EsketamineIndication",
     "Finding",
     "FindingKind",
@@ -112,10 +122,12 @@ __all__ = [
     "Instrument",
     "MonitoringPlan",
     "Outcome",
+    "OutcomeSummary",
     "Phase",
     "PlannedSession",
     "PreDoseRule",
     "Protocol",
+    "Rate",
     "Readiness",
     "RemsForm",
     "RiskLevel",
@@ -143,6 +155,7 @@ __all__ = [
     "get_scale",
     "ideal_body_weight",
     "infusion",
+    "outcome_summary",
     "phq9_change_category",
     "plan_sessions",
     "plausibility",
@@ -155,4 +168,5 @@ __all__ = [
     "vitals_acceptable",
     "weight_age_days",
     "weight_based_dose",
+    "wilson_interval",
 ]

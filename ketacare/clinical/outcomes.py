@@ -19,6 +19,7 @@ __all__ = [
     "OutcomeInstrument",
     "classify",
     "phq9_change_category",
+    "total_range",
 ]
 
 OutcomeInstrument = Literal["phq9", "gad7", "qids_sr16", "madrs"]
@@ -71,7 +72,7 @@ def classify(
     never a response.
     """
     code = require_choice("instrument", instrument, OUTCOME_INSTRUMENTS)
-    low, high = _total_range(code)
+    low, high = total_range(code)
     first = _total("baseline", baseline, code, low, high)
     last = _total("current", current, code, low, high)
     pct = require_int("response_reduction_pct", response_reduction_pct, 1, 100)
@@ -102,10 +103,11 @@ def phq9_change_category(
     return "probably_inadequate" if fall >= 2 else "inadequate"
 
 
-def _total_range(code: OutcomeInstrument) -> tuple[int, int]:
-    total_range = SCALES[code].total_range
-    assert total_range is not None  # every outcome scale has a total
-    return total_range
+def total_range(code: OutcomeInstrument) -> tuple[int, int]:
+    """The lowest and highest total of an outcome scale."""
+    totals = SCALES[code].total_range
+    assert totals is not None  # every outcome scale has a total
+    return totals
 
 
 def _total(name: str, value: int | Score, code: str, low: int, high: int) -> int:

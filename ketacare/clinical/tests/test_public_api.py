@@ -34,6 +34,11 @@ CONTRACT = [
     "Readiness",
     "plausibility",
     "codes",
+    "wilson_interval",
+    "Episode",
+    "outcome_summary",
+    "OutcomeSummary",
+    "Rate",
 ]
 
 
