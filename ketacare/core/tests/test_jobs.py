@@ -43,6 +43,19 @@ def _reset_jobs(world: World) -> list[JobRow]:
     ]
 
 
+def _mail_refused(monkeypatch: pytest.MonkeyPatch, error: Exception) -> None:
+    def refuse(*args: object, **kwargs: object) -> int:
+        raise error
+
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", refuse)
+
+
+def _queue_ninas_reset(world: World) -> None:
+    enqueue_on_commit(
+        password_reset_email, clinic_id=world.harbor.public_id, user=str(world.nina.user.public_id)
+    )
+
+
 def _queue_then_fail(email: str) -> None:
     with transaction.atomic():
         password_reset_request(actor=ANONYMOUS, email=email)
@@ -70,13 +83,8 @@ def test_a_failing_job_is_tried_again_later_each_wait_longer_then_given_up(
     clock: Clock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def refuse(*args: object, **kwargs: object) -> int:
-        raise Refused(550, REFUSAL)
-
-    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", refuse)
-    enqueue_on_commit(
-        password_reset_email, clinic_id=world.harbor.public_id, user=str(world.nina.user.public_id)
-    )
+    _mail_refused(monkeypatch, Refused(550, REFUSAL))
+    _queue_ninas_reset(world)
     waits = []
     for _attempt in range(JOBS[password_reset_email.module_path].attempts):
         run_jobs()
@@ -106,13 +114,8 @@ def test_a_failing_job_is_tried_again_later_each_wait_longer_then_given_up(
 def test_a_job_waiting_to_be_tried_again_says_so(
     audit_guards_lifted_for_flush: None, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def refuse(*args: object, **kwargs: object) -> int:
-        raise ConnectionRefusedError
-
-    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", refuse)
-    enqueue_on_commit(
-        password_reset_email, clinic_id=world.harbor.public_id, user=str(world.nina.user.public_id)
-    )
+    _mail_refused(monkeypatch, ConnectionRefusedError())
+    _queue_ninas_reset(world)
     run_jobs()
     (job,) = _reset_jobs(world)
     assert (job.status, job.attempt) == ("Waiting to try again", 2)
@@ -129,16 +132,9 @@ def test_a_job_done_on_a_later_try_shows_done_without_the_earlier_problem(
     clock: Clock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def refuse(*args: object, **kwargs: object) -> int:
-        raise ConnectionRefusedError
-
     with monkeypatch.context() as patched:
-        patched.setattr(mail.EmailMultiAlternatives, "send", refuse)
-        enqueue_on_commit(
-            password_reset_email,
-            clinic_id=world.harbor.public_id,
-            user=str(world.nina.user.public_id),
-        )
+        _mail_refused(patched, ConnectionRefusedError())
+        _queue_ninas_reset(world)
         run_jobs()
     (waiting,) = _reset_jobs(world)
     assert waiting.problem == "The mail server refused the message or could not be reached."
@@ -169,9 +165,7 @@ def test_a_periodic_job_is_queued_once_per_run_and_again_after_its_interval(
 def test_finished_job_records_are_removed_after_30_days_and_recent_ones_kept(
     audit_guards_lifted_for_flush: None, world: World, clock: Clock
 ) -> None:
-    enqueue_on_commit(
-        password_reset_email, clinic_id=world.harbor.public_id, user=str(world.nina.user.public_id)
-    )
+    _queue_ninas_reset(world)
     run_jobs()
     resets = DBTaskResult.objects.filter(task_path=password_reset_email.module_path)
     clock.advance(days=29)
