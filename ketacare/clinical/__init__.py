@@ -75,6 +75,7 @@ from ketacare.clinical.safety import (
 from ketacare.clinical.scales import INSTRUMENTS, SCALES, Instrument, Scale, get_scale
 from ketacare.clinical.scoring import Score, score
 from ketacare.clinical.suicide import RISK_LEVELS, RiskLevel, TriageSettings
+from ketacare.clinical.trends import TrendFlags, TrendPoint, TrendSettings, trend_flags
 from ketacare.clinical.triage import Triage, suicide_triage
 from ketacare.clinical.vitals import (
     ENTRY_LIMITS,
@@ -135,6 +136,9 @@ __all__ = [
     "Scale",
     "Score",
     "Sex",
+    "TrendFlags",
+    "TrendPoint",
+    "TrendSettings",
     "Triage",
     "TriageSettings",
     "VitalThresholds",
@@ -165,6 +169,7 @@ __all__ = [
     "score",
     "stale_weight_finding",
     "suicide_triage",
+    "trend_flags",
     "vitals_acceptable",
     "weight_age_days",
     "weight_based_dose",
