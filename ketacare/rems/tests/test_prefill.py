@@ -24,6 +24,7 @@ from ketacare.dosing.tests.builders import (
     checked_in,
     cleared,
     monitored,
+    moved_to,
 )
 from ketacare.patients.services import medication_record
 from ketacare.rems.prefill import prefill
@@ -170,8 +171,9 @@ def test_a_dose_recorded_but_aborted_before_any_device_is_no_earlier_treatment(b
 
 
 def test_an_enrollment_dated_after_the_treatment_is_not_reported_as_enrolled(bay: Bay) -> None:
-    session = cleared(bay.patient, nurse=bay.nurse, prescriber=bay.prescriber)
-    administered(session, bay.nurse, minutes_ago=48 * 60)  # treated two days ago
+    with moved_to(ago(48 * 60)):  # treated two days ago
+        session = cleared(bay.patient, nurse=bay.nurse, prescriber=bay.prescriber)
+        administered(session, bay.nurse)
     today = bay.clinic.today()
     rems_enrollment_record(
         actor=bay.nurse, course=session.course, enrollment_id="R-1", enrolled_on=today
@@ -189,7 +191,8 @@ def test_the_forms_due_list_and_the_form_count_the_treatment_day_from_the_same_d
     bay: Bay,
 ) -> None:
     nurse = bay.nurse
-    session = cleared(bay.patient, nurse=nurse, prescriber=bay.prescriber)
+    with moved_to(ago(26 * 60 + 5)):  # checked in the day before the device that counts
+        session = cleared(bay.patient, nurse=nurse, prescriber=bay.prescriber)
     administered(session, nurse, minutes_ago=26 * 60, devices=False)
     wrong = session_record_device(actor=nurse, session=session, administered_at=ago(26 * 60))
     session_record_device(actor=nurse, session=session, administered_at=ago(130))
