@@ -98,6 +98,12 @@ def test_an_impossible_course_is_refused_naming_the_field(
     assert refused.value.field == field
 
 
+def test_anything_but_a_course_is_refused() -> None:
+    with pytest.raises(ClinicalInputError) as refused:
+        outcome_summary([(20, 4)])  # type: ignore[list-item]
+    assert refused.value.field == "episodes"
+
+
 def test_the_smallest_shown_denominator_is_at_least_one() -> None:
     with pytest.raises(ClinicalInputError) as refused:
         outcome_summary(COHORT, min_denominator=0)
