@@ -33,8 +33,10 @@ from ketacare.clinical.eligibility import (
     HepaticImpairment,
     assess_eligibility,
 )
+from ketacare.clinical.episodes import DatedScore, course_episode
 from ketacare.clinical.errors import ClinicalInputError
 from ketacare.clinical.findings import Finding, FindingKind
+from ketacare.clinical.instructions import patient_instructions
 from ketacare.clinical.intervals import wilson_interval
 from ketacare.clinical.outcome_rates import (
     MIN_DENOMINATOR,
@@ -74,7 +76,14 @@ from ketacare.clinical.safety import (
 )
 from ketacare.clinical.scales import INSTRUMENTS, SCALES, Instrument, Scale, get_scale
 from ketacare.clinical.scoring import Score, score
-from ketacare.clinical.suicide import RISK_LEVELS, RiskLevel, TriageSettings
+from ketacare.clinical.suicide import (
+    ALERT_LEVELS,
+    RISK_LEVELS,
+    AlertLevel,
+    RiskLevel,
+    TriageSettings,
+    alert_level,
+)
 from ketacare.clinical.trends import TrendFlags, TrendPoint, TrendSettings, trend_flags
 from ketacare.clinical.triage import Triage, suicide_triage
 from ketacare.clinical.vitals import (
@@ -90,6 +99,7 @@ from ketacare.clinical.vitals import (
 )
 
 __all__ = [
+    "ALERT_LEVELS",
     "DEFAULT_WEIGHT_MAX_AGE_DAYS",
     "DEVICE_MG",
     "DEVICE_REST_MIN",
@@ -107,8 +117,10 @@ __all__ = [
     "SCALES",
     "SUGGESTED_IV_THRESHOLDS",
     "SUGGESTED_PRE_START_BP",
+    "AlertLevel",
     "BloodPressure",
     "ClinicalInputError",
+    "DatedScore",
     "Dose",
     "DoseRule",
     "Eligibility",
@@ -144,10 +156,12 @@ __all__ = [
     "VitalThresholds",
     "Vitals",
     "WeightBasis",
+    "alert_level",
     "allowed_esketamine_doses",
     "assess_eligibility",
     "classify",
     "codes",
+    "course_episode",
     "customise",
     "device_rest_findings",
     "discharge_readiness",
@@ -160,6 +174,7 @@ __all__ = [
     "ideal_body_weight",
     "infusion",
     "outcome_summary",
+    "patient_instructions",
     "phq9_change_category",
     "plan_sessions",
     "plausibility",

@@ -60,9 +60,12 @@ def _validated(scale: Scale, answers: Mapping[str, Answer]) -> dict[str, Answer]
             raise ClinicalInputError(
                 "answers", f"unknown item {item_id!r} for {scale.code}; items: {allowed}"
             )
-    for item in scale.items:
-        if item.required and item.id not in answers:
-            raise ClinicalInputError(f"item {item.id}", f"is required for {scale.code}")
+    # Every missing item is named at once, so a form can mark them all in one go.
+    missing = [item.id for item in scale.items if item.required and item.id not in answers]
+    if len(missing) == 1:
+        raise ClinicalInputError(f"item {missing[0]}", f"is required for {scale.code}")
+    if missing:
+        raise ClinicalInputError(f"items {'/'.join(missing)}", f"are required for {scale.code}")
     return {item.id: _value(item, answers[item.id]) for item in scale.items if item.id in answers}
 
 

@@ -11,11 +11,14 @@ from typing import Literal, NamedTuple
 from ketacare.clinical.errors import ClinicalInputError, require_int
 
 __all__ = [
+    "ALERT_LEVELS",
     "CSSRS_FIXED_HIGH",
     "LEVEL_ACTIONS",
     "RISK_LEVELS",
+    "AlertLevel",
     "RiskLevel",
     "TriageSettings",
+    "alert_level",
     "cssrs_risk",
     "higher_risk",
     "item_flags",
@@ -23,6 +26,8 @@ __all__ = [
 ]
 
 RiskLevel = Literal["none", "low", "moderate", "high"]
+AlertLevel = Literal["alert", "urgent"]
+ALERT_LEVELS: tuple[AlertLevel, ...] = ("alert", "urgent")
 RISK_LEVELS: tuple[RiskLevel, ...] = ("none", "low", "moderate", "high")
 
 # Columbia's own imminent/high-risk anchors ([V-REG], §6.1): Q4 or Q5 yes in the past month, or
@@ -167,3 +172,16 @@ def _item_rule(instrument: str, settings: TriageSettings) -> _ItemRule:
         return _ItemRule(flag, cssrs, cssrs, None)
     flag = settings.madrs_item10_flag_min
     return _ItemRule(flag, flag, flag, None)
+
+
+def alert_level(instrument: str, value: int, settings: TriageSettings) -> AlertLevel | None:
+    """The suicide-risk alert a suicide item raises between sessions (REFERENCE §6.2).
+
+    A positive item (PHQ-9 item 9 >= 1, QIDS-SR16 item 12 >= 1, MADRS item 10 >= 4 by default)
+    is an "alert": a documented same-day response and a C-SSRS Screener. PHQ-9 item 9 at the
+    escalation threshold (>= 2 by default) is "urgent", the reference's priority escalation.
+    """
+    flags = item_flags(instrument, value, settings)
+    if "priority_escalation" in flags:
+        return "urgent"
+    return "alert" if "suicidal_ideation" in flags else None

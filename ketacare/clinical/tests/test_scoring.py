@@ -76,6 +76,11 @@ def test_phq9_missing_item_is_an_error_naming_the_item() -> None:
         score("phq9", phq9(0, 0, 0, 0, 0, 0, 0, 0))
 
 
+def test_every_missing_item_is_named_at_once() -> None:
+    with pytest.raises(ClinicalInputError, match=r"^items 3/5/9: are required for phq9$"):
+        score("phq9", {"1": 0, "2": 0, "4": 0, "6": 0, "7": 0, "8": 0})
+
+
 @pytest.mark.parametrize("value", [4, -1, 1.5, "2", True, None])
 def test_phq9_out_of_range_or_wrong_type_values_are_errors(value: object) -> None:
     answers: dict[str, object] = {**phq9(0, 0, 0, 0, 0, 0, 0, 0, 0), "3": value}
