@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "ketacare.treatment",
     "ketacare.dosing",
     "ketacare.rems",
+    "ketacare.measurement",
     "ketacare.reports",
     "ketacare.api",
     "ketacare.demo",
@@ -239,6 +240,8 @@ EMAIL_OUTBOX_DIR = VAR_DIR / "outbox"
 SITE_URL = os.environ.get("KETACARE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # A password-reset link works for an hour, and only once.
 PASSWORD_RESET_TIMEOUT = 3600
+# How long a patient's portal invitation link works (it works once).
+KETACARE_PORTAL_INVITE_HOURS = _at_least_one("KETACARE_PORTAL_INVITE_HOURS", "72")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

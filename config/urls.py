@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("ketacare.treatment.urls")),
     path("sessions/", include("ketacare.dosing.urls")),
     path("rems/", include("ketacare.rems.urls")),
+    path("", include("ketacare.measurement.urls")),
     path("reports/", include("ketacare.reports.urls")),
     path("demo/", include("ketacare.demo.urls")),
     path("api/v1/", api.urls),

@@ -18,13 +18,15 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from conftest import World, client_for
 from ketacare.accounts.models import User
 from ketacare.accounts.services import api_token_create
 from ketacare.api.api import api
+from ketacare.assessments.models import RiskAlert
 from ketacare.assessments.services import assessment_record
-from ketacare.clinics.access import ANY_STAFF
+from ketacare.clinics.access import ANY_STAFF, PortalRule
 from ketacare.clinics.actors import PatientActor, StaffActor, SystemActor, staff_actor
 from ketacare.clinics.context_processors import OUTBOX_BACKEND
 from ketacare.clinics.models import Role
@@ -33,6 +35,8 @@ from ketacare.core.http import AUTHENTICATED, PUBLIC
 from ketacare.core.models import AuditAction, AuditEvent, AuditOutcome
 from ketacare.dosing.models import DosingSession
 from ketacare.dosing.tests.builders import checked_in, course_today, matrix_body, matrix_session
+from ketacare.measurement.assignments import questionnaire_assign, questionnaire_submit
+from ketacare.measurement.models import QuestionnaireAssignment
 from ketacare.patients.models import Patient
 from ketacare.patients.services import measurement_record
 from ketacare.screening.models import Intake
@@ -147,6 +151,12 @@ def _url(endpoint: Endpoint, world: World, user: Persona, other_clinic: bool) ->
         samples["planned_id"] = _planned(world, other_clinic).public_id
     if "dosing_id" in endpoint.params:
         samples["dosing_id"] = _dosing(world, other_clinic).public_id
+    if "alert_id" in endpoint.params:
+        samples["alert_id"] = _alert(world, other_clinic).public_id
+    if "assignment_id" in endpoint.params:
+        samples["assignment_id"] = _assignment(world).public_id
+    if "token" in endpoint.params:
+        samples["token"] = "not-a-signed-invitation"
     if "token_id" in endpoint.params:
         owner = user or world.nina
         token, _ = api_token_create(actor=SETUP, user=owner.user, name="matrix")
@@ -154,6 +164,40 @@ def _url(endpoint: Endpoint, world: World, user: Persona, other_clinic: bool) ->
     missing = set(endpoint.params) - set(samples)
     assert not missing, f"add a sample value for {missing} used by {endpoint.name}"
     return reverse(endpoint.name, kwargs={k: samples[k] for k in endpoint.params})
+
+
+def _alert(world: World, other_clinic: bool) -> RiskAlert:
+    nurse, patient = _nurse_and_patient(world, other_clinic)
+    found = RiskAlert.objects.filter(patient=patient).first()
+    # Not urgent, so each role the table lets resolve alerts can resolve this one.
+    return found or RiskAlert.objects.get(assessment=_phq9(nurse, patient, item9=1))
+
+
+def _phq9(nurse: StaffActor, patient: Patient, item9: int) -> Any:
+    answers = {**{str(i): 0 for i in range(1, 9)}, "9": item9}
+    return assessment_record(
+        actor=nurse,
+        patient=patient,
+        instrument="phq9",
+        answers=answers,
+        administered_at=timezone.now(),
+    )
+
+
+def _assignment(world: World) -> QuestionnaireAssignment:
+    """Paula's questionnaire, answered, so both the form and its "sent" page exist."""
+    found = QuestionnaireAssignment.objects.filter(patient=world.patient).first()
+    if found is None:
+        found = questionnaire_assign(
+            actor=world.pia,
+            patient=world.patient,
+            instrument="phq9",
+            expires_at=timezone.now() + dt.timedelta(days=1),
+        )
+        questionnaire_submit(
+            actor=world.paula, assignment=found, answers={str(i): 0 for i in range(1, 10)}
+        )
+    return found
 
 
 def _nurse_and_patient(world: World, other_clinic: bool) -> tuple[StaffActor, Patient]:
@@ -249,6 +293,12 @@ def _expected(rule: Any, user: Persona, world: World, other_clinic: bool) -> str
         return "login"
     if rule == AUTHENTICATED:
         return "allowed"
+    if isinstance(rule, PortalRule):
+        return (
+            "allowed"
+            if isinstance(user, PatientActor) and user.can(rule.perm, world.harbor)
+            else "not_found"
+        )
     if isinstance(user, PatientActor):
         return "not_found"  # no staff page or operation exists for a patient
     if rule == ANY_STAFF:
@@ -273,7 +323,7 @@ def _outcome(status: int, location: str) -> str:
 def test_pages_answer_each_persona_as_their_rule_says(endpoint: Endpoint, world: World) -> None:
     rule = endpoint.view.permission_rule
     uses_patient = bool(
-        {"patient_id", "protocol_id", "planned_id", "dosing_id"} & set(endpoint.params)
+        {"patient_id", "protocol_id", "planned_id", "dosing_id", "alert_id"} & set(endpoint.params)
     )
     mismatches = []
     for persona, user in _personas(world).items():
@@ -302,6 +352,11 @@ API_BODIES: dict[str, dict[str, Any]] = {
 
 # Bodies valid for the operation, so an allowed caller is never answered 422.
 API_BODIES_BY_PATH: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/v1/portal/questionnaires/{assignment_id}/response"): {
+        "answers": {str(item): 0 for item in range(1, 10)}
+    },
+    ("POST", "/api/v1/alerts/{alert_id}/acknowledge"): {"note": "Matrix"},
+    ("POST", "/api/v1/alerts/{alert_id}/resolve"): {"actions": ["called_patient"]},
     ("POST", "/api/v1/patients/{patient_id}/assessments"): {
         "instrument": "gad7",
         "answers": {str(item): 1 for item in range(1, 8)},
@@ -350,6 +405,7 @@ CLINIC_ROW_PARAMS = (
     "{session_id}",
     "{planned_id}",
     "{dosing_id}",
+    "{alert_id}",
 )
 
 
@@ -367,6 +423,10 @@ def _api_url(path: str, world: World, other_clinic: bool) -> str:
         url = url.replace("{planned_id}", str(_planned(world, other_clinic).public_id))
     if "{dosing_id}" in path:
         url = url.replace("{dosing_id}", str(_dosing(world, other_clinic).public_id))
+    if "{alert_id}" in path:
+        url = url.replace("{alert_id}", str(_alert(world, other_clinic).public_id))
+    if "{assignment_id}" in path:
+        url = url.replace("{assignment_id}", str(_assignment(world).public_id))
     return url
 
 

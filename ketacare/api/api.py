@@ -6,6 +6,7 @@ from ketacare.api import errors
 from ketacare.api.auth import AUTH
 from ketacare.assessments.api import router as assessments_router
 from ketacare.dosing.api import router as dosing_router
+from ketacare.measurement.api import router as measurement_router
 from ketacare.patients.api import router as patients_router
 from ketacare.rems.api import router as rems_router
 from ketacare.screening.api import router as screening_router
@@ -26,3 +27,4 @@ api.add_router("/patients", screening_router, tags=["screening"])
 api.add_router("", treatment_router, tags=["treatment"])
 api.add_router("", dosing_router, tags=["dosing sessions"])
 api.add_router("", rems_router, tags=["REMS monitoring forms"])
+api.add_router("", measurement_router, tags=["portal and suicide-risk alerts"])

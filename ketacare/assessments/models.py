@@ -1,12 +1,17 @@
 """Rating-scale administrations: the item-level answers as entered, and the clinical core's
 score of them (total, band, flags, C-SSRS risk). Never deleted; a wrong one is marked
-entered-in-error."""
+entered-in-error. A positive suicide item raises a `RiskAlert` with it."""
 
+from typing import ClassVar
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from ketacare.clinical import INSTRUMENTS, RISK_LEVELS, get_scale
-from ketacare.patients.models import ChartEntry
+from ketacare.clinics.models import Clinic
+from ketacare.core.models import PublicIdModel
+from ketacare.patients.models import ChartEntry, Patient
 
 
 class AssessmentContext(models.TextChoices):
@@ -65,3 +70,96 @@ class Assessment(ChartEntry):
             return f"{self.get_risk_display()} risk"
         band = f" ({self.severity_label})" if self.severity_label else ""
         return f"{self.total}{band}"
+
+
+class AlertLevel(models.TextChoices):
+    ALERT = "alert", "Alert"
+    URGENT = "urgent", "Urgent"
+
+
+class AlertAction(models.TextChoices):
+    """What staff did about an alert (REFERENCE §6.1, §6.2: same-day response, C-SSRS
+    Screener, safety plan, emergency care)."""
+
+    CALLED = "called_patient", "Called the patient"
+    SEEN = "seen_in_clinic", "Saw the patient in clinic"
+    CSSRS = "cssrs_done", "C-SSRS Screener done"
+    SAFETY_PLAN = "safety_plan", "Safety plan made or reviewed"
+    EMERGENCY = "referred_emergency", "Referred to emergency care"
+    NO_CONTACT = "no_contact", "Could not reach the patient"
+
+
+class RiskAlertQuerySet(models.QuerySet["RiskAlert"]):
+    def unresolved(self) -> "RiskAlertQuerySet":
+        return self.filter(resolved_at__isnull=True)
+
+    def blocking_dosing(self) -> "RiskAlertQuerySet":
+        """Alerts that keep a patient's dose from starting (REFERENCE §6.2): any alert until a
+        clinician acknowledges it, an urgent one until a prescriber resolves it."""
+        return self.filter(
+            Q(acknowledged_at__isnull=True) | Q(level=AlertLevel.URGENT), resolved_at__isnull=True
+        )
+
+
+class RiskAlert(PublicIdModel):
+    """A suicide item answered positively (REFERENCE §6.2): raised with the assessment, in the
+    same transaction, acknowledged and resolved by people, never closed by itself."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT)
+    assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="alert")
+    level = models.CharField(max_length=10, choices=AlertLevel.choices)
+    item_value = models.SmallIntegerField(help_text="The suicide item's answer.")
+    raised_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actions = models.JSONField(default=list, blank=True)
+    note = models.TextField(max_length=2000, blank=True)
+
+    objects: ClassVar[RiskAlertQuerySet] = RiskAlertQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["-raised_at"]
+        default_related_name = "risk_alerts"
+        indexes = [models.Index(fields=["clinic", "resolved_at", "raised_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__in=AlertLevel.values), name="risk_alert_level_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(acknowledged_at__isnull=True, acknowledged_by__isnull=True)
+                | Q(acknowledged_at__isnull=False, acknowledged_by__isnull=False),
+                name="risk_alert_acknowledged_by_someone",
+            ),
+            # Resolving is signed by a person, after an acknowledgement.
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True, resolved_by__isnull=True)
+                | Q(
+                    resolved_at__isnull=False,
+                    resolved_by__isnull=False,
+                    acknowledged_at__isnull=False,
+                ),
+                name="risk_alert_resolved_after_acknowledgement",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} suicide-risk alert {self.raised_at:%Y-%m-%d}"
+
+    @property
+    def action_labels(self) -> list[str]:
+        labels = dict(AlertAction.choices)
+        return [str(labels.get(code, code)) for code in self.actions]
+
+    @property
+    def state(self) -> str:
+        if self.resolved_at is not None:
+            return "Resolved"
+        return "Acknowledged" if self.acknowledged_at is not None else "Open"

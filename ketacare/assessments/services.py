@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ketacare import clinical
+from ketacare.assessments.alerts import alert_for_assessment
 from ketacare.assessments.models import Assessment, AssessmentContext
 from ketacare.clinical.scoring import Answer
 from ketacare.clinics.actors import Actor, person_of
@@ -64,6 +65,7 @@ def assessment_record(
         assessment.full_clean()
         assessment.save()
         audit.record(_created(assessment), actor)
+        alert_for_assessment(assessment, actor)
     return assessment
 
 

@@ -10,6 +10,7 @@ unnoticed.
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -17,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.http.response import HttpResponseBase
 
-from ketacare.clinics.actors import Actor, StaffActor
+from ketacare.clinics.actors import Actor, PatientActor, StaffActor
 from ketacare.clinics.http import ActorRequest
 from ketacare.clinics.permissions import Perm
 from ketacare.core import audit
@@ -62,6 +63,52 @@ def any_staff_view(view: ViewFunc) -> ViewFunc:
     return guarded  # type: ignore[return-value]
 
 
+@dataclass(frozen=True)
+class PortalRule:
+    """The rule of a patient portal page or operation: a signed-in patient holding `perm`."""
+
+    perm: Perm
+
+
+def portal_view(perm: Perm) -> Callable[[ViewFunc], ViewFunc]:
+    """Login required, and the actor must be a patient holding `perm` in their clinic. Staff
+    reach no patient page (404, recorded as a denied read), as patients reach no staff page."""
+
+    def decorate(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapped(request: ActorRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            actor = request.actor
+            if not isinstance(actor, PatientActor):
+                raise not_for_them(actor, request.path, kwargs, via="portal")
+            actor.demand(perm, actor.clinic)
+            return view(request, *args, **kwargs)
+
+        guarded = signed_in(wrapped)
+        guarded.permission_rule = PortalRule(perm)  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
+def portal_requires(perm: Perm) -> Callable[[Operation], Operation]:
+    """Declare and enforce that the API caller is a patient holding `perm` (the portal's API);
+    staff get a 404, recorded as a denied read."""
+
+    def decorate(operation: Operation) -> Operation:
+        @wraps(operation)
+        def wrapped(request: ActorRequest, *args: Any, **kwargs: Any) -> Any:
+            actor = request.actor
+            if not isinstance(actor, PatientActor):
+                raise not_for_them(actor, request.path, kwargs, via="portal_api")
+            actor.demand(perm, actor.clinic)
+            return operation(request, *args, **kwargs)
+
+        wrapped.permission_rule = PortalRule(perm)  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
+
+
 def requires(perm: Perm) -> Callable[[Operation], Operation]:
     """Declare and enforce that the API caller holds `perm` in at least one of their clinics."""
 
@@ -86,6 +133,9 @@ def _staff(request: ActorRequest, kwargs: dict[str, Any], *, via: str) -> StaffA
     raise not_for_them(actor, request.path, kwargs, via=via)
 
 
+_DENIED_OBJECT = {"web": "staff_page", "portal": "portal_page", "portal_api": "portal_api"}
+
+
 def not_for_them(actor: Actor, path: str, kwargs: dict[str, Any], *, via: str) -> Http404:
     """Record that `actor` asked for a staff page or operation, in their own clinic's chain,
     naming the patient it was about when its address names one; the caller raises the 404."""
@@ -94,7 +144,7 @@ def not_for_them(actor: Actor, path: str, kwargs: dict[str, Any], *, via: str) -
     audit.record_now(
         audit.AuditEntry(
             action=AuditAction.READ,
-            object_type="staff_page" if via == "web" else "staff_api",
+            object_type=_DENIED_OBJECT.get(via, "staff_api"),
             object_id=path[:64],
             clinic_id=clinic.public_id if clinic is not None else None,
             patient_id=target if isinstance(target, uuid.UUID) else None,

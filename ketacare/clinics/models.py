@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -31,6 +32,19 @@ class Clinic(PublicIdModel):
     state = models.CharField(max_length=40, blank=True)
     postal_code = models.CharField(max_length=12, blank=True)
     mrn_prefix = models.CharField(max_length=8, default="KC")
+    # What a patient who reports suicidal thoughts is told to call besides the clinic (988, the
+    # US Suicide & Crisis Lifeline, unless the clinic says otherwise).
+    crisis_line = models.CharField(
+        max_length=60, default="988 (Suicide & Crisis Lifeline: call or text)"
+    )
+    # Minutes a suicide-risk alert may stay unacknowledged before the clinic admin is told.
+    alert_escalation_minutes = models.PositiveSmallIntegerField(
+        default=60,
+        validators=[
+            MinValueValidator(5, "Escalate after 5 to 1440 minutes."),
+            MaxValueValidator(1440, "Escalate after 5 to 1440 minutes."),
+        ],
+    )
 
     class Meta:
         ordering = ["name"]
@@ -64,6 +78,8 @@ class Membership(PublicIdModel):
     role = models.CharField(max_length=20, choices=Role.choices)
     credentials = models.CharField(max_length=120, blank=True, help_text="e.g. MD, RN, NP, LCSW")
     is_active = models.BooleanField(default=True)
+    # On the clinic's on-call list: told of every suicide-risk alert, beside the prescriber.
+    on_call = models.BooleanField(default=False)
 
     objects: ClassVar[MembershipQuerySet] = MembershipQuerySet.as_manager()  # type: ignore[assignment]
 

@@ -49,6 +49,16 @@ class Perm(StrEnum):
     REMS_FORM_RECORD = "rems_form.record"
     CLINIC_EDIT = "clinic.edit"
     JOBS_VIEW = "jobs.view"
+    ALERT_VIEW = "alert.view"
+    ALERT_ACKNOWLEDGE = "alert.acknowledge"
+    ALERT_RESOLVE = "alert.resolve"
+    ALERT_RESOLVE_URGENT = "alert.resolve_urgent"
+    ALERT_ESCALATE = "alert.escalate"
+    PORTAL_MANAGE = "portal.manage"
+    QUESTIONNAIRE_ASSIGN = "questionnaire.assign"
+    PORTAL_USE = "portal.use"
+    QUESTIONNAIRE_ANSWER = "questionnaire.answer"
+    OUTCOMES_VIEW = "outcomes.view"
 
     @property
     def label(self) -> str:
@@ -87,6 +97,16 @@ PERM_LABELS = {
     Perm.REMS_FORM_RECORD: "complete REMS monitoring forms",
     Perm.CLINIC_EDIT: "edit the clinic's details",
     Perm.JOBS_VIEW: "see the clinic's background jobs",
+    Perm.ALERT_VIEW: "see suicide-risk alerts",
+    Perm.ALERT_ACKNOWLEDGE: "acknowledge suicide-risk alerts",
+    Perm.ALERT_RESOLVE: "resolve suicide-risk alerts",
+    Perm.ALERT_RESOLVE_URGENT: "resolve urgent suicide-risk alerts",
+    Perm.ALERT_ESCALATE: "escalate unacknowledged alerts",
+    Perm.PORTAL_MANAGE: "invite patients to the portal or revoke their access",
+    Perm.QUESTIONNAIRE_ASSIGN: "send patients questionnaires",
+    Perm.PORTAL_USE: "use the patient portal",
+    Perm.QUESTIONNAIRE_ANSWER: "answer questionnaires",
+    Perm.OUTCOMES_VIEW: "see the clinic's outcomes",
 }
 
 
@@ -121,6 +141,14 @@ _SESSION_CHAIR = {
 # The REMS monitoring form (REFERENCE §1.11) is completed by the nurse or prescriber who ran the
 # session; the clinic admin follows the forms due but does not record them.
 _REMS_FORM = {Perm.REMS_FORM_VIEW, Perm.REMS_FORM_RECORD}
+# Suicide-risk alerts (REFERENCE §6.2): every clinician sees them and the clinic admin, to whom
+# an unacknowledged one escalates; nurses and prescribers act on them; an urgent one, which
+# blocks dosing, is resolved by a prescriber only. Portal access is given and taken away by
+# whoever keeps the patient's details; clinicians send questionnaires. The clinic's outcomes
+# (aggregates, small numbers suppressed) are for its admin and prescribers.
+_ALERTS_SEEN = {Perm.ALERT_VIEW}
+_ALERTS_WORKED = {Perm.ALERT_VIEW, Perm.ALERT_ACKNOWLEDGE, Perm.ALERT_RESOLVE}
+_CLINICIAN_MEASURES = {Perm.QUESTIONNAIRE_ASSIGN}
 
 GRANTS: dict[str, frozenset[Perm]] = {
     Role.CLINIC_ADMIN: frozenset(
@@ -134,7 +162,10 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.REMS_FORM_VIEW,
             Perm.CLINIC_EDIT,
             Perm.JOBS_VIEW,
+            Perm.PORTAL_MANAGE,
+            Perm.OUTCOMES_VIEW,
         }
+        | _ALERTS_SEEN
     ),
     Role.PRESCRIBER: frozenset(
         _FRONT_DESK
@@ -147,9 +178,14 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.COURSE_MANAGE,
             Perm.REMS_ENROLL,
             Perm.SESSION_OVERRIDE,
+            Perm.ALERT_RESOLVE_URGENT,
+            Perm.PORTAL_MANAGE,
+            Perm.OUTCOMES_VIEW,
         }
         | _SESSION_CHAIR
         | _REMS_FORM
+        | _ALERTS_WORKED
+        | _CLINICIAN_MEASURES
     ),
     Role.NURSE: frozenset(
         _FRONT_DESK
@@ -157,17 +193,27 @@ GRANTS: dict[str, frozenset[Perm]] = {
         | _SCREENING
         | _SESSION_CHAIR
         | _REMS_FORM
-        | {Perm.CHART_RECORD, Perm.REMS_ENROLL}
+        | _ALERTS_WORKED
+        | _CLINICIAN_MEASURES
+        | {Perm.CHART_RECORD, Perm.REMS_ENROLL, Perm.PORTAL_MANAGE}
     ),
-    Role.THERAPIST: frozenset(_CLINICAL_READ | {Perm.ASSESSMENT_RECORD, Perm.SESSION_VIEW}),
-    Role.FRONT_DESK: frozenset(_FRONT_DESK | {Perm.SESSION_CHECKIN}),
-    # A patient reads and answers only what is theirs; the portal's own permissions arrive
-    # with the portal. Until then a patient reaches no staff page or operation (404).
-    Scope.PATIENT: frozenset(),
+    Role.THERAPIST: frozenset(
+        _CLINICAL_READ
+        | _ALERTS_SEEN
+        | _CLINICIAN_MEASURES
+        | {Perm.ASSESSMENT_RECORD, Perm.SESSION_VIEW}
+    ),
+    Role.FRONT_DESK: frozenset(_FRONT_DESK | {Perm.SESSION_CHECKIN, Perm.PORTAL_MANAGE}),
+    # A patient reads and answers only what is theirs, at the portal; no staff page or
+    # operation exists for them (404).
+    Scope.PATIENT: frozenset({Perm.PORTAL_USE, Perm.QUESTIONNAIRE_ANSWER}),
     # A task works for one clinic, doing only what its job needs: setting a new clinic up
     # copies the built-in protocols into its library; the REMS forms-due digest reads the
-    # forms due (REFERENCE §1.11). A task records no clinical data.
-    Scope.SYSTEM: frozenset({Perm.PROTOCOL_LIBRARY_SYNC, Perm.REMS_FORM_VIEW}),
+    # forms due (REFERENCE §1.11); the alert jobs read the alerts they tell people of and
+    # mark the unacknowledged ones escalated. A task records no clinical data.
+    Scope.SYSTEM: frozenset(
+        {Perm.PROTOCOL_LIBRARY_SYNC, Perm.REMS_FORM_VIEW, Perm.ALERT_VIEW, Perm.ALERT_ESCALATE}
+    ),
     # The public directory's permissions arrive with the directory.
     Scope.PUBLIC: frozenset(),
 }

@@ -23,8 +23,9 @@ def home(request: ActorRequest) -> HttpResponse:
     actor = request.actor
     if isinstance(actor, StaffActor) and actor.active:
         return redirect("patients:list")
-    clinic = actor.clinic if isinstance(actor, PatientActor) else None
-    return render(request, "clinics/no_clinic.html", {"patient_clinic": clinic})
+    if isinstance(actor, PatientActor):
+        return redirect("measurement:home")
+    return render(request, "clinics/no_clinic.html")
 
 
 @authenticated_view

@@ -29,6 +29,7 @@ from ketacare.demo.network import (
     chair_of,
     staff_email,
 )
+from ketacare.demo.portal import seed_portal
 from ketacare.demo.today import lay_out_today
 from ketacare.patients import services as patients
 from ketacare.patients.models import Patient
@@ -144,12 +145,15 @@ def seed(progress: Callable[[str], None] = print) -> bool:
         with transaction.atomic():
             clinic, nurse, prescriber = _seed_clinic(spec, progress)
             _seed_protocols(clinic, spec)
+            seeded = []
             for number in range(PATIENTS_PER_CLINIC):
                 patient = _seed_patient(rng, clinic, nurse, prescriber)
                 _seed_screening(patient, number, nurse, prescriber)
                 _seed_treatment(patient, number, nurse, prescriber)
+                seeded.append(patient)
                 if (number + 1) % 8 == 0:
                     progress(f"  {spec.name}: {number + 1}/{PATIENTS_PER_CLINIC} patients")
+            seed_portal(spec, seeded, prescriber, with_alert=spec is CLINICS[0])
     return True
 
 

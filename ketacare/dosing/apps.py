@@ -6,3 +6,6 @@ class DosingConfig(AppConfig):
     name = "ketacare.dosing"
     label = "dosing"
     verbose_name = "Dosing sessions"
+
+    def ready(self) -> None:
+        from ketacare.dosing import signals  # noqa: F401  (re-checks sessions on alerts)

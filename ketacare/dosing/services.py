@@ -16,11 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from ketacare import clinical
-from ketacare.assessments.models import AssessmentContext
+from ketacare.assessments.models import AlertLevel, AssessmentContext, RiskAlert
 from ketacare.assessments.services import assessment_record
 from ketacare.clinical.scoring import Answer
 from ketacare.clinical.vitals import VITAL_NAMES
-from ketacare.clinics.actors import Actor, person_of
+from ketacare.clinics.actors import Actor, SystemActor, person_of
+from ketacare.clinics.models import Clinic
 from ketacare.clinics.permissions import Perm
 from ketacare.core import audit
 from ketacare.core.models import AuditAction
@@ -198,6 +199,7 @@ def evaluate_clearance(session: DosingSession) -> None:
         *_readiness_findings(session),
         *_checklist_missing(session),
         *_triage_findings(session),
+        *_alert_findings(session),
         *_vitals_findings(session),
     ]
     session.findings = findings
@@ -248,6 +250,33 @@ def _triage_findings(session: DosingSession) -> list[dict[str, Any]]:
         message = f"Suicide risk {triage.level}: " + " ".join(triage.actions)
         found.append(_finding("suicide_risk", "info", message, ", ".join(triage.sources)))
     return found
+
+
+def _alert_findings(session: DosingSession) -> list[dict[str, Any]]:
+    # REFERENCE §6.2: a positive suicide item blocks the session's start until a clinician
+    # acknowledges the alert; an urgent one until a prescriber resolves it. Not overridable:
+    # working the alert is what lifts it.
+    found = []
+    for alert in RiskAlert.objects.filter(patient_id=session.patient_id).blocking_dosing():
+        if alert.level == AlertLevel.URGENT:
+            message = "An urgent suicide-risk alert is open: a prescriber must resolve it first."
+        else:
+            message = "A suicide-risk alert is open: a clinician must acknowledge it first."
+        found.append(_finding("risk_alert_open", "hard_stop", message, "REFERENCE §6.2"))
+    return found
+
+
+def sessions_recheck_for_alert(patient_id: int, clinic: Clinic) -> None:
+    """Re-work the clearance of the patient's sessions before the dose when an alert is raised
+    or resolved (a PHQ-9 answered at home while they sit checked in), as the task it is."""
+    actor = SystemActor("suicide-risk alert check", clinic)
+    open_sessions = DosingSession.objects.select_for_update().filter(
+        patient_id=patient_id, status__in=PRE_DOSE
+    )
+    for row in open_sessions.select_related("clinic", "patient", "course__protocol_version"):
+        before = snapshot(row, "findings")
+        evaluate_clearance(row)
+        save_session(row, actor, before)
 
 
 def _vitals_findings(session: DosingSession) -> list[dict[str, Any]]:

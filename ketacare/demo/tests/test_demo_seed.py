@@ -12,11 +12,15 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 
 from conftest import GUARD_SQL, Clock
-from ketacare.assessments.models import Assessment
+from ketacare.accounts.models import User
+from ketacare.assessments.models import Assessment, RiskAlert
 from ketacare.clinics.models import Clinic, Membership, Role
 from ketacare.core.audit import verify_chains
+from ketacare.demo.network import CLINICS
+from ketacare.demo.portal import portal_email
 from ketacare.demo.seed import seed
 from ketacare.demo.tests.boards import assert_full_board
 from ketacare.dosing.models import AdverseEvent, DosingSession
@@ -126,3 +130,20 @@ def test_seeding_again_the_same_day_changes_nothing(seeded: None) -> None:
     counts = (Patient.objects.count(), DosingSession.objects.count())
     assert not seed(progress=_quiet)
     assert (Patient.objects.count(), DosingSession.objects.count()) == counts
+
+
+def test_each_clinic_has_a_portal_patient_with_questionnaires_and_the_first_an_urgent_alert(
+    seeded: None, clock: Clock
+) -> None:
+    clock.advance(minutes=10)  # past the seeding, which ran with the clock ticking
+    for spec in CLINICS:
+        # Signed in directly: the suite's fast password hasher cannot read the seed's hashes.
+        user = User.objects.get(email=portal_email(spec))
+        assert user.has_usable_password()
+        client = Client()
+        client.force_login(user)
+        page = client.get("/portal/").content.decode()
+        assert "Generalized Anxiety Disorder" in page
+        assert "(continue)" in page
+    urgent = RiskAlert.objects.filter(level="urgent", resolved_at__isnull=True)
+    assert [a.clinic.slug for a in urgent] == [CLINICS[0].slug]

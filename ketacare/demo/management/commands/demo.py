@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 
 from ketacare.core.management.commands.serve import gunicorn_argv
 from ketacare.demo.network import CLINICS, DEMO_PASSWORD, STAFF, staff_email
+from ketacare.demo.portal import portal_email
 from ketacare.demo.seed import seed
 
 # How long the web server and the worker get to finish what they are doing when stopped.
@@ -70,6 +71,8 @@ class Command(BaseCommand):
             for role, key, names, _credentials in STAFF:
                 email = staff_email(key, clinic)
                 self.stdout.write(f"    {role.label:<13} {email:<28} {names[index]}")
+            patient = f"{portal_email(clinic):<28} (the patient portal, at /portal/)"
+            self.stdout.write(f"    {'Patient':<13} {patient}")
         self.stdout.write("")
 
 

@@ -1,0 +1,69 @@
+"""Questionnaires sent to a patient: what to answer, from when until when, the draft kept while
+they answer, and the assessment it became."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from ketacare import clinical
+from ketacare.assessments.models import Assessment
+from ketacare.clinics.models import Clinic
+from ketacare.core.models import PublicIdModel
+from ketacare.patients.models import Patient
+
+# The questionnaires a patient answers on their own (REFERENCE §4.1: PHQ-9 and GAD-7 may be
+# reproduced without permission). QIDS-SR16's licence is unverified, so it is not offered until
+# a clinic records the owner's permission; MADRS and the C-SSRS stay with staff.
+PORTAL_INSTRUMENTS = ("phq9", "gad7")
+
+
+class AssignmentStatus(models.TextChoices):
+    OPEN = "open", "To answer"
+    COMPLETED = "completed", "Answered"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class QuestionnaireAssignment(PublicIdModel):
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT)
+    instrument = models.CharField(max_length=20)
+    opens_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=12, choices=AssignmentStatus.choices, default=AssignmentStatus.OPEN
+    )
+    # Answers saved before submitting, so a questionnaire left half-way is resumed as it was.
+    draft = models.JSONField(default=dict, blank=True)
+    assessment = models.OneToOneField(
+        Assessment, null=True, blank=True, on_delete=models.PROTECT, related_name="assignment"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["expires_at"]
+        default_related_name = "questionnaire_assignments"
+        indexes = [models.Index(fields=["patient", "status", "expires_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(instrument__in=PORTAL_INSTRUMENTS),
+                name="assignment_instrument_self_report",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("opens_at")), name="assignment_expires_after_opening"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=AssignmentStatus.COMPLETED, assessment__isnull=False)
+                | (~Q(status=AssignmentStatus.COMPLETED) & Q(assessment__isnull=True)),
+                name="assignment_completed_has_assessment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} for patient {self.patient_id}"
+
+    @property
+    def instrument_name(self) -> str:
+        return clinical.get_scale(self.instrument).name

@@ -1,0 +1,30 @@
+"""Measurement set-up through the services: a questionnaire sent to Paula and answered."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from conftest import World
+from ketacare.measurement.assignments import Submitted, questionnaire_assign, questionnaire_submit
+from ketacare.measurement.models import QuestionnaireAssignment
+
+DAY = dt.timedelta(days=1)
+
+
+def phq9(item9: int, rest: int = 1) -> dict[str, int]:
+    return {**{str(item): rest for item in range(1, 9)}, "9": item9}
+
+
+def sent_to_paula(world: World, instrument: str = "phq9") -> QuestionnaireAssignment:
+    return questionnaire_assign(
+        actor=world.pia,
+        patient=world.patient,
+        instrument=instrument,
+        expires_at=timezone.now() + 2 * DAY,
+    )
+
+
+def answered_by_paula(world: World, item9: int) -> Submitted:
+    return questionnaire_submit(
+        actor=world.paula, assignment=sent_to_paula(world), answers=phq9(item9)
+    )
