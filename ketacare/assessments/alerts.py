@@ -93,14 +93,17 @@ def alert_resolve(
     return row
 
 
-def alert_escalate(*, actor: Actor, alert: RiskAlert) -> RiskAlert:
-    """Mark an alert left unacknowledged past the clinic's limit as escalated (once)."""
+def alert_escalate(*, actor: Actor, alert: RiskAlert) -> RiskAlert | None:
+    """Mark an alert left unacknowledged past the clinic's limit as escalated, once: the row
+    when this call escalated it, None when it was acknowledged or escalated meanwhile (so two
+    overlapping runs tell people once)."""
     with transaction.atomic():
         row = _locked(alert, actor, Perm.ALERT_ESCALATE)
-        if row.escalated_at is None and row.acknowledged_at is None:
-            row.escalated_at = timezone.now()
-            row.save(update_fields=["escalated_at", "updated_at"])
-            audit.record(_entry(AuditAction.UPDATE, row, {"escalated": True}), actor)
+        if row.escalated_at is not None or row.acknowledged_at is not None:
+            return None
+        row.escalated_at = timezone.now()
+        row.save(update_fields=["escalated_at", "updated_at"])
+        audit.record(_entry(AuditAction.UPDATE, row, {"escalated": True}), actor)
     return row
 
 

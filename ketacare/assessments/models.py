@@ -154,6 +154,12 @@ class RiskAlert(PublicIdModel):
         return f"{self.get_level_display()} suicide-risk alert {self.raised_at:%Y-%m-%d}"
 
     @property
+    def answer_words(self) -> str:
+        """The suicide item's answer as the patient read it, where the scale words it."""
+        anchors = {int(a.value): a.text for a in get_scale(self.assessment.instrument).anchors}
+        return anchors.get(self.item_value, str(self.item_value))
+
+    @property
     def action_labels(self) -> list[str]:
         labels = dict(AlertAction.choices)
         return [str(labels.get(code, code)) for code in self.actions]

@@ -199,7 +199,10 @@ def _alerts(
     if session.is_open and now - session.checked_in_at > FORGOTTEN_AFTER:
         since = timezone.localtime(session.checked_in_at, _zone(session))
         alerts.append(f"Open since {since:%a %d %b %H:%M}: discharge or abort it.")
-    if session.status == Status.BLOCKED:
+    risk_alert = [f["message"] for f in session.findings if f["code"] == "risk_alert_open"]
+    if risk_alert:
+        alerts.extend(risk_alert)
+    elif session.status == Status.BLOCKED:
         alerts.append("Blocked: a prescriber must act.")
     if due and due.overdue:
         alerts.append(f"Overdue: {due.label}.")

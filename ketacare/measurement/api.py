@@ -16,6 +16,7 @@ from ketacare.clinics.access import portal_requires, requires
 from ketacare.clinics.actors import PatientActor, StaffActor
 from ketacare.clinics.http import ActorRequest, StaffRequest
 from ketacare.clinics.permissions import Perm
+from ketacare.clinics.services import access_denied
 from ketacare.measurement import assignments, queries
 from ketacare.measurement.forms import item_choices, item_text, portal_items
 from ketacare.measurement.models import QuestionnaireAssignment
@@ -103,6 +104,8 @@ def questionnaire_response(
         raise HttpError(409, " ".join(error.messages)) from error
     recorded = sent.assignment.assessment
     assert recorded is not None
+    if not sent.first_time:  # the first response is shown again: a read of it
+        portal_page_read(actor=actor, page="questionnaire_response", object_id=str(row.public_id))
     clinic = row.clinic
     body = {
         "assignment": sent.assignment,
@@ -139,7 +142,7 @@ def alert_list(request: StaffRequest, state: str = "unresolved") -> list[RiskAle
 def _alert(actor: StaffActor, alert_id: uuid.UUID) -> RiskAlert:
     alert = queries.alert_for(actor, alert_id)
     if alert is None:
-        raise Http404("No such alert.")
+        raise access_denied(actor=actor, model=RiskAlert, public_id=alert_id, via="api")
     return alert
 
 

@@ -60,11 +60,28 @@ def questionnaire_assign(
         assigned_by=person_of(actor),
     )
     with transaction.atomic():
+        # The patient's row is locked so a double click cannot send the same scale twice.
+        Patient.objects.select_for_update().filter(pk=patient.pk).first()
+        _refuse_a_second_open(row)
         row.full_clean()
         row.save()
         changes = {"instrument": instrument, "opens_at": opens_at, "expires_at": expires_at}
         audit.record(_entry(AuditAction.CREATE, row, changes), actor)
     return row
+
+
+def _refuse_a_second_open(row: QuestionnaireAssignment) -> None:
+    still_open = QuestionnaireAssignment.objects.filter(
+        patient=row.patient,
+        instrument=row.instrument,
+        status=AssignmentStatus.OPEN,
+        expires_at__gt=timezone.now(),
+    ).first()
+    if still_open is not None:
+        until = timezone.localtime(still_open.expires_at).strftime("%d %b %H:%M")
+        raise ValidationError(
+            {"instrument": f"This questionnaire is already waiting for the patient, until {until}."}
+        )
 
 
 def _check_window(instrument: str, opens_at: dt.datetime, expires_at: dt.datetime) -> None:

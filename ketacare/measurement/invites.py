@@ -1,9 +1,11 @@
 """Portal access: staff invite a patient by email; the link (signed, for one use, expiring
 after KETACARE_PORTAL_INVITE_HOURS) lets them set a password; staff can take access away.
 
-The link carries a signature over the account's public id and a digest of its password hash
-and active flag: setting the password spends it, revoking access voids it, and nothing about
-it is stored, so a copy of the database holds no live invitation.
+The link carries a signature over the account's public id and a digest of its password hash,
+email and active flag. Every invitation and every revocation gives the account a new unusable
+password, so setting the password spends a link, a new invitation voids the earlier ones (one
+sent to a mistyped address among them) and revoking voids them all; nothing about a link is
+stored, so a copy of the database holds no live invitation.
 """
 
 import hashlib
@@ -29,21 +31,25 @@ SALT = "ketacare.portal-invite"
 
 
 def _state(user: User) -> str:
-    return hashlib.sha256(f"{user.password}|{user.is_active}".encode()).hexdigest()[:24]
+    seen = f"{user.password}|{user.email}|{user.is_active}"
+    return hashlib.sha256(seen.encode()).hexdigest()[:24]
 
 
 def invite_token(user: User) -> str:
     return signing.dumps({"u": str(user.public_id), "s": _state(user)}, salt=SALT)
 
 
-def invited_user(token: str) -> User | None:
-    """The account a still-valid invitation link is for, else None (expired, used, revoked)."""
+def invited_user(token: str, *, lock: bool = False) -> User | None:
+    """The account a still-valid invitation link is for, else None (expired, used, revoked).
+    `lock` holds the account's row for the caller's transaction (spending the link)."""
     max_age = settings.KETACARE_PORTAL_INVITE_HOURS * 3600
     try:
         claim = signing.loads(token, salt=SALT, max_age=max_age)
     except signing.BadSignature:
         return None
     user = User.objects.filter(public_id=claim.get("u"), patient_account__isnull=False).first()
+    if user is not None and lock:
+        user = User.objects.select_for_update().get(pk=user.pk)
     if user is None or not user.is_active or claim.get("s") != _state(user):
         return None
     return user
@@ -57,6 +63,11 @@ def portal_invite(*, actor: Actor, patient: Patient, email: str) -> PatientAccou
         if account is None:
             account = patient_account_create(
                 actor=actor, patient=patient, email=email, password=None
+            )
+        elif account.user.is_active and account.user.has_usable_password():
+            raise ValidationError(
+                "This patient already signs in to the portal; a forgotten password is reset "
+                "from the sign-in page."
             )
         else:
             _reopen(account.user, email)
@@ -73,9 +84,11 @@ def _reopen(user: User, email: str) -> None:
     email = email.strip()
     if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
         raise ValidationError({"email": "Another account already uses this email address."})
+    # A new unusable password voids every earlier link, wherever it was sent.
     user.email, user.is_active = email, True
+    user.set_unusable_password()
     user.full_clean()
-    user.save(update_fields=["email", "is_active"])
+    user.save(update_fields=["email", "is_active", "password"])
 
 
 def portal_access_revoke(*, actor: Actor, patient: Patient) -> None:
@@ -85,8 +98,10 @@ def portal_access_revoke(*, actor: Actor, patient: Patient) -> None:
         account = PatientAccount.objects.filter(patient=patient).select_related("user").first()
         if account is None or not account.user.is_active:
             raise ValidationError("This patient has no portal access to revoke.")
+        # Signed out for good: a later invitation asks for a new password.
         account.user.is_active = False
-        account.user.save(update_fields=["is_active"])
+        account.user.set_unusable_password()
+        account.user.save(update_fields=["is_active", "password"])
         audit.record(_entry(AuditAction.UPDATE, patient, {"portal_access": "revoked"}), actor)
 
 
@@ -111,10 +126,14 @@ def portal_invite_email(*, clinic: str, user: str) -> None:
     )
 
 
-def portal_password_set(*, user: User, password: str) -> PatientActor:
-    """The invited patient chooses a password (the staff validators), which spends the link."""
-    validate_password(password, user)
+def portal_password_set(*, token: str, password: str) -> PatientActor:
+    """The invited patient chooses a password (the staff validators), which spends the link:
+    the account is locked and the link checked again, so two sends of it set one password."""
     with transaction.atomic():
+        user = invited_user(token, lock=True)
+        if user is None:
+            raise ValidationError("This link no longer works.")
+        validate_password(password, user)
         user.set_password(password)
         user.save(update_fields=["password"])
         patient = PatientAccount.objects.select_related("patient__clinic").get(user=user).patient

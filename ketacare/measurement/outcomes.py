@@ -107,10 +107,7 @@ def _facts(
     thresholds: dict[int, int | None],
 ) -> CourseFacts:
     done = sorted(s.scheduled_on for s in sessions if s.status == SessionStatus.COMPLETED)
-    induction = [s.scheduled_on for s in sessions if s.stage == "induction"]
-    induction_end = max(induction) if induction else None
-    # Through induction: a dose given on or after the day of its last planned session.
-    completed = bool(done) and induction_end is not None and done[-1] >= induction_end
+    completed, induction_end = _through_induction(course, sessions)
     episode = clinical.course_episode(
         INSTRUMENT,
         scores,
@@ -129,6 +126,29 @@ def _facts(
         dropped_after_first=len(done) == 1 and course.status == CourseStatus.ENDED,
         days_to_response=_days_to_response(episode, scores, done[0] if done else None),
     )
+
+
+def _through_induction(
+    course: TreatmentCourse, sessions: Sequence[PlannedSession]
+) -> tuple[bool, dt.date | None]:
+    """Whether the course completed induction, and the day its induction ended.
+
+    Completed: every induction session not cancelled was given, at least one was, and the
+    course did not end before its induction would have (ending cancels what is left, and a
+    course stopped early has not completed induction however its sessions stand)."""
+    induction = [s for s in sessions if s.stage == "induction"]
+    live = [s for s in induction if s.status != SessionStatus.CANCELLED]
+    if not live:
+        return False, None
+    end = max(s.scheduled_on for s in live)
+    all_given = all(s.status == SessionStatus.COMPLETED for s in live)
+    planned_end = max(s.scheduled_on for s in induction)
+    ended_early = course.ended_at is not None and _local_day(course, course.ended_at) < planned_end
+    return all_given and not ended_early, end
+
+
+def _local_day(course: TreatmentCourse, moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment, zoneinfo.ZoneInfo(course.clinic.timezone)).date()
 
 
 def _days_to_response(

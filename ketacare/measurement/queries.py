@@ -15,6 +15,7 @@ from ketacare.assessments.queries import trend_scores
 from ketacare.clinical.outcomes import OUTCOME_INSTRUMENTS
 from ketacare.clinics.actors import PatientActor, StaffActor
 from ketacare.clinics.models import Clinic
+from ketacare.clinics.permissions import Perm
 from ketacare.measurement.models import AssignmentStatus, QuestionnaireAssignment
 from ketacare.patients.models import Patient
 from ketacare.treatment.definitions import protocol_from_dict
@@ -64,8 +65,10 @@ class ScoreChange:
     @property
     def words(self) -> str:
         start = f"Your {self.name} went from {self.first} to {self.latest}"
-        if self.percent is None or self.first == self.latest:
+        if self.first == self.latest:
             return f"Your {self.name} is {self.latest}, as it was at first."
+        if self.percent is None:  # from 0: no percentage of nothing
+            return f"{start}."
         direction = "drop" if self.percent < 0 else "rise"
         return f"{start}: a {abs(self.percent):.0f} % {direction}."
 
@@ -135,8 +138,10 @@ def recently_resolved(clinic: Clinic, limit: int = 20) -> list[RiskAlert]:
 
 
 def alert_for(actor: StaffActor, alert_id: uuid.UUID) -> RiskAlert | None:
-    """An alert of a clinic the staff member works in, else None (answered 404)."""
-    return alerts_of_clinics(actor.clinic_ids).filter(public_id=alert_id).first()
+    """An alert of a clinic where the staff member's role may see alerts, else None (404):
+    membership of a clinic in another role shows nothing of its alerts."""
+    clinics = [clinic.pk for clinic in actor.clinics_where(Perm.ALERT_VIEW)]
+    return alerts_of_clinics(clinics).filter(public_id=alert_id).first()
 
 
 def alerts_of_clinics(clinic_ids: list[int]) -> QuerySet[RiskAlert]:

@@ -49,3 +49,17 @@ def alerts_read(*, actor: Actor, clinic: Clinic, alerts: Sequence[RiskAlert]) ->
     )
     with transaction.atomic():
         audit.record(entry, actor)
+
+
+def outcomes_exported(*, actor: Actor, clinic: Clinic, months: str) -> None:
+    """The outcome CSV left the system: aggregates only, but an export is always recorded."""
+    actor.demand(Perm.OUTCOMES_VIEW, clinic)
+    entry = audit.AuditEntry(
+        action=AuditAction.EXPORT,
+        object_type="clinic_outcomes",
+        object_id=str(clinic.public_id),
+        clinic_id=clinic.public_id,
+        changes={"months": months},
+    )
+    with transaction.atomic():
+        audit.record(entry, actor)

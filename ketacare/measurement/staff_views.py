@@ -5,9 +5,10 @@ outcome dashboard with its CSV."""
 import datetime as dt
 import uuid
 
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -17,10 +18,11 @@ from ketacare.assessments.models import RiskAlert
 from ketacare.clinics.access import staff_view
 from ketacare.clinics.http import StaffRequest
 from ketacare.clinics.permissions import Perm, role_can
+from ketacare.clinics.services import access_denied
 from ketacare.core.csv_export import csv_lines
 from ketacare.measurement import assignments, invites, outcomes, queries
 from ketacare.measurement.forms import AcknowledgeForm, AssignForm, InviteForm, ResolveForm
-from ketacare.measurement.services import alerts_read
+from ketacare.measurement.services import alerts_read, outcomes_exported
 from ketacare.patients.models import PatientAccount
 from ketacare.patients.queries import patient_for, patient_read_for
 from ketacare.patients.services import patient_chart_read
@@ -41,7 +43,7 @@ def alert_list(request: StaffRequest) -> HttpResponse:
 def alert_detail(request: StaffRequest, alert_id: uuid.UUID) -> HttpResponse:
     alert = queries.alert_for(request.actor, alert_id)
     if alert is None:
-        raise Http404("No such alert.")
+        raise access_denied(actor=request.actor, model=RiskAlert, public_id=alert_id)
     patient_chart_read(actor=request.actor, patient=alert.patient, via="alert")
     acknowledge = AcknowledgeForm(request.POST if "acknowledge" in request.POST else None)
     resolve = ResolveForm(request.POST if "resolve" in request.POST else None)
@@ -81,14 +83,19 @@ def _work(
             messages.success(request, "Alert resolved.")
         else:
             return None
-    except PermissionDenied:
-        raise
     except ValidationError as error:
-        form = resolve if resolve.is_bound else acknowledge
-        for key, problems in error.message_dict.items():
-            form.add_error(key if key in form.fields else None, problems)
+        _form_errors(resolve if resolve.is_bound else acknowledge, error)
         return None
     return redirect("measurement:alert", alert_id=alert.public_id)
+
+
+def _form_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal on the form: beside the field it names, else at the top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for key, problems in error.message_dict.items():
+        form.add_error(key if key in form.fields else None, problems)
 
 
 @staff_view(Perm.PATIENT_VIEW)
@@ -113,6 +120,7 @@ def patient_portal(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse
         "assign_form": assign,
         "assignments": list(queries.assignments_of(patient).order_by("-opens_at")[:30]),
         "can_manage": role_can(access.role, Perm.PORTAL_MANAGE),
+        "can_read_scores": role_can(access.role, Perm.CHART_VIEW_CLINICAL),
         "can_assign": role_can(access.role, Perm.QUESTIONNAIRE_ASSIGN),
     }
     return render(request, "measurement/patient_portal.html", context)
@@ -121,12 +129,17 @@ def patient_portal(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse
 def _manage(
     request: StaffRequest, patient_id: uuid.UUID, invite: InviteForm, assign: AssignForm
 ) -> HttpResponse | None:
-    try:
-        if "revoke" in request.POST:
-            patient = patient_for(request.actor, patient_id, Perm.PORTAL_MANAGE).patient
+    if "revoke" in request.POST:
+        patient = patient_for(request.actor, patient_id, Perm.PORTAL_MANAGE).patient
+        try:
             invites.portal_access_revoke(actor=request.actor, patient=patient)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
             messages.success(request, "Portal access revoked.")
-        elif invite.is_bound and invite.is_valid():
+        return redirect("measurement:patient_portal", patient_id=patient_id)
+    try:
+        if invite.is_bound and invite.is_valid():
             patient = patient_for(request.actor, patient_id, Perm.PORTAL_MANAGE).patient
             invites.portal_invite(
                 actor=request.actor, patient=patient, email=invite.cleaned_data["email"]
@@ -141,12 +154,7 @@ def _manage(
         else:
             return None
     except ValidationError as error:
-        form = assign if assign.is_bound else invite
-        if hasattr(error, "error_dict"):
-            for key, problems in error.message_dict.items():
-                form.add_error(key if key in form.fields else None, problems)
-        else:
-            form.add_error(None, error.messages)
+        _form_errors(assign if assign.is_bound else invite, error)
         return None
     return redirect("measurement:patient_portal", patient_id=patient_id)
 
@@ -154,10 +162,14 @@ def _manage(
 PERIODS = {"3": 3, "6": 6, "12": 12, "24": 24}
 
 
+class PeriodRefused(Exception):
+    pass
+
+
 def _period(request: StaffRequest) -> tuple[str, dt.datetime, dt.datetime]:
     chosen = request.GET.get("months", "12")
     if chosen not in PERIODS:
-        chosen = "12"
+        raise PeriodRefused(f"months: allowed values are {', '.join(PERIODS)}.")
     until = timezone.now()
     return chosen, until - dt.timedelta(days=round(PERIODS[chosen] * 30.44)), until
 
@@ -166,7 +178,10 @@ def _period(request: StaffRequest) -> tuple[str, dt.datetime, dt.datetime]:
 def outcome_dashboard(request: StaffRequest) -> HttpResponse:
     """The clinic's outcomes over the chosen months: aggregates only, small numbers withheld."""
     clinic = request.actor.active.clinic  # type: ignore[union-attr]
-    months, since, until = _period(request)
+    try:
+        months, since, until = _period(request)
+    except PeriodRefused as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain")
     facts = outcomes.courses_in(clinic, since, until)
     acknowledge, resolve = outcomes.alert_times(clinic, since)
     context = {
@@ -205,11 +220,15 @@ CSV_HEADER = (
 @staff_view(Perm.OUTCOMES_VIEW)
 def outcome_csv(request: StaffRequest) -> HttpResponse:
     clinic = request.actor.active.clinic  # type: ignore[union-attr]
-    months, since, until = _period(request)
+    try:
+        months, since, until = _period(request)
+    except PeriodRefused as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain")
     facts = outcomes.courses_in(clinic, since, until)
     rows = [("All courses", "All", outcomes.summary(facts))]
     for name, key in outcomes.BREAKDOWNS.items():
         rows += [(name, b.label, b.summary) for b in outcomes.breakdown(facts, key)]
+    outcomes_exported(actor=request.actor, clinic=clinic, months=months)
     body = "".join(csv_lines(CSV_HEADER, (_csv_row(*row) for row in rows)))
     response = HttpResponse(body, content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="outcomes-{clinic.slug}-{months}m.csv"'

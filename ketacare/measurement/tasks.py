@@ -6,7 +6,6 @@ The emails name no patient: they link to the alert, which staff open signed in."
 import datetime as dt
 from typing import Any
 
-from django.db.models import F
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +15,7 @@ from ketacare.assessments.alerts import alert_escalate, risk_alert_raised
 from ketacare.assessments.models import RiskAlert
 from ketacare.clinics.actors import SystemActor
 from ketacare.clinics.models import Clinic, Membership, Role
-from ketacare.clinics.permissions import Perm
+from ketacare.clinics.permissions import Perm, role_can
 from ketacare.clinics.queries import members_with
 from ketacare.core.email import email_on_commit, render_message
 from ketacare.core.jobs import background, enqueue_on_commit, periodic
@@ -42,7 +41,12 @@ def alert_recipients(alert: RiskAlert) -> list[User]:
         .first()
     )
     on_call = Membership.objects.active().filter(clinic_id=alert.clinic_id, on_call=True)
-    people = {m.user.pk: m.user for m in on_call.select_related("user")}
+    # Only those whose role may open the alert the email links to.
+    people = {
+        m.user.pk: m.user
+        for m in on_call.select_related("user")
+        if role_can(m.role, Perm.ALERT_VIEW)
+    }
     if course is not None and course.prescriber.is_active:
         people[course.prescriber.pk] = course.prescriber
     if not people:
@@ -73,17 +77,19 @@ def escalate_alerts(*, clinic: str) -> None:
         ).select_related("clinic", "patient")
         actor = SystemActor(ESCALATE_TASK, row)
         for alert in overdue:
-            _escalation_emails(alert_escalate(actor=actor, alert=alert))
+            escalated = alert_escalate(actor=actor, alert=alert)
+            if escalated is not None:
+                _escalation_emails(escalated)
 
 
 def _escalation_emails(alert: RiskAlert) -> None:
-    if alert.escalated_at is None:
-        return
+    """To the clinic admins; to every prescriber where the clinic has no admin."""
     admins = Membership.objects.active().filter(clinic=alert.clinic, role=Role.CLINIC_ADMIN)
-    minutes = int((alert.escalated_at - alert.raised_at).total_seconds() // 60)
+    people = [m.user for m in admins.select_related("user").order_by("user__email")]
+    minutes = int((alert.escalated_at - alert.raised_at).total_seconds() // 60)  # type: ignore[operator]
     context = {"link": reverse("measurement:alert", args=[alert.public_id]), "minutes": minutes}
-    for membership in admins.select_related("user").order_by(F("user__email")):
-        _email(alert, membership.user, "measurement/email/escalation", context)
+    for person in people or members_with(alert.clinic, Perm.ALERT_RESOLVE_URGENT):
+        _email(alert, person, "measurement/email/escalation", context)
 
 
 def _email(alert: RiskAlert, person: User, template: str, context: dict[str, Any]) -> None:

@@ -37,10 +37,15 @@ def welcome(request: ActorRequest, token: str) -> HttpResponse:
     user = invites.invited_user(token)
     form = SetPasswordForm(user, request.POST or None) if user else None
     if form is not None and request.method == "POST" and form.is_valid():
-        invites.portal_password_set(user=form.user, password=form.cleaned_data["new_password1"])
-        login(request, form.user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Your password is set. Welcome to your portal.")
-        return redirect("measurement:home")
+        password = form.cleaned_data["new_password1"]
+        try:
+            actor = invites.portal_password_set(token=token, password=password)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            login(request, actor.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Your password is set. Welcome to your portal.")
+            return redirect("measurement:home")
     return render(request, "measurement/welcome.html", {"form": form})
 
 

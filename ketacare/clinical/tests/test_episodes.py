@@ -85,3 +85,27 @@ def test_the_window_is_checked() -> None:
             completed_induction=True,
             end_window_days=61,
         )
+
+
+def test_a_baseline_older_than_the_limit_does_not_count() -> None:
+    old = course_episode(
+        "phq9", [_on(-31, 22)], first_dose_on=D, induction_end_on=None, completed_induction=False
+    )
+    assert old.baseline is None
+    recent = course_episode(
+        "phq9",
+        [_on(-31, 22), _on(-30, 21)],
+        first_dose_on=D,
+        induction_end_on=None,
+        completed_induction=False,
+    )
+    assert recent.baseline == 21
+    with pytest.raises(ClinicalInputError, match="baseline_max_days"):
+        course_episode(
+            "phq9",
+            [],
+            first_dose_on=D,
+            induction_end_on=D,
+            completed_induction=True,
+            baseline_max_days=366,
+        )

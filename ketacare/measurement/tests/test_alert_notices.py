@@ -8,10 +8,12 @@ from django.core import mail
 from conftest import Clock, World, client_for
 from ketacare.assessments.alerts import alert_acknowledge
 from ketacare.assessments.models import RiskAlert
-from ketacare.clinics.models import Membership
+from ketacare.clinics.models import Membership, Role
+from ketacare.clinics.services import membership_grant
 from ketacare.core.models import AuditEvent
 from ketacare.measurement.tests.builders import answered_by_paula
 from ketacare.treatment.tests.builders import started_course
+from tests.factories import SETUP
 from tests.worker import run_jobs
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -97,3 +99,18 @@ def test_the_prescriber_works_the_alert_from_its_page(world: World) -> None:
     assert "Calling Paula." in done
     read = AuditEvent.objects.filter(object_type="risk_alerts").get()
     assert read.changes["patients"] == [str(world.patient.public_id)]
+
+
+def test_staff_of_a_clinic_in_a_role_without_alerts_do_not_see_its_alerts(world: World) -> None:
+    alert = answered_by_paula(world, item9=1).alert
+    assert alert is not None
+    membership_grant(
+        actor=SETUP.for_clinic(world.harbor), clinic=world.harbor, user=world.sol.user,
+        role=Role.FRONT_DESK,
+    )  # fmt: skip
+    sol = client_for(world.sol)
+    sol.post("/clinic/switch/", {"clinic": str(world.summit.public_id)})  # a nurse there
+    page = sol.get(f"/alerts/{alert.public_id}/")
+    assert page.status_code == 404
+    denied = AuditEvent.objects.get(object_type="riskalert", outcome="denied")
+    assert denied.patient_id == world.patient.public_id

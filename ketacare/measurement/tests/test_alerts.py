@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from conftest import World
+from conftest import World, client_for
 from ketacare.assessments.alerts import alert_acknowledge, alert_resolve
 from ketacare.assessments.models import RiskAlert
 from ketacare.assessments.services import assessment_record
@@ -88,6 +88,8 @@ def test_an_urgent_alert_blocks_the_next_dose_until_a_prescriber_resolves_it(wor
     stop = [f for f in session.findings if f["code"] == "risk_alert_open"]
     assert stop[0]["kind"] == "hard_stop"
     assert "a prescriber must resolve it" in stop[0]["message"]
+    board = client_for(world.nina).get("/sessions/board/").content.decode()
+    assert "An urgent suicide-risk alert is open: a prescriber must resolve it first." in board
     alert_acknowledge(actor=world.nina, alert=alert)
     session.refresh_from_db()
     assert session.status == Status.BLOCKED

@@ -92,24 +92,49 @@ def test_the_link_stops_working_after_the_invitation_hours(
     assert "This link no longer works" in Client().get(_link(smtp_server)).content.decode()
 
 
-def test_revoking_access_voids_the_link_and_stops_the_sign_in(
+def test_revoking_access_stops_the_sign_in_and_a_new_invitation_asks_for_a_new_password(
     world: World, smtp_server: SmtpServer
 ) -> None:
     patient_id = _invite(world)
-    link = _link(smtp_server)
-    Client().post(link, {"new_password1": PASSWORD, "new_password2": PASSWORD})
+    first = _link(smtp_server)
+    Client().post(first, {"new_password1": PASSWORD, "new_password2": PASSWORD})
+    again = client_for(world.fran).post(
+        f"/patients/{patient_id}/portal/", {"email": "iris@example.test", "invite": "1"}
+    )
+    assert "already signs in to the portal" in again.content.decode()
     client_for(world.nina).post(f"/patients/{patient_id}/portal/", {"revoke": "1"})
     refused = Client().post(
         "/accounts/login/", {"username": "iris@example.test", "password": PASSWORD}
     )
     assert refused.status_code == 200  # the sign-in form again, not a redirect
+    twice = client_for(world.nina).post(
+        f"/patients/{patient_id}/portal/", {"revoke": "1"}, follow=True
+    )
+    assert "no portal access to revoke" in twice.content.decode()
     client_for(world.nina).post(
         f"/patients/{patient_id}/portal/", {"email": "iris@example.test", "invite": "1"}
     )
     run_jobs()
-    assert len(smtp_server.messages) == 1  # a password already set: no new link is sent
+    second = _link(smtp_server)
+    assert second != first
+    assert "This link no longer works" in Client().get(first).content.decode()
+    assert "Choose your password" in Client().get(second).content.decode()
     revoked = AuditEvent.objects.get(object_type="portal_access", changes__portal_access="revoked")
     assert revoked.actor_email == "nina@harbor.test"
+
+
+def test_a_new_invitation_voids_the_one_sent_to_a_mistyped_address(
+    world: World, smtp_server: SmtpServer
+) -> None:
+    patient_id = _invite(world)
+    mistyped = _link(smtp_server)
+    client_for(world.fran).post(
+        f"/patients/{patient_id}/portal/", {"email": "iris.okafor@example.test", "invite": "1"}
+    )
+    run_jobs()
+    assert smtp_server.messages[-1]["To"] == "iris.okafor@example.test"
+    assert "This link no longer works" in Client().get(mistyped).content.decode()
+    assert "Choose your password" in Client().get(_link(smtp_server)).content.decode()
 
 
 def test_a_therapist_cannot_invite_and_an_address_in_use_is_refused(

@@ -66,11 +66,11 @@ def _cohort(world: World, clock: Clock) -> list[Episode]:
     last = {name: _induction(c)[-1] for name, c in shapes.items()}
     for name in ("Ana", "Ben", "Cal", "Dee"):
         _phq9(world, shapes[name].patient, first[name].scheduled_on - dt.timedelta(days=2), 20)
-    clock.advance(days=40)
-    for name in ("Ana", "Ben", "Cal"):
-        _given(first[name], last[name])
     _given(first["Dee"])
     course_end(actor=world.pia, course=shapes["Dee"], reason="Stopped after the first dose")
+    clock.advance(days=40)
+    for name in ("Ana", "Ben", "Cal"):
+        _given(*_induction(shapes[name]))
     _phq9(world, shapes["Ana"].patient, last["Ana"].scheduled_on, 8)
     _phq9(world, shapes["Ben"].patient, last["Ben"].scheduled_on + dt.timedelta(days=2), 3)
     remission = 4  # the IV protocol's own PHQ-9 remission threshold
@@ -105,6 +105,9 @@ def test_the_page_withholds_rates_of_fewer_than_eleven_patients(world: World, cl
     assert csv.splitlines()[0].startswith("Breakdown,Group,Courses started")
     assert "All courses,All,5,3,2,fewer than 11 patients" in csv
     assert client_for(world.nina).get("/clinic/outcomes/").status_code == 403
+    refused = client_for(world.pia).get("/clinic/outcomes/?months=abc")
+    assert refused.status_code == 400
+    assert refused.content.decode() == "months: allowed values are 3, 6, 12, 24."
 
 
 def test_the_dashboard_query_count_does_not_grow_with_courses(world: World) -> None:
@@ -117,3 +120,16 @@ def test_the_dashboard_query_count_does_not_grow_with_courses(world: World) -> N
     with CaptureQueriesContext(connection) as more:
         pia.get("/clinic/outcomes/")
     assert len(more) == len(few)
+
+
+def test_a_course_with_an_induction_session_not_given_has_not_completed_induction(
+    world: World, clock: Clock
+) -> None:
+    course = _course(world, "Fay")
+    induction = _induction(course)
+    clock.advance(days=40)
+    _given(induction[0], induction[-1])  # the first and the last, none between
+    (facts,) = outcomes.courses_in(
+        world.harbor, timezone.now() - dt.timedelta(days=90), timezone.now()
+    )
+    assert facts.episode.completed_induction is False

@@ -147,3 +147,10 @@ def test_only_self_report_scales_with_a_clear_licence_are_sent_home(world: World
                 instrument=refused,
                 expires_at=timezone.now() + DAY,
             )
+
+
+def test_the_same_questionnaire_is_not_sent_twice_while_one_is_open(world: World) -> None:
+    sent_to_paula(world)
+    with pytest.raises(ValidationError, match="already waiting for the patient"):
+        sent_to_paula(world)
+    sent_to_paula(world, instrument="gad7")
