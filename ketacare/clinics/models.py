@@ -18,6 +18,11 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(f"{value!r} is not a known IANA time zone, e.g. America/New_York.")
 
 
+def _default_reminder_points() -> list[int]:
+    # When it opens and halfway to its closing (the issue's default).
+    return [0, 50]
+
+
 class Clinic(PublicIdModel):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
@@ -46,11 +51,38 @@ class Clinic(PublicIdModel):
         ],
     )
 
+    # Questionnaire reminders by email: at these points of each questionnaire's window (per cent
+    # of the way from opening to closing), at most this many, never in the quiet hours.
+    reminder_points = models.JSONField(default=_default_reminder_points)
+    reminder_max = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MaxValueValidator(5, "Send at most 5 reminders per questionnaire.")],
+    )
+    quiet_from = models.TimeField(default=dt.time(21, 0), help_text="No reminders from…")
+    quiet_until = models.TimeField(default=dt.time(8, 0), help_text="…until (clinic time).")
+
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        points = self.reminder_points
+        if not isinstance(points, list) or not all(
+            isinstance(p, int) and not isinstance(p, bool) and 0 <= p < 100 for p in points
+        ):
+            raise ValidationError(
+                {"reminder_points": "Give whole per cents from 0 (when it opens) to 99."}
+            )
+
+    def in_quiet_hours(self, moment: dt.datetime) -> bool:
+        """Whether `moment` falls in the clinic's quiet hours (which may span midnight)."""
+        local = timezone.localtime(moment, zoneinfo.ZoneInfo(self.timezone)).time()
+        start, end = self.quiet_from, self.quiet_until
+        if start == end:
+            return False
+        return start <= local < end if start < end else local >= start or local < end
 
     def today(self) -> dt.date:
         """The date at the clinic now: schedules, ages and deadlines run on the clinic's day."""

@@ -41,6 +41,8 @@ class QuestionnaireAssignment(PublicIdModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     completed_at = models.DateTimeField(null=True, blank=True)
+    # When the patient first opened it (for the completion figures: sent, opened, answered).
+    opened_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["expires_at"]
@@ -67,3 +69,21 @@ class QuestionnaireAssignment(PublicIdModel):
     @property
     def instrument_name(self) -> str:
         return clinical.get_scale(self.instrument).name
+
+
+class QuestionnaireReminder(models.Model):
+    """One reminder email sent for an assignment (the figures count them per instrument)."""
+
+    assignment = models.ForeignKey(
+        QuestionnaireAssignment, on_delete=models.PROTECT, related_name="reminders"
+    )
+    number = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "number"], name="one_reminder_per_point")
+        ]
+
+    def __str__(self) -> str:
+        return f"reminder {self.number} of assignment {self.assignment_id}"

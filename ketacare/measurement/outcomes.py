@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from django.db.models import Count
 from django.utils import timezone
 
 from ketacare import clinical
@@ -53,8 +54,10 @@ class Minutes:
 class Completion:
     instrument: str
     sent: int
+    opened: int
     completed: int
     expired: int
+    reminders: int
 
     @property
     def percent(self) -> float | None:
@@ -214,19 +217,24 @@ def _minutes(values: list[float]) -> Minutes:
 
 
 def completion(clinic: Clinic, since: dt.datetime) -> list[Completion]:
-    """Questionnaires sent since, per instrument: answered, and closed unanswered (expired)."""
+    """Questionnaires sent since, per instrument: opened, answered, closed unanswered
+    (expired), and the reminders sent for them. One query."""
     now = timezone.now()
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    rows = QuestionnaireAssignment.objects.filter(clinic=clinic, opens_at__gte=since).only(
-        "instrument", "status", "expires_at"
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    rows = (
+        QuestionnaireAssignment.objects.filter(clinic=clinic, opens_at__gte=since)
+        .annotate(reminder_count=Count("reminders"))
+        .only("instrument", "status", "expires_at", "opened_at")
     )
     for row in rows:
         tally = counts[row.instrument]
         tally[0] += 1
+        tally[1] += row.opened_at is not None
         if row.status == AssignmentStatus.COMPLETED:
-            tally[1] += 1
-        elif row.status == AssignmentStatus.OPEN and row.expires_at <= now:
             tally[2] += 1
+        elif row.status == AssignmentStatus.OPEN and row.expires_at <= now:
+            tally[3] += 1
+        tally[4] += row.reminder_count
     return [Completion(clinical.get_scale(code).name, *counts[code]) for code in sorted(counts)]
 
 

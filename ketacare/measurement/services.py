@@ -4,6 +4,7 @@ audited, with the patient as actor at the portal)."""
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils import timezone
 
 from ketacare.assessments.models import RiskAlert
 from ketacare.clinics.actors import Actor, PatientActor
@@ -11,6 +12,8 @@ from ketacare.clinics.models import Clinic
 from ketacare.clinics.permissions import Perm
 from ketacare.core import audit
 from ketacare.core.models import AuditAction
+from ketacare.measurement.models import QuestionnaireAssignment
+from ketacare.patients.models import PatientAccount
 
 ALERTS_OBJECT = "risk_alerts"
 
@@ -28,6 +31,15 @@ def portal_page_read(*, actor: PatientActor, page: str, object_id: str = "") -> 
     )
     with transaction.atomic():
         audit.record(entry, actor)
+
+
+def questionnaire_page_read(*, actor: PatientActor, row: QuestionnaireAssignment) -> None:
+    """The patient opened a questionnaire: the read, and its first opening for the figures."""
+    with transaction.atomic():
+        portal_page_read(actor=actor, page="questionnaire", object_id=str(row.public_id))
+        QuestionnaireAssignment.objects.filter(pk=row.pk, opened_at__isnull=True).update(
+            opened_at=timezone.now()
+        )
 
 
 def alerts_read(*, actor: Actor, clinic: Clinic, alerts: Sequence[RiskAlert]) -> None:
@@ -62,4 +74,24 @@ def outcomes_exported(*, actor: Actor, clinic: Clinic, months: str) -> None:
         changes={"months": months},
     )
     with transaction.atomic():
+        audit.record(entry, actor)
+
+
+def portal_reminders_set(*, actor: PatientActor, on: bool) -> None:
+    """The patient's own choice of questionnaire reminders (alerts to staff are not affected)."""
+    actor.demand(Perm.PORTAL_USE, actor.clinic)
+    with transaction.atomic():
+        account = PatientAccount.objects.select_for_update().get(user=actor.user)
+        if account.reminders == on:
+            return
+        account.reminders = on
+        account.save(update_fields=["reminders"])
+        entry = audit.AuditEntry(
+            action=AuditAction.UPDATE,
+            object_type="portal_reminders",
+            object_id=str(actor.patient_public_id),
+            clinic_id=actor.clinic.public_id,
+            patient_id=actor.patient_public_id,
+            changes={"reminders": on},
+        )
         audit.record(entry, actor)

@@ -6,6 +6,7 @@ app_name = "measurement"
 urlpatterns = [
     path("portal/", views.home, name="home"),
     path("portal/welcome/<str:token>/", views.welcome, name="welcome"),
+    path("portal/reminders/", views.reminders, name="reminders"),
     path("portal/questionnaires/<uuid:assignment_id>/", views.questionnaire, name="questionnaire"),
     path("portal/questionnaires/<uuid:assignment_id>/sent/", views.sent, name="sent"),
     path("alerts/", staff_views.alert_list, name="alerts"),

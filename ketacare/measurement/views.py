@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from ketacare import clinical
 from ketacare.clinics.access import portal_view
@@ -21,7 +22,11 @@ from ketacare.core.http import public_view
 from ketacare.measurement import assignments, invites, queries
 from ketacare.measurement.forms import QuestionnaireForm
 from ketacare.measurement.models import AssignmentStatus, QuestionnaireAssignment
-from ketacare.measurement.services import portal_page_read
+from ketacare.measurement.services import (
+    portal_page_read,
+    portal_reminders_set,
+    questionnaire_page_read,
+)
 from ketacare.patients.models import Patient
 
 
@@ -60,6 +65,7 @@ def home(request: ActorRequest) -> HttpResponse:
         "due": queries.due_now(patient.pk),
         "changes": queries.score_changes(patient),
         "upcoming": queries.upcoming_sessions(patient),
+        "reminders_on": patient.account.reminders,
         "answered": list(
             queries.assignments_of(patient)
             .filter(status=AssignmentStatus.COMPLETED)
@@ -69,6 +75,21 @@ def home(request: ActorRequest) -> HttpResponse:
     return render(request, "measurement/home.html", context)
 
 
+@portal_view(Perm.PORTAL_USE)
+@require_POST
+def reminders(request: ActorRequest) -> HttpResponse:
+    actor, _patient_row = _patient(request)
+    on = request.POST.get("reminders") == "on"
+    portal_reminders_set(actor=actor, on=on)
+    messages.success(
+        request,
+        "We will email you when a questionnaire is waiting."
+        if on
+        else "We will not email you reminders. Your care team still hears of urgent answers.",
+    )
+    return redirect("measurement:home")
+
+
 @portal_view(Perm.QUESTIONNAIRE_ANSWER)
 @never_cache
 def questionnaire(request: ActorRequest, assignment_id: uuid.UUID) -> HttpResponse:
@@ -76,7 +97,7 @@ def questionnaire(request: ActorRequest, assignment_id: uuid.UUID) -> HttpRespon
     row = queries.assignment_of(actor, assignment_id)
     if row is None:
         raise Http404("No such questionnaire.")
-    portal_page_read(actor=actor, page="questionnaire", object_id=str(row.public_id))
+    questionnaire_page_read(actor=actor, row=row)
     scale = clinical.get_scale(row.instrument)
     answered = row.assessment.answers if row.assessment else row.draft
     initial = {f"item_{key}": str(value) for key, value in answered.items()}

@@ -258,6 +258,8 @@ class PatientAccount(models.Model):
     )
     patient = models.OneToOneField(Patient, on_delete=models.PROTECT, related_name="account")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The patient's choice: reminders of questionnaires by email (alerts are not optional).
+    reminders = models.BooleanField(default=True)
 
     def __str__(self) -> str:
         return f"portal account of patient {self.patient_id}"
