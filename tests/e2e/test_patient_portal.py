@@ -32,7 +32,8 @@ def _invited_link(world: World, smtp_server: SmtpServer) -> tuple[str, DosingSes
         actor=world.pia, patient=iris, instrument="phq9", expires_at=timezone.now() + DAY
     )
     run_jobs()
-    body = smtp_server.messages[-1].get_body(preferencelist=("plain",))
+    (invitation,) = [m for m in smtp_server.messages if "patient portal" in m["Subject"]]
+    body = invitation.get_body(preferencelist=("plain",))
     assert body is not None
     found = re.search(r"https?://[^/\s]+(/portal/welcome/\S+/)", body.get_content())
     assert found is not None
