@@ -242,6 +242,8 @@ SITE_URL = os.environ.get("KETACARE_SITE_URL", "http://127.0.0.1:8000").rstrip("
 PASSWORD_RESET_TIMEOUT = 3600
 # How long a patient's portal invitation link works (it works once).
 KETACARE_PORTAL_INVITE_HOURS = _at_least_one("KETACARE_PORTAL_INVITE_HOURS", "72")
+# How long a kiosk code waits to be typed on the clinic's tablet (it works once).
+KETACARE_KIOSK_CODE_HOURS = _at_least_one("KETACARE_KIOSK_CODE_HOURS", "2")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

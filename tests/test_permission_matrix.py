@@ -27,7 +27,7 @@ from ketacare.api.api import api
 from ketacare.assessments.models import RiskAlert
 from ketacare.assessments.services import assessment_record
 from ketacare.clinics.access import ANY_STAFF, PortalRule
-from ketacare.clinics.actors import PatientActor, StaffActor, SystemActor, staff_actor
+from ketacare.clinics.actors import KioskActor, PatientActor, StaffActor, SystemActor, staff_actor
 from ketacare.clinics.context_processors import OUTBOX_BACKEND
 from ketacare.clinics.models import Role
 from ketacare.clinics.permissions import GRANTS, Perm, Scope
@@ -550,6 +550,16 @@ def test_a_task_and_a_patient_hold_in_their_own_clinic_only_what_the_table_grant
     task = world.task()
     assert task.can(perm, world.harbor) == (perm in GRANTS[Scope.SYSTEM])
     assert world.paula.can(perm, world.harbor) == (perm in GRANTS[Scope.PATIENT])
+    at_kiosk = KioskActor(
+        world.fran.user,
+        world.patient.pk,
+        world.patient.public_id,
+        world.harbor,
+        uuid.uuid4(),
+        timezone.now(),
+    )
+    assert at_kiosk.can(perm, world.harbor) == (perm in GRANTS[Scope.KIOSK])
+    assert not at_kiosk.can(perm, world.summit)
     assert not task.can(perm, world.summit)
     assert not world.paula.can(perm, world.summit)
     assert not SystemActor("network task").can(perm, world.harbor)

@@ -4,6 +4,8 @@
   membership of the clinic they are working in is `active`.
 - `PatientActor`: a patient signed in to their portal account: their own record, in their own
   clinic, nothing else.
+- `KioskActor`: a patient answering on the clinic's tablet, let in by a single-use kiosk code
+  a staff member opened: their questionnaires due, nothing else.
 - `SystemActor`: a background task, by name, acting for one clinic (or for none, when it works
   on the network as a whole, such as creating a clinic).
 - `PublicActor`: anybody, signed in or not, on a public page.
@@ -14,6 +16,7 @@ own clinic, `Scope.PUBLIC` for the public — and nothing elsewhere. Querysets t
 (`visible_to(actor)`), services take `actor: Actor`, and the audit trail records its kind.
 """
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -90,6 +93,30 @@ class PatientActor(_Checks):
 
 
 @dataclass(frozen=True, eq=False)
+class KioskActor(_Checks):
+    """The patient of a kiosk code. Their answers name the staff member who opened the code as
+    the person who took them (`opened_by`): the patient may have no portal account at all."""
+
+    opened_by: User
+    patient_id: int
+    patient_public_id: uuid.UUID
+    clinic: Clinic
+    code_public_id: uuid.UUID
+    since: dt.datetime  # when the code was entered: the kiosk shows what was answered since
+    kind: ClassVar[ActorKind] = ActorKind.PATIENT
+
+    def scope_in(self, clinic: Clinic) -> str | None:
+        return Scope.KIOSK if clinic.pk == self.clinic.pk else None
+
+    @property
+    def clinic_ids(self) -> list[int]:
+        return [self.clinic.pk]
+
+    def audit_identity(self, clinic_id: uuid.UUID | None) -> AuditIdentity:
+        return AuditIdentity(ActorKind.PATIENT, role=Scope.KIOSK, task="kiosk")
+
+
+@dataclass(frozen=True, eq=False)
 class SystemActor(_Checks):
     task: str
     clinic: Clinic | None = None
@@ -125,7 +152,9 @@ class PublicActor(_Checks):
         return AuditIdentity(ActorKind.PUBLIC)
 
 
-Actor = StaffActor | PatientActor | SystemActor | PublicActor
+Actor = StaffActor | PatientActor | KioskActor | SystemActor | PublicActor
+# Whoever answers a patient's questionnaire: the patient at home, or at the clinic's tablet.
+Answerer = PatientActor | KioskActor
 PUBLIC = PublicActor()
 # The session key holding the clinic a staff member chose to work in.
 ACTIVE_CLINIC = "active_clinic"
@@ -135,6 +164,8 @@ def person_of(actor: Actor) -> User:
     """The person a record names as having made it: staff or the patient, never a task."""
     if isinstance(actor, StaffActor | PatientActor):
         return actor.user
+    if isinstance(actor, KioskActor):
+        return actor.opened_by
     raise PermissionDenied("Only a person may record this.")
 
 

@@ -14,6 +14,7 @@ from ketacare.clinics.models import Role
 
 class Scope(StrEnum):
     PATIENT = "patient"
+    KIOSK = "kiosk"
     SYSTEM = "system"
     PUBLIC = "public"
 
@@ -58,6 +59,7 @@ class Perm(StrEnum):
     QUESTIONNAIRE_ASSIGN = "questionnaire.assign"
     PORTAL_USE = "portal.use"
     QUESTIONNAIRE_ANSWER = "questionnaire.answer"
+    KIOSK_OPEN = "kiosk.open"
     OUTCOMES_VIEW = "outcomes.view"
 
     @property
@@ -106,12 +108,19 @@ PERM_LABELS = {
     Perm.QUESTIONNAIRE_ASSIGN: "send patients questionnaires",
     Perm.PORTAL_USE: "use the patient portal",
     Perm.QUESTIONNAIRE_ANSWER: "answer questionnaires",
+    Perm.KIOSK_OPEN: "open a kiosk code for a patient's questionnaires",
     Perm.OUTCOMES_VIEW: "see the clinic's outcomes",
 }
 
 
 _EVERY_ROLE = {Perm.PATIENT_LIST, Perm.PATIENT_VIEW, Perm.SCHEDULE_VIEW}
-_FRONT_DESK = _EVERY_ROLE | {Perm.PATIENT_REGISTER, Perm.PATIENT_EDIT, Perm.SCHEDULE_MANAGE}
+# Whoever checks a patient in may open the clinic tablet's kiosk for the questionnaires due.
+_FRONT_DESK = _EVERY_ROLE | {
+    Perm.PATIENT_REGISTER,
+    Perm.PATIENT_EDIT,
+    Perm.SCHEDULE_MANAGE,
+    Perm.KIOSK_OPEN,
+}
 _CLINICAL_READ = _EVERY_ROLE | {
     Perm.CHART_VIEW_CLINICAL,
     Perm.INTAKE_VIEW,
@@ -148,7 +157,7 @@ _REMS_FORM = {Perm.REMS_FORM_VIEW, Perm.REMS_FORM_RECORD}
 # (aggregates, small numbers suppressed) are for its admin and prescribers.
 _ALERTS_SEEN = {Perm.ALERT_VIEW}
 _ALERTS_WORKED = {Perm.ALERT_VIEW, Perm.ALERT_ACKNOWLEDGE, Perm.ALERT_RESOLVE}
-_CLINICIAN_MEASURES = {Perm.QUESTIONNAIRE_ASSIGN}
+_CLINICIAN_MEASURES = {Perm.QUESTIONNAIRE_ASSIGN, Perm.KIOSK_OPEN}
 
 GRANTS: dict[str, frozenset[Perm]] = {
     Role.CLINIC_ADMIN: frozenset(
@@ -207,6 +216,9 @@ GRANTS: dict[str, frozenset[Perm]] = {
     # A patient reads and answers only what is theirs, at the portal; no staff page or
     # operation exists for them (404).
     Scope.PATIENT: frozenset({Perm.PORTAL_USE, Perm.QUESTIONNAIRE_ANSWER}),
+    # A patient at the clinic's tablet, let in by a kiosk code: their questionnaires due, no
+    # portal pages, and only until the kiosk locks.
+    Scope.KIOSK: frozenset({Perm.QUESTIONNAIRE_ANSWER}),
     # A task works for one clinic, doing only what its job needs: setting a new clinic up
     # copies the built-in protocols into its library; the REMS forms-due digest reads the
     # forms due (REFERENCE §1.11); the alert jobs read the alerts they tell people of and

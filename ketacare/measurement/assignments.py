@@ -14,7 +14,7 @@ from ketacare import clinical
 from ketacare.assessments.models import AssessmentContext, RiskAlert
 from ketacare.assessments.services import assessment_record
 from ketacare.clinical.scoring import Answer
-from ketacare.clinics.actors import Actor, PatientActor, person_of
+from ketacare.clinics.actors import Actor, Answerer, person_of
 from ketacare.clinics.permissions import Perm
 from ketacare.core import audit
 from ketacare.core.models import AuditAction
@@ -95,7 +95,7 @@ def _check_window(instrument: str, opens_at: dt.datetime, expires_at: dt.datetim
 
 
 def questionnaire_save_draft(
-    *, actor: PatientActor, assignment: QuestionnaireAssignment, answers: Mapping[str, Answer]
+    *, actor: Answerer, assignment: QuestionnaireAssignment, answers: Mapping[str, Answer]
 ) -> QuestionnaireAssignment:
     """Keep what the patient has answered so far, to be resumed later."""
     with transaction.atomic():
@@ -107,7 +107,7 @@ def questionnaire_save_draft(
 
 
 def questionnaire_submit(
-    *, actor: PatientActor, assignment: QuestionnaireAssignment, answers: Mapping[str, Answer]
+    *, actor: Answerer, assignment: QuestionnaireAssignment, answers: Mapping[str, Answer]
 ) -> Submitted:
     """Score and record the answers. Submitted again (a double tap, a retry), it answers with
     the first response instead of recording a second."""
@@ -141,7 +141,7 @@ def _alert_of(row: QuestionnaireAssignment) -> RiskAlert | None:
     return RiskAlert.objects.filter(assessment_id=row.assessment_id).first()
 
 
-def _locked(actor: PatientActor, assignment: QuestionnaireAssignment) -> QuestionnaireAssignment:
+def _locked(actor: Answerer, assignment: QuestionnaireAssignment) -> QuestionnaireAssignment:
     actor.demand(Perm.QUESTIONNAIRE_ANSWER, assignment.clinic)
     row = (
         QuestionnaireAssignment.objects.select_for_update()
@@ -153,9 +153,7 @@ def _locked(actor: PatientActor, assignment: QuestionnaireAssignment) -> Questio
     return row
 
 
-def _answerable(
-    actor: PatientActor, assignment: QuestionnaireAssignment
-) -> QuestionnaireAssignment:
+def _answerable(actor: Answerer, assignment: QuestionnaireAssignment) -> QuestionnaireAssignment:
     row = _locked(actor, assignment)
     require_open(row)
     return row

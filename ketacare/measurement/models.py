@@ -87,3 +87,45 @@ class QuestionnaireReminder(models.Model):
 
     def __str__(self) -> str:
         return f"reminder {self.number} of assignment {self.assignment_id}"
+
+
+class KioskStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting to be entered"
+    IN_USE = "in_use", "In use on the tablet"
+    ENDED = "ended", "Used and locked"
+    VOID = "void", "Void (too many wrong tries, or replaced)"
+
+
+class KioskCode(PublicIdModel):
+    """A short single-use code that opens one patient's due questionnaires on the clinic's
+    tablet. Only a keyed digest of it is kept; its first letters (`lookup`) find the row, so a
+    wrong guess counts against that code and voids it after a few tries."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    lookup = models.CharField(max_length=3)
+    digest = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=8, choices=KioskStatus.choices, default=KioskStatus.WAITING
+    )
+    wrong_tries = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        default_related_name = "kiosk_codes"
+        constraints = [
+            # Two codes waiting with the same first letters could not be told apart.
+            models.UniqueConstraint(
+                fields=["lookup"],
+                condition=Q(status="waiting"),
+                name="one_waiting_kiosk_code_per_lookup",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"kiosk code {self.public_id}"

@@ -13,7 +13,7 @@ from ketacare import clinical
 from ketacare.assessments.models import RiskAlert
 from ketacare.assessments.queries import trend_scores
 from ketacare.clinical.outcomes import OUTCOME_INSTRUMENTS
-from ketacare.clinics.actors import PatientActor, StaffActor
+from ketacare.clinics.actors import Answerer, StaffActor
 from ketacare.clinics.models import Clinic
 from ketacare.clinics.permissions import Perm
 from ketacare.measurement.models import AssignmentStatus, QuestionnaireAssignment
@@ -42,12 +42,12 @@ def due_now(patient_id: int) -> list[QuestionnaireAssignment]:
     return list(rows.order_by("expires_at"))
 
 
-def assignment_of(actor: PatientActor, assignment_id: uuid.UUID) -> QuestionnaireAssignment | None:
+def assignment_of(actor: Answerer, assignment_id: uuid.UUID) -> QuestionnaireAssignment | None:
     """The patient's own assignment, or None (someone else's is as absent as a missing one)."""
     return assignments_of_actor(actor).filter(public_id=assignment_id).first()
 
 
-def assignments_of_actor(actor: PatientActor) -> QuerySet[QuestionnaireAssignment]:
+def assignments_of_actor(actor: Answerer) -> QuerySet[QuestionnaireAssignment]:
     return QuestionnaireAssignment.objects.filter(patient_id=actor.patient_id).select_related(
         "clinic", "patient", "assessment"
     )

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ketacare.assessments.models import RiskAlert
-from ketacare.clinics.actors import Actor, PatientActor
+from ketacare.clinics.actors import Actor, Answerer, PatientActor
 from ketacare.clinics.models import Clinic
 from ketacare.clinics.permissions import Perm
 from ketacare.core import audit
@@ -18,22 +18,25 @@ from ketacare.patients.models import PatientAccount
 ALERTS_OBJECT = "risk_alerts"
 
 
-def portal_page_read(*, actor: PatientActor, page: str, object_id: str = "") -> None:
-    """The patient opened one of their portal pages."""
-    actor.demand(Perm.PORTAL_USE, actor.clinic)
+def portal_page_read(*, actor: Answerer, page: str, object_id: str = "") -> None:
+    """The patient opened one of their pages, at the portal or at the clinic's kiosk (where
+    every page is a questionnaire page)."""
+    at_home = isinstance(actor, PatientActor)
+    actor.demand(Perm.PORTAL_USE if at_home else Perm.QUESTIONNAIRE_ANSWER, actor.clinic)
+    via = "portal" if at_home else "kiosk"
     entry = audit.AuditEntry(
         action=AuditAction.READ,
-        object_type=f"portal_{page}",
+        object_type=f"{via}_{page}",
         object_id=object_id or str(actor.patient_public_id),
         clinic_id=actor.clinic.public_id,
         patient_id=actor.patient_public_id,
-        changes={"via": "portal"},
+        changes={"via": via},
     )
     with transaction.atomic():
         audit.record(entry, actor)
 
 
-def questionnaire_page_read(*, actor: PatientActor, row: QuestionnaireAssignment) -> None:
+def questionnaire_page_read(*, actor: Answerer, row: QuestionnaireAssignment) -> None:
     """The patient opened a questionnaire: the read, and its first opening for the figures."""
     with transaction.atomic():
         portal_page_read(actor=actor, page="questionnaire", object_id=str(row.public_id))

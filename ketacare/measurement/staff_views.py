@@ -4,6 +4,7 @@ outcome dashboard with its CSV."""
 
 import datetime as dt
 import uuid
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
 from ketacare import clinical
 from ketacare.assessments import alerts as alert_services
@@ -20,7 +22,7 @@ from ketacare.clinics.http import StaffRequest
 from ketacare.clinics.permissions import Perm, role_can
 from ketacare.clinics.services import access_denied
 from ketacare.core.csv_export import csv_lines
-from ketacare.measurement import assignments, invites, outcomes, queries
+from ketacare.measurement import assignments, invites, kiosk, outcomes, queries
 from ketacare.measurement.forms import AcknowledgeForm, AssignForm, InviteForm, ResolveForm
 from ketacare.measurement.services import alerts_read, outcomes_exported
 from ketacare.patients.models import PatientAccount
@@ -99,8 +101,10 @@ def _form_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 @staff_view(Perm.PATIENT_VIEW)
+@never_cache  # a kiosk code is shown on it, once
 def patient_portal(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
-    """The patient's portal access and the questionnaires sent to them."""
+    """The patient's portal access, the questionnaires sent to them and the kiosk code that
+    opens the ones due on the clinic's tablet."""
     access = patient_read_for(request.actor, patient_id, Perm.PATIENT_VIEW, via="web")
     patient = access.patient
     account = PatientAccount.objects.filter(patient=patient).select_related("user").first()
@@ -109,11 +113,14 @@ def patient_portal(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse
         initial={"email": account.user.email if account else patient.email},
     )
     assign = AssignForm(request.POST if "assign" in request.POST else None)
-    if request.method == "POST":
+    opened = _kiosk_opened(request, patient_id) if "kiosk" in request.POST else None
+    if request.method == "POST" and opened is None:
         done = _manage(request, patient_id, invite, assign)
         if done is not None:
             return done
     context = {
+        "kiosk": opened,
+        "can_open_kiosk": role_can(access.role, Perm.KIOSK_OPEN),
         "patient": patient,
         "account": account,
         "invite_form": invite,
@@ -124,6 +131,28 @@ def patient_portal(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse
         "can_assign": role_can(access.role, Perm.QUESTIONNAIRE_ASSIGN),
     }
     return render(request, "measurement/patient_portal.html", context)
+
+
+@dataclass(frozen=True)
+class KioskOpened:
+    """What the page shows after "Open a kiosk code": the code, once, or why there is none."""
+
+    code: str = ""
+    expires_at: dt.datetime | None = None
+    error: str = ""
+
+    @property
+    def spaced(self) -> str:
+        return f"{self.code[:4]} {self.code[4:]}"
+
+
+def _kiosk_opened(request: StaffRequest, patient_id: uuid.UUID) -> KioskOpened:
+    patient = patient_for(request.actor, patient_id, Perm.KIOSK_OPEN).patient
+    try:
+        row, code = kiosk.kiosk_code_open(actor=request.actor, patient=patient)
+    except ValidationError as error:
+        return KioskOpened(error=" ".join(error.messages))
+    return KioskOpened(code=code, expires_at=row.expires_at)
 
 
 def _manage(

@@ -3,19 +3,21 @@ scores in plain words, the next sessions, how to reach the clinic), and answerin
 questionnaire. Every page is the signed-in patient's own and is audited with them as actor."""
 
 import uuid
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ketacare import clinical
 from ketacare.clinics.access import portal_view
-from ketacare.clinics.actors import PatientActor
+from ketacare.clinics.actors import Answerer, PatientActor
 from ketacare.clinics.http import ActorRequest
 from ketacare.clinics.permissions import Perm
 from ketacare.core.http import public_view
@@ -90,10 +92,37 @@ def reminders(request: ActorRequest) -> HttpResponse:
     return redirect("measurement:home")
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where a questionnaire is answered: the portal at home, or the clinic's kiosk. The pages
+    are the same; what they extend and where they lead differ."""
+
+    base: str
+    due: str
+    back_label: str
+    sent: str
+
+
+AT_HOME = Place(
+    "measurement/portal_base.html", "measurement:home", "Back to my portal", "measurement:sent"
+)
+
+
 @portal_view(Perm.QUESTIONNAIRE_ANSWER)
 @never_cache
 def questionnaire(request: ActorRequest, assignment_id: uuid.UUID) -> HttpResponse:
     actor, patient = _patient(request)
+    return answer_page(request, actor, patient, assignment_id, AT_HOME)
+
+
+def answer_page(
+    request: HttpRequest,
+    actor: Answerer,
+    patient: Patient,
+    assignment_id: uuid.UUID,
+    place: Place,
+) -> HttpResponse:
+    """A questionnaire to answer (or, sent or closed, what was answered)."""
     row = queries.assignment_of(actor, assignment_id)
     if row is None:
         raise Http404("No such questionnaire.")
@@ -103,19 +132,20 @@ def questionnaire(request: ActorRequest, assignment_id: uuid.UUID) -> HttpRespon
     initial = {f"item_{key}": str(value) for key, value in answered.items()}
     form = QuestionnaireForm(scale, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        done = _send(request, actor, row, form)
+        done = _send(request, actor, row, form, place)
         if done is not None:
             return done
     context = {"row": row, "scale": scale, "form": form, "clinic": patient.clinic}
-    context["closed"] = _closed_reason(row)
+    context |= {"closed": _closed_reason(row), "place": place}
     return render(request, "measurement/questionnaire.html", context)
 
 
 def _send(
-    request: ActorRequest,
-    actor: PatientActor,
+    request: HttpRequest,
+    actor: Answerer,
     row: QuestionnaireAssignment,
     form: QuestionnaireForm,
+    place: Place,
 ) -> HttpResponse | None:
     """Save the draft or send the answers; None re-renders the form with what was typed."""
     try:
@@ -124,7 +154,7 @@ def _send(
                 actor=actor, assignment=row, answers=form.answers()
             )
             messages.success(request, "Saved. You can finish it later.")
-            return redirect("measurement:home")
+            return redirect(place.due)
         sent = assignments.questionnaire_submit(actor=actor, assignment=row, answers=form.answers())
     except assignments.AssignmentClosed as error:
         form.add_error(None, error.messages)
@@ -134,7 +164,7 @@ def _send(
         # Nothing typed is lost: what was answered is kept as the draft too.
         assignments.questionnaire_save_draft(actor=actor, assignment=row, answers=form.answers())
         return None
-    return redirect("measurement:sent", assignment_id=sent.assignment.public_id)
+    return redirect(place.sent, assignment_id=sent.assignment.public_id)
 
 
 def _closed_reason(row: QuestionnaireAssignment) -> str:
@@ -148,17 +178,20 @@ def _closed_reason(row: QuestionnaireAssignment) -> str:
 @portal_view(Perm.QUESTIONNAIRE_ANSWER)
 @never_cache
 def sent(request: ActorRequest, assignment_id: uuid.UUID) -> HttpResponse:
-    """Thanks, and at once the crisis message when the answers raised an alert (§6.2)."""
     actor, patient = _patient(request)
+    context = sent_context(actor, patient, assignment_id) | {"place": AT_HOME}
+    return render(request, "measurement/sent.html", context)
+
+
+def sent_context(actor: Answerer, patient: Patient, assignment_id: uuid.UUID) -> dict[str, Any]:
+    """Thanks, and at once the crisis message when the answers raised an alert (§6.2)."""
     row = queries.assignment_of(actor, assignment_id)
     if row is None or row.assessment is None:
         raise Http404("No such questionnaire.")
     portal_page_read(actor=actor, page="questionnaire_sent", object_id=str(row.public_id))
-    alert = getattr(row.assessment, "alert", None)
-    context = {
+    return {
         "row": row,
-        "alert": alert,
+        "alert": getattr(row.assessment, "alert", None),
         "clinic": patient.clinic,
         "scale": clinical.get_scale(row.instrument),
     }
-    return render(request, "measurement/sent.html", context)

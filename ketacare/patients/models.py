@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from ketacare.clinics.actors import Actor, PatientActor
+from ketacare.clinics.actors import Actor, Answerer
 from ketacare.clinics.models import Clinic
 from ketacare.core.models import PublicIdModel
 
@@ -24,8 +24,9 @@ class Sex(models.TextChoices):
 class PatientQuerySet(models.QuerySet["Patient"]):
     def visible_to(self, actor: Actor) -> "PatientQuerySet":
         """The only way a page, an operation or a task reaches patients: staff see those of
-        their clinics, a patient only their own record, a task its clinic's, the public none."""
-        if isinstance(actor, PatientActor):
+        their clinics, a patient (at home or at the kiosk) only their own record, a task its
+        clinic's, the public none."""
+        if isinstance(actor, Answerer):
             return self.filter(pk=actor.patient_id)
         return self.filter(clinic_id__in=actor.clinic_ids)
 
