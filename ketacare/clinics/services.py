@@ -89,18 +89,29 @@ CLINIC_DETAILS = (
     "state",
     "postal_code",
 )
+# How the clinic looks after its patients between sessions: the crisis line they are shown,
+# when an unacknowledged suicide-risk alert escalates, and when questionnaire reminders go.
+CLINIC_CARE_SETTINGS = (
+    "crisis_line",
+    "alert_escalation_minutes",
+    "reminder_points",
+    "reminder_max",
+    "quiet_from",
+    "quiet_until",
+)
 
 
-def clinic_update(*, actor: Actor, clinic: Clinic, **details: str) -> Clinic:
+def clinic_update(*, actor: Actor, clinic: Clinic, **details: object) -> Clinic:
     """Change the clinic's name, contact and address (the REMS form takes its setting and
-    contact from here). Old and new values are audited."""
+    contact from here) or its care settings. Old and new values are audited."""
     actor.demand(Perm.CLINIC_EDIT, clinic)
-    unknown = set(details) - set(CLINIC_DETAILS)
+    editable = (*CLINIC_DETAILS, *CLINIC_CARE_SETTINGS)
+    unknown = set(details) - set(editable)
     if unknown:
         raise ValidationError({name: "Not a clinic detail." for name in sorted(unknown)})
     with transaction.atomic():
         row = Clinic.objects.select_for_update().get(pk=clinic.pk)
-        changes = audit.assign_and_diff(row, CLINIC_DETAILS, details)
+        changes = audit.assign_and_diff(row, editable, details)
         row.save()
         if changes:
             entry = audit.entry_for(AuditAction.UPDATE, row, changes, clinic=row)

@@ -8,11 +8,11 @@ from django.views.decorators.http import require_POST
 
 from ketacare.clinics.access import staff_view
 from ketacare.clinics.actors import ACTIVE_CLINIC, PatientActor, StaffActor
-from ketacare.clinics.forms import ClinicDetailsForm
+from ketacare.clinics.forms import ClinicCareForm, ClinicDetailsForm
 from ketacare.clinics.http import ActorRequest, StaffRequest
 from ketacare.clinics.models import Clinic
 from ketacare.clinics.permissions import Perm
-from ketacare.clinics.services import CLINIC_DETAILS, clinic_update
+from ketacare.clinics.services import CLINIC_CARE_SETTINGS, CLINIC_DETAILS, clinic_update
 from ketacare.core.forms import apply_errors
 from ketacare.core.http import authenticated_view
 from ketacare.core.jobs import recent_jobs
@@ -44,19 +44,32 @@ def switch_clinic(request: ActorRequest) -> HttpResponse:
 
 @staff_view(Perm.CLINIC_EDIT)
 def clinic_details(request: StaffRequest) -> HttpResponse:
+    """Two forms on one page, each saved on its own: the details, and the care settings."""
     clinic = request.membership.clinic
-    # A fresh row for the form: validating a bound form changes its instance in memory.
-    form = ClinicDetailsForm(request.POST or None, instance=Clinic.objects.get(pk=clinic.pk))
-    if request.method == "POST" and form.is_valid():
+    care_posted = "care" in request.POST
+    # Fresh rows for the forms: validating a bound form changes its instance in memory.
+    form = ClinicDetailsForm(
+        None if care_posted else request.POST or None, instance=Clinic.objects.get(pk=clinic.pk)
+    )
+    care = ClinicCareForm(
+        request.POST if care_posted else None, instance=Clinic.objects.get(pk=clinic.pk)
+    )
+    posted, fields, saved = (
+        (care, CLINIC_CARE_SETTINGS, "Care settings saved.")
+        if care_posted
+        else (form, CLINIC_DETAILS, "Clinic details saved.")
+    )
+    if request.method == "POST" and posted.is_valid():
         try:
-            details = {name: form.cleaned_data[name] for name in CLINIC_DETAILS}
+            details = {name: posted.cleaned_data[name] for name in fields}
             clinic_update(actor=request.actor, clinic=clinic, **details)
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_errors(posted, error)
         else:
-            messages.success(request, "Clinic details saved.")
+            messages.success(request, saved)
             return redirect("clinic_details")
-    return render(request, "clinics/details.html", {"form": form, "clinic": clinic})
+    context = {"form": form, "care_form": care, "clinic": clinic}
+    return render(request, "clinics/details.html", context)
 
 
 @staff_view(Perm.JOBS_VIEW)

@@ -57,3 +57,59 @@ def test_the_time_zone_is_not_a_detail_an_admin_changes(world: World) -> None:
         clinic_update(actor=world.ada, clinic=world.harbor, timezone="Europe/Oslo")
     assert "timezone" in raised.value.message_dict
     assert Clinic.objects.get(pk=world.harbor.pk).timezone == world.harbor.timezone
+
+
+CARE = {
+    "care": "1",
+    "crisis_line": "988, or the county line 555-0111",
+    "alert_escalation_minutes": "30",
+    "reminder_points": "0, 25, 75",
+    "reminder_max": "3",
+    "quiet_from": "20:00",
+    "quiet_until": "09:00",
+}
+
+
+def test_a_clinic_admin_sets_the_crisis_line_escalation_and_reminders_audited(
+    world: World,
+) -> None:
+    response = client_for(world.ada).post(reverse("clinic_details"), CARE)
+    assert response.status_code == 302
+    clinic = Clinic.objects.get(pk=world.harbor.pk)
+    assert clinic.crisis_line == "988, or the county line 555-0111"
+    assert (clinic.alert_escalation_minutes, clinic.reminder_max) == (30, 3)
+    assert clinic.reminder_points == [0, 25, 75]
+    assert (clinic.quiet_from.hour, clinic.quiet_until.hour) == (20, 9)
+    event = AuditEvent.objects.filter(object_type="clinic", action=AuditAction.UPDATE).get()
+    assert event.changes["reminder_points"] == {"old": [0, 50], "new": [0, 25, 75]}
+    assert event.changes["quiet_from"] == {"old": "21:00:00", "new": "20:00:00"}
+    assert clinic.address_line1 == "1 Harbor Way"  # the other form's fields are untouched
+
+
+def test_the_care_settings_page_shows_the_points_as_typed_by_people(world: World) -> None:
+    page = client_for(world.ada).get(reverse("clinic_details")).content.decode()
+    assert 'value="0, 50"' in page
+    assert 'value="21:00"' in page
+    assert "Save care settings" in page
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("reminder_points", "0, 120", "Give whole per cents from 0 (when it opens) to 99"),
+        ("reminder_points", "half", "Give whole per cents from 0 (when it opens) to 99"),
+        ("alert_escalation_minutes", "2", "Escalate after 5 to 1440 minutes."),
+        ("reminder_max", "9", "Send at most 5 reminders per questionnaire."),
+        ("quiet_from", "25:00", "Enter a valid time."),
+    ],
+)
+def test_a_bad_care_setting_names_the_field_and_keeps_what_was_typed(
+    world: World, field: str, typed: str, message: str
+) -> None:
+    page = client_for(world.ada).post(reverse("clinic_details"), CARE | {field: typed})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert message in text
+    assert f'value="{typed}"' in text
+    assert 'value="988, or the county line 555-0111"' in text
+    assert Clinic.objects.get(pk=world.harbor.pk).crisis_line.startswith("988 (Suicide")
