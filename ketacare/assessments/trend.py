@@ -1,33 +1,43 @@
-"""The PHQ-9 / GAD-7 score trend: series, outcome markers and SVG coordinates.
+"""The score trend (PHQ-9, GAD-7, QIDS-SR16, MADRS): series, outcome markers, the baseline,
+the response line, the remission band, dose markers and SVG coordinates.
 
 Plain dataclasses that a template draws as inline SVG (no chart library, no JavaScript). The
 severity cut-offs come from the core's scale definitions and response/remission from
-`clinical.classify`, so the chart never restates a clinical number.
+`clinical.classify` (with the course protocol's remission thresholds when a course is given),
+so the chart never restates a clinical number. The doses and the course come from the layers
+above (`measurement`'s `course_trend` tag) as plain values: this module reads no dosing data.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from ketacare import clinical
+from ketacare.assessments.trend_axis import (
+    LEFT,
+    RIGHT,
+    WIDTH,
+    Tick,
+    XScale,
+    YScale,
+    date_ticks,
+    day_bounds,
+    x_scale,
+)
 from ketacare.clinical import REMISSION_MAX, RESPONSE_REDUCTION_PCT
+from ketacare.clinical.episodes import BASELINE_MAX_DAYS
 
-TREND_INSTRUMENTS = ("phq9", "gad7")
+TREND_INSTRUMENTS = ("phq9", "gad7", "qids_sr16", "madrs")
 Marker = Literal["score", "baseline", "response", "remission"]
 
-# SVG user units; the SVG scales to its container through its viewBox.
-WIDTH = 760
-LEFT, RIGHT = 48, 132  # room for the score axis, and for the severity band names
 PANEL_HEIGHT, PANEL_TITLE, PANEL_GAP, AXIS_HEIGHT = 150, 26, 22, 40
-EDGE = 14  # keeps markers at the first and last date clear of the axes
-MAX_TICKS = 8
+DOSE_STRIP = 18  # the row of dose markers under the last panel
 _REMISSION_MAX: dict[str, int] = {str(code): value for code, value in REMISSION_MAX.items()}
 MINUS = "\u2212"  # a typographic minus reads as "minus", not "hyphen"
-TICK_STEPS_DAYS = (1, 2, 7, 14, 28, 56, 91, 182, 364, 728)
 
 
 class ScoreRow(Protocol):
@@ -45,6 +55,26 @@ class ScoreRow(Protocol):
     def context(self) -> str: ...
     @property
     def entered_in_error(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DoseMark:
+    """A dose given (the start of a completed dosing session), as the layers above know it."""
+
+    at: dt.datetime
+    session: str  # e.g. "Session 3"
+    dose: str  # e.g. "56 mg esketamine"
+    protocol: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CourseFrame:
+    """The current treatment course, as far as the trend needs it: the day of its first dose
+    (the baseline is read against it, as `clinical.course_episode` does) and its protocol's
+    remission thresholds (REFERENCE §5.1: stored per protocol; the core's default otherwise)."""
+
+    first_dose_on: dt.date | None
+    remission_max: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,9 +149,31 @@ class BandLabel:
 
 
 @dataclass(frozen=True, slots=True)
-class Tick:
+class DoseTick:
     x: float
-    label: str
+    y: float  # the tip of its marker, in the strip under the panels
+    when: dt.datetime  # in the clinic's zone
+    session: str
+    dose: str
+    protocol: str
+
+    @property
+    def date(self) -> str:
+        return f"{self.when:%Y-%m-%d}"
+
+    @property
+    def time(self) -> str:
+        return f"{self.when:%H:%M}"
+
+    @property
+    def tooltip(self) -> str:
+        return f"{self.session} {self.date} {self.time}: {self.dose}"
+
+    @property
+    def shape(self) -> str:
+        """An upward triangle pointing at the panel above."""
+        x, y = self.x, self.y
+        return f"{x:.1f},{y:.1f} {x - 5:.1f},{y + 9:.1f} {x + 5:.1f},{y + 9:.1f}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,11 +186,31 @@ class TrendSeries:
     maximum: int
     gridlines: tuple[Gridline, ...]
     bands: tuple[BandLabel, ...]
-    remission_max: int | None  # None: the core defines no remission (GAD-7)
+    remission_max: int | None  # None: neither the core nor the protocol defines one (GAD-7)
+    remission_y: float | None  # the top of the remission band
 
     @property
     def remission_defined(self) -> bool:
         return self.remission_max is not None
+
+    @property
+    def baseline(self) -> TrendPoint:
+        return next(p for p in self.points if p.is_baseline)
+
+    @property
+    def response_value(self) -> str:
+        """The total at a fall of exactly the response percentage from baseline."""
+        value = self.baseline.total * (100 - RESPONSE_REDUCTION_PCT) / 100
+        return f"{value:g}"
+
+    @property
+    def response_y(self) -> float:
+        value = self.baseline.total * (100 - RESPONSE_REDUCTION_PCT) / 100
+        return round(self.bottom - self.height * value / self.maximum, 1)
+
+    @property
+    def remission_height(self) -> float:
+        return 0 if self.remission_y is None else round(self.bottom - self.remission_y, 1)
 
     @property
     def polyline(self) -> str:
@@ -162,7 +234,7 @@ class TrendSeries:
         latest = self.points[-1]
         if latest.outcome is None:
             return f"{latest.total} ({latest.severity_label}) on {latest.date}; no later score"
-        baseline = next(p for p in self.points if p.is_baseline)
+        baseline = self.baseline
         span = _span(baseline.when.date(), latest.when.date())
         response = "response" if latest.outcome.response else "no response"
         remission = {True: "remission", False: "no remission", None: "remission not defined"}
@@ -181,14 +253,26 @@ class Trend:
     height: float = 0
     left: int = LEFT
     right: int = WIDTH - RIGHT
+    doses: tuple[DoseTick, ...] = ()
 
     @property
     def title(self) -> str:
-        return " and ".join(s.label for s in self.series) + " scores over time"
+        return _and(s.label for s in self.series) + " scores over time"
 
     @property
     def desc(self) -> str:
-        return ". ".join(s.summary for s in self.series) + "."
+        sentences = [s.summary for s in self.series] + ([self.dose_summary] if self.doses else [])
+        return " ".join(f"{sentence}." for sentence in sentences)
+
+    @property
+    def dose_summary(self) -> str:
+        first, last = self.doses[0].date, self.doses[-1].date
+        span = f"on {first}" if first == last else f"from {first} to {last}"
+        return f"{_plural(len(self.doses), 'dose')} given {span}, marked under the scales"
+
+    @property
+    def labels(self) -> str:
+        return _and(s.label for s in self.series)
 
     @property
     def plot_width(self) -> int:
@@ -200,7 +284,7 @@ class Trend:
 
     @property
     def tick_label_y(self) -> float:
-        return self.axis_y + 20
+        return self.axis_y + 20 + (DOSE_STRIP if self.doses else 0)
 
     @property
     def band_x(self) -> int:
@@ -217,7 +301,7 @@ class Trend:
     @property
     def remission_rules(self) -> str:
         return ", ".join(
-            f"{s.label} ≤ {s.remission_max}" for s in self.series if s.remission_defined
+            f"{s.label} {s.remission_max} or less" for s in self.series if s.remission_defined
         )
 
     @property
@@ -231,20 +315,45 @@ def short_label(code: str) -> str:
     return name[name.rfind("(") + 1 : -1] if name.endswith(")") else name
 
 
-def build_trend(rows: Iterable[ScoreRow], zone: dt.tzinfo) -> Trend:
-    """The trend of the valid PHQ-9 and GAD-7 totals among `rows`, dated in `zone`."""
+def build_trend(
+    rows: Iterable[ScoreRow],
+    zone: dt.tzinfo,
+    *,
+    doses: Sequence[DoseMark] = (),
+    course: CourseFrame | None = None,
+) -> Trend:
+    """The trend of the valid totals among `rows`, dated in `zone`, with `doses` marked and,
+    given the current `course`, each scale read against that course's baseline."""
     by_code: dict[str, list[ScoreRow]] = {code: [] for code in TREND_INSTRUMENTS}
     for row in sorted(_usable(rows), key=lambda r: r.administered_at):
         by_code[row.instrument].append(row)
     present = [code for code in TREND_INSTRUMENTS if by_code[code]]
     if not present:
         return Trend(series=(), ticks=(), zone=str(zone))
+    given = sorted(doses, key=lambda d: d.at)
     times = [r.administered_at for code in present for r in by_code[code]]
-    start, end = _day_bounds(min(times), max(times), zone)
-    x_of = _x_scale(start, end, zone)
-    series = tuple(_series(code, by_code[code], n, x_of, zone) for n, code in enumerate(present))
-    ticks = _ticks(start, end, zone, x_of)
-    return Trend(series=series, ticks=ticks, zone=str(zone), height=series[-1].bottom + AXIS_HEIGHT)
+    times += [d.at for d in given]
+    start, end = day_bounds(min(times), max(times), zone)
+    x_of = x_scale(start, end, zone)
+    frame = course or CourseFrame(first_dose_on=None)
+    series = tuple(
+        _series(code, by_code[code], n, x_of, zone, frame) for n, code in enumerate(present)
+    )
+    marks = tuple(_dose_tick(d, x_of, series[-1].bottom + 5, zone) for d in given)
+    height = series[-1].bottom + AXIS_HEIGHT + (DOSE_STRIP if marks else 0)
+    ticks = date_ticks(start, end, zone, x_of)
+    return Trend(series=series, ticks=ticks, zone=str(zone), height=height, doses=marks)
+
+
+def _dose_tick(mark: DoseMark, x_of: XScale, y: float, zone: dt.tzinfo) -> DoseTick:
+    return DoseTick(
+        x=x_of(mark.at),
+        y=y,
+        when=mark.at.astimezone(zone),
+        session=mark.session,
+        dose=mark.dose,
+        protocol=mark.protocol,
+    )
 
 
 def _usable(rows: Iterable[ScoreRow]) -> Iterable[ScoreRow]:
@@ -258,13 +367,26 @@ def _usable(rows: Iterable[ScoreRow]) -> Iterable[ScoreRow]:
             yield row
 
 
-def _baseline(rows: Sequence[ScoreRow]) -> ScoreRow:
-    """The earliest administration recorded as the baseline, else the earliest of all."""
+def _baseline(rows: Sequence[ScoreRow], first_dose_on: dt.date | None, zone: dt.tzinfo) -> ScoreRow:
+    """The course's baseline as `clinical.course_episode` chooses it (the latest score on or
+    before the day of the first dose, at most `BASELINE_MAX_DAYS` before it); without one, the
+    earliest administration recorded as the baseline, else the earliest of all."""
+    if first_dose_on is not None:
+        earliest = first_dose_on - dt.timedelta(days=BASELINE_MAX_DAYS)
+        before = [r for r in rows if earliest <= r.administered_at.astimezone(zone).date()]
+        before = [r for r in before if r.administered_at.astimezone(zone).date() <= first_dose_on]
+        if before:
+            return before[-1]
     return next((r for r in rows if r.context == "baseline"), rows[0])
 
 
 def _series(
-    code: str, rows: Sequence[ScoreRow], index: int, x_of: _XScale, zone: dt.tzinfo
+    code: str,
+    rows: Sequence[ScoreRow],
+    index: int,
+    x_of: XScale,
+    zone: dt.tzinfo,
+    course: CourseFrame,
 ) -> TrendSeries:
     scale = clinical.get_scale(code)
     assert scale.total_range is not None  # both trend scales have totals
@@ -276,8 +398,9 @@ def _series(
         return round(bottom - PANEL_HEIGHT * value / maximum, 1)
 
     label = short_label(code)
-    baseline = _baseline(rows)
-    points = tuple(_point(code, label, r, baseline, x_of, y_of, zone) for r in rows)
+    baseline = _baseline(rows, course.first_dose_on, zone)
+    remission_max = course.remission_max.get(code, _REMISSION_MAX.get(code))
+    points = tuple(_point(code, label, r, baseline, x_of, y_of, zone, remission_max) for r in rows)
     return TrendSeries(
         code=code,
         label=label,
@@ -290,7 +413,9 @@ def _series(
             BandLabel(y_of((b.low + min(b.high + 1, maximum)) / 2) + 4, b.label)
             for b in scale.bands
         ),
-        remission_max=_REMISSION_MAX.get(code),
+        remission_max=remission_max,
+        # The band holds every total up to the threshold: its top sits half a point above.
+        remission_y=None if remission_max is None else y_of(min(remission_max + 0.5, maximum)),
     )
 
 
@@ -299,13 +424,19 @@ def _point(
     label: str,
     row: ScoreRow,
     baseline: ScoreRow,
-    x_of: _XScale,
-    y_of: _YScale,
+    x_of: XScale,
+    y_of: YScale,
     zone: dt.tzinfo,
+    remission_max: int | None,
 ) -> TrendPoint:
     assert row.total is not None
     assert baseline.total is not None
     after = row.administered_at > baseline.administered_at
+    outcome = (
+        clinical.classify(code, baseline.total, row.total, remission_max=remission_max)
+        if after
+        else None
+    )
     return TrendPoint(
         instrument=code,
         label=label,
@@ -313,53 +444,10 @@ def _point(
         total=row.total,
         severity_label=row.severity_label,
         is_baseline=row is baseline,
-        outcome=clinical.classify(code, baseline.total, row.total) if after else None,
+        outcome=outcome,
         x=x_of(row.administered_at),
         y=y_of(row.total),
     )
-
-
-class _XScale(Protocol):
-    def __call__(self, when: dt.datetime) -> float: ...
-
-
-class _YScale(Protocol):
-    def __call__(self, value: float) -> float: ...
-
-
-def _day_bounds(first: dt.datetime, last: dt.datetime, zone: dt.tzinfo) -> tuple[dt.date, dt.date]:
-    """Whole clinic days around the scores, so date ticks fall on local midnights."""
-    return first.astimezone(zone).date(), last.astimezone(zone).date() + dt.timedelta(days=1)
-
-
-def _midnight(day: dt.date, zone: dt.tzinfo) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=zone)
-
-
-def _x_scale(start: dt.date, end: dt.date, zone: dt.tzinfo) -> _XScale:
-    # In UTC: subtracting two times of one zone ignores a daylight-saving change between them.
-    origin = _midnight(start, zone).astimezone(dt.UTC)
-    span = (_midnight(end, zone).astimezone(dt.UTC) - origin).total_seconds()
-
-    def x_of(when: dt.datetime) -> float:
-        offset = (when.astimezone(dt.UTC) - origin).total_seconds()
-        return round(LEFT + EDGE + (WIDTH - RIGHT - LEFT - 2 * EDGE) * offset / span, 1)
-
-    return x_of
-
-
-def _ticks(start: dt.date, end: dt.date, zone: dt.tzinfo, x_of: _XScale) -> tuple[Tick, ...]:
-    days = (end - start).days
-    step = next((s for s in TICK_STEPS_DAYS if math.ceil(days / s) <= MAX_TICKS), 728)
-    dates = [start + dt.timedelta(days=n) for n in range(0, days, step)]
-    return tuple(
-        Tick(x_of(_midnight(day, zone)), _tick_label(day, n == 0 or day.year != dates[n - 1].year))
-        for n, day in enumerate(dates)
-    )
-
-
-def _tick_label(day: dt.date, with_year: bool) -> str:
-    return f"{day.day} {day:%b}" + (f" {day.year}" if with_year else "")
 
 
 def _span(first: dt.date, last: dt.date) -> str:
@@ -379,6 +467,14 @@ def _polygon(cx: float, cy: float, corners: int, radii: tuple[float, ...], start
         angle = math.radians(start_deg + 360 * n / corners)
         points.append(f"{cx + radius * math.cos(angle):.1f},{cy + radius * math.sin(angle):.1f}")
     return " ".join(points)
+
+
+def _and(words: Iterable[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    items = list(words)
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _plural(count: int, unit: str) -> str:

@@ -110,7 +110,7 @@ def _facts(
     thresholds: dict[int, int | None],
 ) -> CourseFacts:
     done = sorted(s.scheduled_on for s in sessions if s.status == SessionStatus.COMPLETED)
-    completed, induction_end = _through_induction(course, sessions)
+    completed, induction_end = through_induction(course, sessions)
     episode = clinical.course_episode(
         INSTRUMENT,
         scores,
@@ -131,7 +131,7 @@ def _facts(
     )
 
 
-def _through_induction(
+def through_induction(
     course: TreatmentCourse, sessions: Sequence[PlannedSession]
 ) -> tuple[bool, dt.date | None]:
     """Whether the course completed induction, and the day its induction ended.

@@ -1,7 +1,7 @@
-"""`{% score_trend patient %}`: the PHQ-9 / GAD-7 trend on any page that shows a patient.
-
-A tag rather than view context so the chart page (in `patients`, which must not import
-`assessments`) can show the trend: the tag loads its own data in one query.
+"""`{% score_trend patient %}`: the score trend (PHQ-9, GAD-7, QIDS-SR16, MADRS) on any page
+that shows a patient, in one query. It knows no doses or courses (they live above
+`assessments`): the chart uses `measurement`'s `{% course_trend patient %}`, which draws the same
+template with the doses, the course's baseline and its flags.
 """
 
 import zoneinfo

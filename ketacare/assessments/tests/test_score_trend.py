@@ -1,4 +1,4 @@
-"""The PHQ-9 / GAD-7 score trend on the chart and the rating-scales page."""
+"""The score trend (PHQ-9, GAD-7, QIDS-SR16, MADRS) on the chart and the rating-scales page."""
 
 import datetime as dt
 import re
@@ -134,7 +134,7 @@ def test_a_patient_without_scores_sees_the_empty_state(world: World) -> None:
         administered_at=START,
     )
     page = _chart(world)
-    assert "No PHQ-9 or GAD-7 scores yet." in page
+    assert "No PHQ-9, GAD-7, QIDS-SR16 or MADRS scores yet." in page
     assert "trend-chart" not in page
 
 
@@ -184,8 +184,8 @@ def test_dates_are_shown_in_the_clinic_time_zone(world: World) -> None:
 
 def test_roles_without_clinical_access_do_not_see_the_trend(world: World) -> None:
     _course(world, "phq9", 20, 9)
-    assert "PHQ-9 and GAD-7 over time" in _chart(world, world.theo)
-    assert "PHQ-9 and GAD-7 over time" not in _chart(world, world.fran)
+    assert "Scores over time" in _chart(world, world.theo)
+    assert "Scores over time" not in _chart(world, world.fran)
 
 
 def test_the_rating_scales_page_shows_the_trend(world: World) -> None:
@@ -245,7 +245,7 @@ def test_a_point_and_its_days_tick_agree_across_a_daylight_saving_change() -> No
 
 def test_rows_of_other_scales_or_entered_in_error_are_never_drawn() -> None:
     rows = [
-        _Row("madrs", 30, START),
+        _Row("moaas", 5, START),
         _Row("phq9", 27, START, entered_in_error=True),
         _Row("cssrs_screener", None, START),
     ]
