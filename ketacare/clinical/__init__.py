@@ -7,7 +7,7 @@ Invalid input raises `ClinicalInputError` (a ValueError) naming the field and th
 
 from __future__ import annotations
 
-from ketacare.clinical import codes
+from ketacare.clinical import codes, measurement_plans
 from ketacare.clinical.administration import DEVICE_REST_MIN, device_rest_findings
 from ketacare.clinical.dosing import (
     DEFAULT_WEIGHT_MAX_AGE_DAYS,
@@ -38,6 +38,14 @@ from ketacare.clinical.errors import ClinicalInputError
 from ketacare.clinical.findings import Finding, FindingKind
 from ketacare.clinical.instructions import patient_instructions
 from ketacare.clinical.intervals import wilson_interval
+from ketacare.clinical.measurement_plans import (
+    DEFAULT_MEASUREMENT_PLAN,
+    MEASUREMENT_EVENTS,
+    DueQuestionnaire,
+    MeasurementRule,
+    ScheduledSession,
+    measurement_schedule,
+)
 from ketacare.clinical.outcome_rates import (
     MIN_DENOMINATOR,
     Episode,
@@ -100,6 +108,7 @@ from ketacare.clinical.vitals import (
 
 __all__ = [
     "ALERT_LEVELS",
+    "DEFAULT_MEASUREMENT_PLAN",
     "DEFAULT_WEIGHT_MAX_AGE_DAYS",
     "DEVICE_MG",
     "DEVICE_REST_MIN",
@@ -107,6 +116,7 @@ __all__ = [
     "ESKETAMINE_MIN_OBSERVATION_MIN",
     "ESKETAMINE_PRE_DOSE_THRESHOLDS",
     "INSTRUMENTS",
+    "MEASUREMENT_EVENTS",
     "MIN_DENOMINATOR",
     "PLAUSIBLE_RANGES",
     "PROTOCOLS",
@@ -123,6 +133,7 @@ __all__ = [
     "DatedScore",
     "Dose",
     "DoseRule",
+    "DueQuestionnaire",
     "Eligibility",
     "EligibilityFacts",
     "EligibilityStatus",
@@ -133,6 +144,7 @@ __all__ = [
     "HepaticImpairment",
     "Infusion",
     "Instrument",
+    "MeasurementRule",
     "MonitoringPlan",
     "Outcome",
     "OutcomeSummary",
@@ -146,6 +158,7 @@ __all__ = [
     "RiskLevel",
     "Route",
     "Scale",
+    "ScheduledSession",
     "Score",
     "Sex",
     "TrendFlags",
@@ -173,6 +186,8 @@ __all__ = [
     "get_scale",
     "ideal_body_weight",
     "infusion",
+    "measurement_plans",
+    "measurement_schedule",
     "outcome_summary",
     "patient_instructions",
     "phq9_change_category",

@@ -1,5 +1,6 @@
 """The demo's patient portal: in each clinic a patient who signs in (printed by `ketacare demo`)
-with a questionnaire answered, one half-answered and one due; in the first clinic another
+with their course's baseline PHQ-9 answered and its GAD-7 half-answered (and the plan's
+questionnaires to come); in the first clinic another
 patient's PHQ-9 answered at home with item 9 = 2, so an urgent alert waits on the alert list
 (it would block that patient's first dosing session until a prescriber resolves it)."""
 
@@ -15,6 +16,7 @@ from ketacare.measurement.assignments import (
     questionnaire_submit,
 )
 from ketacare.measurement.models import QuestionnaireAssignment
+from ketacare.measurement.queries import due_now
 from ketacare.patients.models import Patient
 from ketacare.patients.services import patient_account_create
 
@@ -33,9 +35,8 @@ def seed_portal(
     paula = _account(patient, prescriber, portal_email(spec))
     answered = _sent(patient, prescriber, "phq9", days=3)
     questionnaire_submit(actor=paula, assignment=answered, answers=_phq9(item9=0, rest=1))
-    started = _sent(patient, prescriber, "phq9", days=2)
+    started = _sent(patient, prescriber, "gad7", days=2)
     questionnaire_save_draft(actor=paula, assignment=started, answers={"1": 1, "2": 2})
-    _sent(patient, prescriber, "gad7", days=1)
     if with_alert:
         other = patients[ALERT_PATIENT]
         at_home = _account(other, prescriber, f"patient{ALERT_PATIENT}@{spec.slug}.demo")
@@ -53,11 +54,21 @@ def _account(patient: Patient, prescriber: StaffActor, email: str) -> PatientAct
 def _sent(
     patient: Patient, prescriber: StaffActor, instrument: str, days: int
 ) -> QuestionnaireAssignment:
+    """One the course's measurement plan has open now, else one sent by hand that closes
+    before the plan's next one opens."""
+    planned = next((row for row in due_now(patient.pk) if row.instrument == instrument), None)
+    if planned is not None:
+        return planned
+    later = QuestionnaireAssignment.objects.filter(
+        patient=patient, instrument=instrument, status="open", opens_at__gt=timezone.now()
+    ).order_by("opens_at")
+    closes = timezone.now() + dt.timedelta(days=days)
+    following = later.values_list("opens_at", flat=True).first()
     return questionnaire_assign(
         actor=prescriber,
         patient=patient,
         instrument=instrument,
-        expires_at=timezone.now() + dt.timedelta(days=days),
+        expires_at=min(closes, following) if following else closes,
     )
 
 

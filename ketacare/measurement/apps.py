@@ -7,4 +7,4 @@ class MeasurementConfig(AppConfig):
     verbose_name = "Measurement-based care and the patient portal"
 
     def ready(self) -> None:
-        from ketacare.measurement import reminders, tasks  # noqa: F401  (the jobs)
+        from ketacare.measurement import plans, reminders, tasks  # noqa: F401  (jobs, receivers)

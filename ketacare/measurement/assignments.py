@@ -71,11 +71,13 @@ def questionnaire_assign(
 
 
 def _refuse_a_second_open(row: QuestionnaireAssignment) -> None:
+    # One whose window overlaps this one's (a planned one next week does not stop one today).
     still_open = QuestionnaireAssignment.objects.filter(
         patient=row.patient,
         instrument=row.instrument,
         status=AssignmentStatus.OPEN,
-        expires_at__gt=timezone.now(),
+        expires_at__gt=max(timezone.now(), row.opens_at),
+        opens_at__lt=row.expires_at,
     ).first()
     if still_open is not None:
         until = timezone.localtime(still_open.expires_at).strftime("%d %b %H:%M")

@@ -10,6 +10,7 @@ from ketacare.assessments.models import Assessment
 from ketacare.clinics.models import Clinic
 from ketacare.core.models import PublicIdModel
 from ketacare.patients.models import Patient
+from ketacare.treatment.models import TreatmentCourse
 
 # The questionnaires a patient answers on their own (REFERENCE §4.1: PHQ-9 and GAD-7 may be
 # reproduced without permission). QIDS-SR16's licence is unverified, so it is not offered until
@@ -43,6 +44,11 @@ class QuestionnaireAssignment(PublicIdModel):
     completed_at = models.DateTimeField(null=True, blank=True)
     # When the patient first opened it (for the completion figures: sent, opened, answered).
     opened_at = models.DateTimeField(null=True, blank=True)
+    # Sent by the protocol's measurement plan (`plans.py`): the course, and which of the plan's
+    # questionnaires it is ("phq9:session:<id>"), so a moved session moves this one. Empty for
+    # one a clinician sent by hand.
+    course = models.ForeignKey(TreatmentCourse, null=True, blank=True, on_delete=models.PROTECT)
+    plan_key = models.CharField(max_length=80, blank=True)
 
     class Meta:
         ordering = ["expires_at"]
@@ -55,6 +61,11 @@ class QuestionnaireAssignment(PublicIdModel):
             ),
             models.CheckConstraint(
                 condition=Q(expires_at__gt=F("opens_at")), name="assignment_expires_after_opening"
+            ),
+            models.UniqueConstraint(
+                fields=["course", "plan_key"],
+                condition=~Q(plan_key=""),
+                name="one_assignment_per_plan_key",
             ),
             models.CheckConstraint(
                 condition=Q(status=AssignmentStatus.COMPLETED, assessment__isnull=False)
@@ -69,6 +80,22 @@ class QuestionnaireAssignment(PublicIdModel):
     @property
     def instrument_name(self) -> str:
         return clinical.get_scale(self.instrument).name
+
+    @property
+    def purpose(self) -> str:
+        """Why it was sent, in the clinic's words."""
+        anchor = self.plan_key.split(":")[1] if self.plan_key else ""
+        return PLAN_PURPOSES.get(anchor, "Sent by the care team")
+
+
+PLAN_PURPOSES = {
+    "intake": "Baseline, at the start of the course",
+    "session": "Before a dosing session",
+    "first_dose": "The day after the first dose",
+    "induction_week": "Weekly during induction",
+    "end_of_induction": "End of induction",
+    "maintenance": "During maintenance",
+}
 
 
 class QuestionnaireReminder(models.Model):

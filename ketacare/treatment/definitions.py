@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from ketacare import clinical
+from ketacare.clinical.measurement_plans import DEFAULT_MEASUREMENT_PLAN, MeasurementRule
 from ketacare.clinical.protocols import PreDoseRule
 
 
@@ -27,6 +28,13 @@ def protocol_from_dict(data: dict[str, Any]) -> clinical.Protocol:
             "remission_max": tuple((name, value) for name, value in data["remission_max"]),
             "administration": tuple(data["administration"]),
             "notes": tuple(data["notes"]),
+            # Versions stored before protocols carried a plan have the default one.
+            "measurement": tuple(
+                MeasurementRule(**rule)
+                for rule in data.get(
+                    "measurement", map(dataclasses.asdict, DEFAULT_MEASUREMENT_PLAN)
+                )
+            ),
         }
     )
 

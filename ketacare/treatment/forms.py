@@ -26,7 +26,33 @@ def _number(label: str, integer: bool = False, required: bool = False) -> forms.
     return field(label=label, required=required)
 
 
+MEASURE_WHEN = {
+    "intake": "at the start of the course (baseline)",
+    "before_session": "on the day of each session, before the dose",
+    "after_first_dose": "the day after the first dose (rapid response)",
+    "weekly_induction": "every week of induction",
+    "end_of_induction": "after the last induction session",
+    "maintenance": "during maintenance",
+}
+
+
+def _measure_field(name: str) -> forms.Field:
+    if name == "measure_maintenance_every_weeks":
+        return forms.IntegerField(
+            label="Maintenance questionnaires every … weeks",
+            min_value=1,
+            max_value=12,
+            required=False,
+            help_text="Empty keeps the base version's spacing.",
+        )
+    instrument, event = name.removeprefix("measure_").split("_", 1)
+    short = clinical.get_scale(instrument).name.split(" (")[-1].rstrip(")")  # "PHQ-9"
+    return forms.BooleanField(label=f"{short} {MEASURE_WHEN[event]}", required=False)
+
+
 def _setting_field(name: str) -> forms.Field:
+    if name.startswith("measure_"):
+        return _measure_field(name)
     if name == "name":
         return forms.CharField(max_length=200)
     if name == "weight_basis":
@@ -66,6 +92,10 @@ class ProtocolSettingsForm(forms.Form):
         except ValueError as error:
             raise forms.ValidationError("Give whole mg, separated by commas.") from error
 
+    def clean_measure_maintenance_every_weeks(self) -> int:
+        value = self.cleaned_data["measure_maintenance_every_weeks"]
+        return int(self.current["measure_maintenance_every_weeks"] if value is None else value)
+
     def clean_weight_max_age_days(self) -> int:
         value = self.cleaned_data["weight_max_age_days"]
         return int(self.current["weight_max_age_days"] if value is None else value)
@@ -90,6 +120,7 @@ class ProtocolSettingsForm(forms.Form):
             title = group.replace("_", "-").capitalize() + " vital-sign limits"
             groups.append((title, [named[n] for n in named if n.startswith(group)]))
         groups.append(("Schedule", [named[n] for n in named if n.startswith("phase_")]))
+        groups.append(("Questionnaires", [named[n] for n in named if n.startswith("measure_")]))
         return [(title, fields) for title, fields in groups if fields]
 
 

@@ -22,6 +22,14 @@ DOSE_SETTINGS = ("dose_mg_per_kg", "max_dose_mg", "weight_basis", "fixed_doses_m
 # (REFERENCE §2.1 sets no limit; `clinical.stale_weight_finding` applies it).
 WEIGHT_SETTINGS = ("weight_max_age_days",)
 MONITORING_SETTINGS = ("min_observation_min", "vitals_interval_min")
+# The measurement plan, one switch per questionnaire and course event (`measure_phq9_intake`),
+# and how many weeks apart the maintenance questionnaires are (REFERENCE sets no schedule).
+MEASURE_SWITCHES = tuple(
+    f"measure_{instrument}_{event}"
+    for instrument in clinical.measurement_plans.PLAN_INSTRUMENTS
+    for event in clinical.MEASUREMENT_EVENTS
+)
+MEASURE_SETTINGS = (*MEASURE_SWITCHES, "measure_maintenance_every_weeks")
 
 
 def setting_names(protocol: clinical.Protocol) -> tuple[str, ...]:
@@ -32,6 +40,7 @@ def setting_names(protocol: clinical.Protocol) -> tuple[str, ...]:
         *MONITORING_SETTINGS,
         *(f"{group}_{name}" for group in THRESHOLD_GROUPS for name in THRESHOLD_NAMES),
         *(f"phase_{phase.code}_{name}" for phase in protocol.phases for name in PHASE_SETTINGS),
+        *MEASURE_SETTINGS,
     )
 
 
@@ -64,6 +73,10 @@ def current_settings(protocol: clinical.Protocol) -> dict[str, Any]:
         values.update(
             {f"phase_{phase.code}_{name}": getattr(phase, name) for name in PHASE_SETTINGS}
         )
+    asked = {f"measure_{rule.instrument}_{rule.event}": rule for rule in protocol.measurement}
+    values.update({name: name in asked for name in MEASURE_SWITCHES})
+    spacing = [rule.every_weeks for rule in protocol.measurement if rule.event == "maintenance"]
+    values["measure_maintenance_every_weeks"] = spacing[0] if spacing else 4
     return {name: values[name] for name in setting_names(protocol)}
 
 
@@ -88,6 +101,7 @@ def customised(
             dose_rule=_dose_rule(base, values),
             phases=tuple(_phase(phase, values) for phase in base.phases),
             monitoring=_monitoring(base, values),
+            measurement=_measurement(values),
         )
     except clinical.ClinicalInputError as error:
         raise ValidationError({_setting(error.field): [str(error)]}) from error
@@ -169,6 +183,16 @@ def _monitoring(base: clinical.Protocol, values: dict[str, Any]) -> clinical.Mon
         vitals_interval_min=interval,
         pre_dose_thresholds=_thresholds("pre_dose", values),
         in_session_thresholds=_thresholds("in_session", values),
+    )
+
+
+def _measurement(values: dict[str, Any]) -> tuple[clinical.MeasurementRule, ...]:
+    every = values["measure_maintenance_every_weeks"]
+    return tuple(
+        clinical.MeasurementRule(instrument, event, every_weeks=every)
+        for instrument in clinical.measurement_plans.PLAN_INSTRUMENTS
+        for event in clinical.MEASUREMENT_EVENTS
+        if values[f"measure_{instrument}_{event}"] is True
     )
 
 

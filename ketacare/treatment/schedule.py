@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from ketacare import clinical
@@ -25,6 +26,10 @@ from ketacare.treatment.queries import protocol_of
 # discharged (which also completes the planned session) or aborted; dosing's tests check that
 # this matches its own statuses.
 DOSING_CLOSED_STATUSES = ("discharged", "aborted")
+# Sent with `course` inside the transaction of every write that changes a course's schedule or
+# status (start, pause, resume, end, and a session booked, moved, cancelled or completed): the
+# measurement plan moves the course's questionnaires with it.
+schedule_changed = Signal()
 # Core error fields -> the names the course's inputs go by.
 _PLAN_FIELDS = {"start": "start_date", "weeks": "plan_weeks", "phase": "start_phase"}
 
@@ -194,6 +199,7 @@ def _in_the_chair(session: PlannedSession) -> bool:
 def _save_session(session: PlannedSession, actor: Actor, before: dict[str, Any]) -> PlannedSession:
     session.full_clean()
     session.save()
+    schedule_changed.send(sender=PlannedSession, course=session.course)
     after = {name: getattr(session, name) for name in before}
     audit.record(
         _entry(AuditAction.UPDATE, session, audit.diff(before, after)),

@@ -38,6 +38,7 @@ from ketacare.treatment.schedule import (
     core_error,
     plan,
     replan,
+    schedule_changed,
     sessions_create,
     weekdays_for,
 )
@@ -67,6 +68,7 @@ def _event(
         reason=reason,
         detail=detail[:300],
     )
+    schedule_changed.send(sender=TreatmentCourse, course=course)
 
 
 # --- the dose order ----------------------------------------------------------------------------

@@ -13,6 +13,11 @@ from ketacare.clinical.dosing import (
     WeightBasis,
 )
 from ketacare.clinical.errors import ClinicalInputError, require_int
+from ketacare.clinical.measurement_plans import (
+    DEFAULT_MEASUREMENT_PLAN,
+    MeasurementRule,
+    check_plan,
+)
 from ketacare.clinical.routes import Route, check_route
 from ketacare.clinical.vitals import VitalThresholds
 
@@ -123,7 +128,9 @@ class PreDoseRule:
 class Protocol:
     """A versioned treatment protocol. `template` True marks a clinic-adjustable template whose
     schedule is not from a source. `remission_max` maps instrument -> highest remitted total
-    (REFERENCE §5.1: store the threshold per protocol)."""
+    (REFERENCE §5.1: store the threshold per protocol). `measurement` is the questionnaires
+    the patient answers over the course (`measurement_plans`; the reference sets no schedule,
+    so a protocol without its own has KetaCare's default)."""
 
     code: str
     version: int
@@ -141,9 +148,11 @@ class Protocol:
     notes: tuple[str, ...] = ()
     template: bool = False
     based_on: str | None = None
+    measurement: tuple[MeasurementRule, ...] = DEFAULT_MEASUREMENT_PLAN
 
     def __post_init__(self) -> None:
         check_route(self.route)
+        check_plan(self.measurement)
         require_int("version", self.version, 1)
         if not self.phases:
             raise ClinicalInputError("phases", "a protocol needs at least one phase")

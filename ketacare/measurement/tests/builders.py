@@ -16,6 +16,16 @@ def phq9(item9: int, rest: int = 1) -> dict[str, int]:
 
 
 def sent_to_paula(world: World, instrument: str = "phq9") -> QuestionnaireAssignment:
+    """The one her course's measurement plan has open now, else one sent by hand."""
+    planned = QuestionnaireAssignment.objects.filter(
+        patient=world.patient,
+        instrument=instrument,
+        status="open",
+        opens_at__lte=timezone.now(),
+        expires_at__gt=timezone.now(),
+    ).exclude(plan_key="")
+    if planned.exists():
+        return planned.get()
     return questionnaire_assign(
         actor=world.pia,
         patient=world.patient,
