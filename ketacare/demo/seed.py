@@ -19,6 +19,7 @@ from ketacare.clinics.actors import Actor, StaffActor, SystemActor, staff_actor
 from ketacare.clinics.models import Clinic, Role
 from ketacare.clinics.services import clinic_create, membership_grant
 from ketacare.demo import sessions
+from ketacare.demo.history import seed_history
 from ketacare.demo.network import (
     BOARD,
     CLINICS,
@@ -154,6 +155,7 @@ def seed(progress: Callable[[str], None] = print) -> bool:
                 if (number + 1) % 8 == 0:
                     progress(f"  {spec.name}: {number + 1}/{PATIENTS_PER_CLINIC} patients")
             seed_portal(spec, seeded, prescriber, with_alert=spec is CLINICS[0])
+            seed_history(clinic, nurse.user, prescriber.user)
     return True
 
 
