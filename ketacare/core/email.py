@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
-from ketacare.core.jobs import background, enqueue_on_commit
+from ketacare.core.jobs import background, enqueue_in_transaction, enqueue_on_commit
 
 
 @dataclass(frozen=True)
@@ -59,3 +59,8 @@ def email_on_commit(message: Message, *, clinic_id: uuid.UUID | None) -> None:
     with nothing secret in it: the queue keeps it until the job is pruned. A message carrying
     a sign-in link is built and sent inside its own job instead."""
     enqueue_on_commit(send_email, clinic_id=clinic_id, **asdict(message))
+
+
+def email_in_transaction(message: Message, *, clinic_id: uuid.UUID | None) -> None:
+    """As `email_on_commit`, but queued inside the current transaction (a job sending many)."""
+    enqueue_in_transaction(send_email, clinic_id=clinic_id, **asdict(message))

@@ -10,6 +10,9 @@
   never the exception's message, which may quote patient data.
 - `enqueue_on_commit(job, clinic_id=…, **payload)` queues it when the current transaction
   commits: a rolled-back write queues nothing.
+- `enqueue_in_transaction(job, …)` writes the queued job as part of the current transaction
+  (the queue is a table of the same database): for a job that queues thousands, since it
+  holds nothing in memory until the commit and the jobs commit with the rows they follow.
 - `@periodic(every=…)` also runs a job on a schedule; the worker queues each one when due, and
   a row per schedule (`PeriodicRun`, locked while read) keeps two workers from doubling it.
 """
@@ -124,6 +127,13 @@ def enqueue_on_commit(job: JobTask, *, clinic_id: uuid.UUID | None = None, **pay
     """Queue `job` once the current transaction commits (at once outside one)."""
     kwargs = {"clinic": str(clinic_id or ""), "job": str(uuid.uuid4()), "attempt": 1, **payload}
     transaction.on_commit(lambda: job.enqueue(**kwargs))
+
+
+def enqueue_in_transaction(
+    job: JobTask, *, clinic_id: uuid.UUID | None = None, **payload: Any
+) -> None:
+    """Queue `job` now, inside the current transaction: it commits or rolls back with it."""
+    job.enqueue(clinic=str(clinic_id or ""), job=str(uuid.uuid4()), attempt=1, **payload)
 
 
 def periodic(*, every: dt.timedelta) -> Callable[[JobTask], JobTask]:

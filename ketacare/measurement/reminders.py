@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ketacare.clinics.models import Clinic
-from ketacare.core.email import email_on_commit, render_message
+from ketacare.core.email import email_in_transaction, render_message
 from ketacare.core.jobs import background, periodic
 from ketacare.measurement.models import (
     AssignmentStatus,
@@ -41,10 +41,10 @@ def send_reminders(*, clinic: str) -> None:
     now = timezone.now()
     for row in Clinic.objects.all():
         if not row.in_quiet_hours(now):
-            _remind(row, now)
+            remind_clinic(row, now)
 
 
-def _remind(clinic: Clinic, now: dt.datetime) -> None:
+def remind_clinic(clinic: Clinic, now: dt.datetime) -> None:
     open_rows = (
         QuestionnaireAssignment.objects.filter(
             clinic=clinic,
@@ -79,4 +79,6 @@ def _send(row: QuestionnaireAssignment, number: int, now: dt.datetime) -> None:
                 ).strftime("%A %d %B, %H:%M"),
             },
         )
-        email_on_commit(message, clinic_id=row.clinic.public_id)
+        # Queued with the reminder's row, not on commit: a pass over thousands holds no
+        # messages in memory, and a crash leaves no reminder without its email.
+        email_in_transaction(message, clinic_id=row.clinic.public_id)

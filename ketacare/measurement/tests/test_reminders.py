@@ -6,11 +6,14 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from conftest import Clock, World, client_for
 from ketacare.measurement import outcomes
 from ketacare.measurement.models import QuestionnaireReminder
+from ketacare.measurement.reminders import remind_clinic
 from ketacare.measurement.tests.builders import sent_to_paula
 from ketacare.patients.models import PatientAccount
 from tests.worker import run_jobs
@@ -75,3 +78,26 @@ def test_a_patient_turns_reminders_off_at_the_portal(world: World) -> None:
     assert PatientAccount.objects.get(patient=world.patient).reminders is False
     paula.post("/portal/reminders/", {"reminders": "on"})
     assert PatientAccount.objects.get(patient=world.patient).reminders is True
+
+
+def test_a_reminder_pass_that_fails_leaves_neither_a_reminder_nor_its_email_queued(
+    world: World,
+) -> None:
+    sent_to_paula(world)
+    queued_inside: list[int] = []
+
+    def failing_pass() -> None:
+        with transaction.atomic():
+            remind_clinic(world.harbor, timezone.now())
+            queued_inside.append(
+                DBTaskResult.objects.filter(task_path__endswith="send_email").count()
+            )
+            raise RuntimeError("the pass fails after queuing")
+
+    with pytest.raises(RuntimeError):
+        failing_pass()
+    assert queued_inside == [1]
+    assert not QuestionnaireReminder.objects.exists()
+    assert not DBTaskResult.objects.filter(task_path__endswith="send_email").exists()
+    run_jobs()  # the next pass sends it, once
+    assert len(_reminders()) == 1
