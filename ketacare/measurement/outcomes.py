@@ -9,17 +9,25 @@ import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, Protocol
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from ketacare import clinical
+from ketacare.accounts.models import User
 from ketacare.assessments.models import Assessment, RiskAlert
 from ketacare.clinical import DatedScore, Episode, OutcomeSummary
 from ketacare.clinics.models import Clinic
 from ketacare.measurement.models import AssignmentStatus, QuestionnaireAssignment
 from ketacare.treatment.definitions import protocol_from_dict
-from ketacare.treatment.models import CourseStatus, PlannedSession, SessionStatus, TreatmentCourse
+from ketacare.treatment.models import (
+    CourseStatus,
+    PlannedSession,
+    ProtocolVersion,
+    SessionStatus,
+    TreatmentCourse,
+)
 
 INSTRUMENT = "phq9"  # the dashboard's scale: the one every route's course measures (§4.1, §5.1)
 
@@ -66,64 +74,126 @@ class Completion:
         return 100 * self.completed / closed if closed else None
 
 
+@dataclass(frozen=True)
+class SessionFacts:
+    """What the figures read of a planned session (a `PlannedSession` has the same names)."""
+
+    stage: str
+    status: str
+    scheduled_on: dt.date
+
+
+class _Session(Protocol):
+    @property
+    def stage(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def scheduled_on(self) -> dt.date: ...
+
+
 def courses_in(clinic: Clinic, since: dt.datetime, until: dt.datetime) -> list[CourseFacts]:
-    """Every course started in [since, until): three queries (courses, sessions, scores)."""
-    courses = list(
-        TreatmentCourse.objects.filter(clinic=clinic, started_at__gte=since, started_at__lt=until)
-        .select_related("protocol_version", "prescriber", "clinic")
-        .order_by("started_at", "pk")
-    )
-    sessions: dict[int, list[PlannedSession]] = defaultdict(list)
-    for row in PlannedSession.objects.filter(course__in=courses).only(
-        "course", "stage", "status", "scheduled_on"
-    ):
-        sessions[row.course_id].append(row)
-    scores: dict[int, list[DatedScore]] = defaultdict(list)
+    """Every course started in [since, until), read as plain values (no model instances) in
+    five queries: courses, their protocol versions, prescribers, sessions and scores. Sessions
+    and scores are selected by subquery, not by a list of ids that grows with the clinic."""
     zone = zoneinfo.ZoneInfo(clinic.timezone)
-    rows = Assessment.objects.filter(
-        patient_id__in={c.patient_id for c in courses},
+    chosen = TreatmentCourse.objects.filter(
+        clinic=clinic, started_at__gte=since, started_at__lt=until
+    )
+    courses = list(
+        chosen.order_by("started_at", "pk").values_list(
+            "pk", "patient_id", "route", "protocol_version_id", "prescriber_id", "status",
+            "started_at", "ended_at",
+        )
+    )  # fmt: skip
+    versions = _versions({c[3] for c in courses})
+    names = dict(User.objects.filter(pk__in={c[4] for c in courses}).values_list("pk", "full_name"))
+    sessions: dict[int, list[SessionFacts]] = defaultdict(list)
+    session_rows = PlannedSession.objects.filter(course__in=chosen.values("pk"))
+    for course_id, stage, status, on in session_rows.values_list(
+        "course_id", "stage", "status", "scheduled_on"
+    ):
+        sessions[course_id].append(SessionFacts(stage, status, on))
+    scores: dict[int, list[DatedScore]] = defaultdict(list)
+    score_rows = Assessment.objects.filter(
+        patient_id__in=chosen.values("patient_id"),
         instrument=INSTRUMENT,
         entered_in_error=False,
-    ).only("patient_id", "administered_at", "total")
-    for a in rows:
-        if a.total is not None:
-            on = timezone.localtime(a.administered_at, zone).date()
-            scores[a.patient_id].append(DatedScore(on, a.total))
-    thresholds = _remission_thresholds(courses)
-    return [_facts(c, sessions[c.pk], scores[c.patient_id], thresholds) for c in courses]
+        total__isnull=False,
+    )
+    for patient_id, at, total in score_rows.values_list("patient_id", "administered_at", "total"):
+        if total is not None:  # refused by the query too; this tells the type checker
+            scores[patient_id].append(DatedScore(at.astimezone(zone).date(), total))
+    routes = dict(TreatmentCourse._meta.get_field("route").flatchoices)
+    rows = [_row(values, versions, names, routes) for values in courses]
+    return [_facts(row, sessions[row.pk], scores[row.patient_id], zone) for row in rows]
 
 
-def _remission_thresholds(courses: Iterable[TreatmentCourse]) -> dict[int, int | None]:
-    found: dict[int, int | None] = {}
-    for course in courses:
-        version = course.protocol_version
-        if version.pk not in found:
-            protocol = protocol_from_dict(version.definition)
-            found[version.pk] = protocol.remission_threshold(INSTRUMENT)
-    return found
+def _row(
+    values: tuple[Any, ...],
+    versions: dict[int, tuple[str, int | None]],
+    names: dict[int, str],
+    routes: dict[Any, Any],
+) -> "CourseRow":
+    pk, patient_id, route, version_id, prescriber_id, status, started_at, ended_at = values
+    protocol, remission_max = versions[version_id]
+    return CourseRow(
+        pk=pk,
+        patient_id=patient_id,
+        route=str(routes.get(route, route)),
+        protocol=protocol,
+        remission_max=remission_max,
+        prescriber=names.get(prescriber_id, ""),
+        status=status,
+        started_at=started_at,
+        ended_at=ended_at,
+    )
+
+
+@dataclass(frozen=True)
+class CourseRow:
+    pk: int
+    patient_id: int
+    route: str
+    protocol: str
+    remission_max: int | None
+    prescriber: str
+    status: str
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+
+
+def _versions(ids: Iterable[int]) -> dict[int, tuple[str, int | None]]:
+    """Each protocol version's name and PHQ-9 remission threshold, decoded once."""
+    rows = ProtocolVersion.objects.filter(pk__in=ids).values_list("pk", "name", "definition")
+    return {
+        pk: (name, protocol_from_dict(definition).remission_threshold(INSTRUMENT))
+        for pk, name, definition in rows
+    }
 
 
 def _facts(
-    course: TreatmentCourse,
-    sessions: Sequence[PlannedSession],
+    course: CourseRow,
+    sessions: Sequence[SessionFacts],
     scores: Sequence[DatedScore],
-    thresholds: dict[int, int | None],
+    zone: zoneinfo.ZoneInfo,
 ) -> CourseFacts:
     done = sorted(s.scheduled_on for s in sessions if s.status == SessionStatus.COMPLETED)
-    completed, induction_end = through_induction(course, sessions)
+    ended_on = course.ended_at.astimezone(zone).date() if course.ended_at else None
+    completed, induction_end = through_induction(sessions, ended_on)
     episode = clinical.course_episode(
         INSTRUMENT,
         scores,
         first_dose_on=done[0] if done else None,
         induction_end_on=induction_end,
         completed_induction=completed,
-        remission_max=thresholds[course.protocol_version_id],
+        remission_max=course.remission_max,
     )
-    started = timezone.localtime(course.started_at, zoneinfo.ZoneInfo(course.clinic.timezone))
+    started = course.started_at.astimezone(zone)
     return CourseFacts(
-        route=course.get_route_display(),
-        protocol=course.protocol_version.name,
-        prescriber=course.prescriber.full_name,
+        route=course.route,
+        protocol=course.protocol,
+        prescriber=course.prescriber,
         quarter=f"{started.year} Q{(started.month - 1) // 3 + 1}",
         episode=episode,
         dropped_after_first=len(done) == 1 and course.status == CourseStatus.ENDED,
@@ -132,13 +202,14 @@ def _facts(
 
 
 def through_induction(
-    course: TreatmentCourse, sessions: Sequence[PlannedSession]
+    sessions: Sequence[_Session], ended_on: dt.date | None
 ) -> tuple[bool, dt.date | None]:
     """Whether the course completed induction, and the day its induction ended.
 
     Completed: every induction session not cancelled was given, at least one was, and the
-    course did not end before its induction would have (ending cancels what is left, and a
-    course stopped early has not completed induction however its sessions stand)."""
+    course did not end (`ended_on`, in the clinic's calendar) before its induction would have
+    (ending cancels what is left, and a course stopped early has not completed induction
+    however its sessions stand)."""
     induction = [s for s in sessions if s.stage == "induction"]
     live = [s for s in induction if s.status != SessionStatus.CANCELLED]
     if not live:
@@ -146,12 +217,8 @@ def through_induction(
     end = max(s.scheduled_on for s in live)
     all_given = all(s.status == SessionStatus.COMPLETED for s in live)
     planned_end = max(s.scheduled_on for s in induction)
-    ended_early = course.ended_at is not None and _local_day(course, course.ended_at) < planned_end
+    ended_early = ended_on is not None and ended_on < planned_end
     return all_given and not ended_early, end
-
-
-def _local_day(course: TreatmentCourse, moment: dt.datetime) -> dt.date:
-    return timezone.localtime(moment, zoneinfo.ZoneInfo(course.clinic.timezone)).date()
 
 
 def _days_to_response(
@@ -218,24 +285,36 @@ def _minutes(values: list[float]) -> Minutes:
 
 def completion(clinic: Clinic, since: dt.datetime) -> list[Completion]:
     """Questionnaires sent since, per instrument: opened, answered, closed unanswered
-    (expired), and the reminders sent for them. One query."""
+    (expired), and the reminders sent for them. One grouped query (counted by the database:
+    a measurement plan sends many)."""
     now = timezone.now()
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+
+    def each(condition: Q | None = None) -> Count:
+        return Count("pk", filter=condition, distinct=True)  # the reminders' join repeats rows
+
     rows = (
         QuestionnaireAssignment.objects.filter(clinic=clinic, opens_at__gte=since)
-        .annotate(reminder_count=Count("reminders"))
-        .only("instrument", "status", "expires_at", "opened_at")
+        .values("instrument")
+        .annotate(
+            sent=each(),
+            opened=each(Q(opened_at__isnull=False)),
+            completed=each(Q(status=AssignmentStatus.COMPLETED)),
+            expired=each(Q(status=AssignmentStatus.OPEN, expires_at__lte=now)),
+            reminder_count=Count("reminders"),
+        )
+        .order_by("instrument")
     )
-    for row in rows:
-        tally = counts[row.instrument]
-        tally[0] += 1
-        tally[1] += row.opened_at is not None
-        if row.status == AssignmentStatus.COMPLETED:
-            tally[2] += 1
-        elif row.status == AssignmentStatus.OPEN and row.expires_at <= now:
-            tally[3] += 1
-        tally[4] += row.reminder_count
-    return [Completion(clinical.get_scale(code).name, *counts[code]) for code in sorted(counts)]
+    return [
+        Completion(
+            clinical.get_scale(row["instrument"]).name,
+            row["sent"],
+            row["opened"],
+            row["completed"],
+            row["expired"],
+            row["reminder_count"],
+        )
+        for row in rows
+    ]
 
 
 def rate_text(rate: clinical.Rate) -> str:

@@ -49,7 +49,8 @@ def course_trend(patient: Patient, compact: bool = False) -> dict[str, Any]:
     first_on = doses[0].astimezone(zone).date() if doses else None
     frame = CourseFrame(first_dose_on=first_on, remission_max=dict(protocol.remission_max))
     trend = build_trend(rows, zone, doses=marks, course=frame)
-    completed, induction_end = through_induction(course, list(course.sessions.all()))
+    ended_on = course.ended_at.astimezone(zone).date() if course.ended_at else None
+    completed, induction_end = through_induction(list(course.sessions.all()), ended_on)
     episode = clinical.course_episode(
         INSTRUMENT,
         [DatedScore(at.astimezone(zone).date(), total) for at, total in _phq9(rows)],
