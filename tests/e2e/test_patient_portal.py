@@ -6,14 +6,11 @@ and resolves it; the patient's dosing session was blocked until then."""
 import re
 from typing import Any
 
-from django.utils import timezone
-
 from conftest import SmtpServer, World
 from ketacare.dosing.models import DosingSession, Status
 from ketacare.dosing.tests.builders import cleared
-from ketacare.measurement.assignments import questionnaire_assign
 from ketacare.measurement.invites import portal_invite
-from ketacare.measurement.tests.builders import DAY
+from ketacare.measurement.tests.builders import due_or_sent
 from tests.e2e.steps import sign_in
 from tests.factories import PatientFactory
 from tests.worker import run_jobs
@@ -28,9 +25,7 @@ def _invited_link(world: World, smtp_server: SmtpServer) -> tuple[str, DosingSes
     )
     session = cleared(iris, nurse=world.nina, prescriber=world.pia)
     portal_invite(actor=world.fran, patient=iris, email="iris@example.test")
-    questionnaire_assign(
-        actor=world.pia, patient=iris, instrument="phq9", expires_at=timezone.now() + DAY
-    )
+    due_or_sent(world.pia, iris)  # her course's baseline PHQ-9, sent by its measurement plan
     run_jobs()
     (invitation,) = [m for m in smtp_server.messages if "patient portal" in m["Subject"]]
     body = invitation.get_body(preferencelist=("plain",))
