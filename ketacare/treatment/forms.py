@@ -50,9 +50,24 @@ def _measure_field(name: str) -> forms.Field:
     return forms.BooleanField(label=f"{short} {MEASURE_WHEN[event]}", required=False)
 
 
+TREND_LABELS = {
+    "trend_rapid_response_pct": "Rapid response: a fall of at least … %",
+    "trend_early_improvement_pct": "Early improvement: a fall of at least … %",
+    "trend_rise_points": "Flag a rise of … points above the lowest score",
+}
+
+
 def _setting_field(name: str) -> forms.Field:
     if name.startswith("measure_"):
         return _measure_field(name)
+    if name in TREND_LABELS:
+        field = _number(TREND_LABELS[name], integer=True)
+        field.help_text = (
+            "Empty: not flagged (the reference gives no relapse definition)."
+            if name == "trend_rise_points"
+            else "Empty keeps the base version's threshold."
+        )
+        return field
     if name == "name":
         return forms.CharField(max_length=200)
     if name == "weight_basis":
@@ -92,6 +107,16 @@ class ProtocolSettingsForm(forms.Form):
         except ValueError as error:
             raise forms.ValidationError("Give whole mg, separated by commas.") from error
 
+    def clean_trend_rapid_response_pct(self) -> int:
+        return self._or_current("trend_rapid_response_pct")
+
+    def clean_trend_early_improvement_pct(self) -> int:
+        return self._or_current("trend_early_improvement_pct")
+
+    def _or_current(self, name: str) -> int:
+        value = self.cleaned_data[name]
+        return int(self.current[name] if value is None else value)
+
     def clean_measure_maintenance_every_weeks(self) -> int:
         value = self.cleaned_data["measure_maintenance_every_weeks"]
         return int(self.current["measure_maintenance_every_weeks"] if value is None else value)
@@ -121,6 +146,7 @@ class ProtocolSettingsForm(forms.Form):
             groups.append((title, [named[n] for n in named if n.startswith(group)]))
         groups.append(("Schedule", [named[n] for n in named if n.startswith("phase_")]))
         groups.append(("Questionnaires", [named[n] for n in named if n.startswith("measure_")]))
+        groups.append(("Trend flags", [named[n] for n in named if n.startswith("trend_")]))
         return [(title, fields) for title, fields in groups if fields]
 
 

@@ -30,6 +30,8 @@ MEASURE_SWITCHES = tuple(
     for event in clinical.MEASUREMENT_EVENTS
 )
 MEASURE_SETTINGS = (*MEASURE_SWITCHES, "measure_maintenance_every_weeks")
+# The thresholds of the patient trend's flags (REFERENCE §5.1; the rise has no default).
+TREND_SETTINGS = ("trend_rapid_response_pct", "trend_early_improvement_pct", "trend_rise_points")
 
 
 def setting_names(protocol: clinical.Protocol) -> tuple[str, ...]:
@@ -41,6 +43,7 @@ def setting_names(protocol: clinical.Protocol) -> tuple[str, ...]:
         *(f"{group}_{name}" for group in THRESHOLD_GROUPS for name in THRESHOLD_NAMES),
         *(f"phase_{phase.code}_{name}" for phase in protocol.phases for name in PHASE_SETTINGS),
         *MEASURE_SETTINGS,
+        *TREND_SETTINGS,
     )
 
 
@@ -77,6 +80,7 @@ def current_settings(protocol: clinical.Protocol) -> dict[str, Any]:
     values.update({name: name in asked for name in MEASURE_SWITCHES})
     spacing = [rule.every_weeks for rule in protocol.measurement if rule.event == "maintenance"]
     values["measure_maintenance_every_weeks"] = spacing[0] if spacing else 4
+    values.update({name: getattr(protocol, name) for name in TREND_SETTINGS})
     return {name: values[name] for name in setting_names(protocol)}
 
 
@@ -102,6 +106,7 @@ def customised(
             phases=tuple(_phase(phase, values) for phase in base.phases),
             monitoring=_monitoring(base, values),
             measurement=_measurement(values),
+            **{name: values[name] for name in TREND_SETTINGS},
         )
     except clinical.ClinicalInputError as error:
         raise ValidationError({_setting(error.field): [str(error)]}) from error

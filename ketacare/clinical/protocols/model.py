@@ -19,6 +19,7 @@ from ketacare.clinical.measurement_plans import (
     check_plan,
 )
 from ketacare.clinical.routes import Route, check_route
+from ketacare.clinical.trends import TrendSettings
 from ketacare.clinical.vitals import VitalThresholds
 
 __all__ = [
@@ -149,10 +150,20 @@ class Protocol:
     template: bool = False
     based_on: str | None = None
     measurement: tuple[MeasurementRule, ...] = DEFAULT_MEASUREMENT_PLAN
+    # The patient trend's flags (`trends.TrendSettings`, REFERENCE §5.1): rapid response and
+    # early improvement as the reference gives them; a rise from the lowest score only where
+    # the protocol sets it (§5.1 marks relapse definitions UNVERIFIED).
+    trend_rapid_response_pct: int = 50
+    trend_early_improvement_pct: int = 20
+    trend_rise_points: int | None = None
 
     def __post_init__(self) -> None:
         check_route(self.route)
         check_plan(self.measurement)
+        require_int("trend_rapid_response_pct", self.trend_rapid_response_pct, 1, 100)
+        require_int("trend_early_improvement_pct", self.trend_early_improvement_pct, 1, 100)
+        if self.trend_rise_points is not None:
+            require_int("trend_rise_points", self.trend_rise_points, 1, 60)
         require_int("version", self.version, 1)
         if not self.phases:
             raise ClinicalInputError("phases", "a protocol needs at least one phase")
@@ -169,6 +180,14 @@ class Protocol:
             allowed = ", ".join(codes)
             raise ClinicalInputError("phase", f"{code!r} is not a phase of {self.code}; {allowed}")
         return codes.index(code)
+
+    def trend_settings(self) -> TrendSettings:
+        """The thresholds of the trend's flags under this protocol."""
+        return TrendSettings(
+            rapid_response_pct=self.trend_rapid_response_pct,
+            early_improvement_pct=self.trend_early_improvement_pct,
+            rise_points=self.trend_rise_points,
+        )
 
     def remission_threshold(self, instrument: str) -> int | None:
         """This protocol's remission threshold for `instrument`, if it sets one."""

@@ -117,3 +117,16 @@ def test_a_rule_outside_the_allowed_values_names_its_field(
     with pytest.raises(ClinicalInputError) as raised:
         MeasurementRule(**values)  # type: ignore[arg-type]
     assert raised.value.field == field
+
+
+def test_a_protocol_carries_its_trend_thresholds_and_refuses_impossible_ones() -> None:
+    protocol = clinical.get_protocol("iv_ketamine_twice_weekly")
+    assert protocol.trend_settings() == clinical.TrendSettings()
+    custom = dataclasses.replace(protocol, trend_rapid_response_pct=40, trend_rise_points=4)
+    assert (custom.trend_settings().rapid_response_pct, custom.trend_settings().rise_points) == (
+        40,
+        4,
+    )
+    with pytest.raises(ClinicalInputError) as raised:
+        dataclasses.replace(protocol, trend_rise_points=0)
+    assert raised.value.field == "trend_rise_points"

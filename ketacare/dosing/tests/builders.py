@@ -34,7 +34,7 @@ from ketacare.dosing.services import (
 )
 from ketacare.patients.models import Patient
 from ketacare.patients.services import measurement_record
-from ketacare.treatment.models import TreatmentCourse
+from ketacare.treatment.models import ProtocolVersion, TreatmentCourse
 from ketacare.treatment.services import course_end, rems_enrollment_record
 from ketacare.treatment.tests.builders import started_course
 
@@ -66,13 +66,20 @@ def course_today(
     prescriber: StaffActor,
     code: str = ESKETAMINE,
     rems: bool = True,
+    version: ProtocolVersion | None = None,
 ) -> TreatmentCourse:
     """A course whose first session is today (REMS-enrolled the week before for esketamine
-    unless `rems` is False)."""
+    unless `rems` is False), on the built-in `code` or on `version` of it."""
     today = patient.clinic.today()
     weekdays: list[int | str] = [today.weekday(), (today.weekday() + 3) % 7]
     course = started_course(
-        patient, nurse=nurse, prescriber=prescriber, code=code, start_date=today, weekdays=weekdays
+        patient,
+        nurse=nurse,
+        prescriber=prescriber,
+        code=code,
+        version=version,
+        start_date=today,
+        weekdays=weekdays,
     )
     if rems and code == ESKETAMINE:
         rems_enrollment_record(

@@ -59,10 +59,9 @@ def course_trend(patient: Patient, compact: bool = False) -> dict[str, Any]:
         completed_induction=completed,
         remission_max=protocol.remission_threshold(INSTRUMENT),
     )
-    # No protocol carries trend thresholds yet (`clinical.Protocol` has no field for them), so
-    # the core's defaults apply and the rise from the lowest score stays unchecked (§5.1 leaves
-    # relapse unverified).
-    facts = CourseFacts(course, doses, episode, clinical.TrendSettings())
+    # The protocol's thresholds; the rise from the lowest score stays unchecked unless it sets
+    # one (§5.1 leaves relapse unverified).
+    facts = CourseFacts(course, doses, episode, protocol.trend_settings())
     flags = course_flags(facts, trend, zone)
     return {"trend": trend, "flags": flags, "compact": compact}
 

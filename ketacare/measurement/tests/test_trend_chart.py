@@ -24,7 +24,8 @@ from ketacare.dosing.services import (
     session_record_vitals,
 )
 from ketacare.dosing.tests.builders import ago, course_today, monitored, moved_to
-from ketacare.treatment.models import PlannedSession, TreatmentCourse
+from ketacare.treatment.library import protocol_version_create
+from ketacare.treatment.models import PlannedSession, ProtocolVersion, TreatmentCourse
 
 pytestmark = pytest.mark.django_db
 CHECK_IN_AT = dt.time(10, 30)
@@ -52,11 +53,11 @@ def _to_day(world: World, clock: Clock, day: dt.date) -> None:
     clock.move_to(dt.datetime.combine(day, dt.time(13, 30), _zone(world)))
 
 
-def _course(world: World, clock: Clock) -> TreatmentCourse:
+def _course(world: World, clock: Clock, version: ProtocolVersion | None = None) -> TreatmentCourse:
     """An esketamine course (REMS-enrolled) whose first session is today."""
     clock.move_to_today_at(13, 30)
     with moved_to(timezone.now() - dt.timedelta(hours=3)):
-        return course_today(world.patient, nurse=world.nina, prescriber=world.pia)
+        return course_today(world.patient, nurse=world.nina, prescriber=world.pia, version=version)
 
 
 def _dosed(world: World, clock: Clock, planned: PlannedSession, phq9: int) -> DosingSession:
@@ -118,9 +119,11 @@ def _rows(html: str, table_class: str) -> list[list[str]]:
     return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in rows]
 
 
-def _first_dose_then_phq9(world: World, clock: Clock, total: int) -> None:
+def _first_dose_then_phq9(
+    world: World, clock: Clock, total: int, version: ProtocolVersion | None = None
+) -> None:
     """Session 1 with a baseline PHQ-9 of 20, then a PHQ-9 of `total` 24 hours after the dose."""
-    session = _dosed(world, clock, _sessions(_course(world, clock))[0], phq9=20)
+    session = _dosed(world, clock, _sessions(_course(world, clock, version))[0], phq9=20)
     assert session.dose_started_at is not None
     clock.move_to(session.dose_started_at + DAY + dt.timedelta(hours=1))
     _score(world, "phq9", _phq9(total), session.dose_started_at + DAY)
@@ -218,3 +221,14 @@ def test_a_patient_without_a_course_sees_the_trend_without_flags(world: World) -
     assert "trend-flags" not in section
     assert "trend-doses" not in section
     assert "PHQ-9 12 (Moderate)" in section
+
+
+def test_the_protocols_own_thresholds_decide_the_flags(world: World, clock: Clock) -> None:
+    base = ProtocolVersion.objects.get(clinic=world.harbor, code="esketamine_trd", version=1)
+    version = protocol_version_create(
+        actor=world.ada, base=base, trend_rapid_response_pct=20, trend_rise_points=3
+    )
+    _first_dose_then_phq9(world, clock, total=16, version=version)
+    text = _text(_trend_section(_chart(world)))
+    assert "Rapid response: PHQ-9 fell 20 % a day after the first dose (from 20 to 16)." in text
+    assert "not checked, as the protocol sets no threshold" not in text
