@@ -19,6 +19,7 @@ from ketacare.assessments import alerts as alert_services
 from ketacare.assessments.models import RiskAlert
 from ketacare.clinics.access import staff_view
 from ketacare.clinics.http import StaffRequest
+from ketacare.clinics.models import Clinic
 from ketacare.clinics.permissions import Perm, role_can
 from ketacare.clinics.services import access_denied
 from ketacare.core.csv_export import csv_lines
@@ -203,15 +204,29 @@ def _period(request: StaffRequest) -> tuple[str, dt.datetime, dt.datetime]:
     return chosen, until - dt.timedelta(days=round(PERIODS[chosen] * 30.44)), until
 
 
+@dataclass(frozen=True)
+class Period:
+    clinic: Clinic
+    months: str
+    since: dt.datetime
+    facts: list[outcomes.CourseFacts]
+
+
+def _courses_for(request: StaffRequest) -> Period:
+    """The courses the dashboard and its CSV summarise: the clinic's, over the chosen months."""
+    clinic = request.actor.active.clinic  # type: ignore[union-attr]
+    months, since, until = _period(request)
+    return Period(clinic, months, since, outcomes.courses_in(clinic, since, until))
+
+
 @staff_view(Perm.OUTCOMES_VIEW)
 def outcome_dashboard(request: StaffRequest) -> HttpResponse:
     """The clinic's outcomes over the chosen months: aggregates only, small numbers withheld."""
-    clinic = request.actor.active.clinic  # type: ignore[union-attr]
     try:
-        months, since, until = _period(request)
+        period = _courses_for(request)
     except PeriodRefused as error:
         return HttpResponseBadRequest(str(error), content_type="text/plain")
-    facts = outcomes.courses_in(clinic, since, until)
+    clinic, months, since, facts = period.clinic, period.months, period.since, period.facts
     acknowledge, resolve = outcomes.alert_times(clinic, since)
     context = {
         "months": months,
@@ -248,12 +263,11 @@ CSV_HEADER = (
 
 @staff_view(Perm.OUTCOMES_VIEW)
 def outcome_csv(request: StaffRequest) -> HttpResponse:
-    clinic = request.actor.active.clinic  # type: ignore[union-attr]
     try:
-        months, since, until = _period(request)
+        period = _courses_for(request)
     except PeriodRefused as error:
         return HttpResponseBadRequest(str(error), content_type="text/plain")
-    facts = outcomes.courses_in(clinic, since, until)
+    clinic, months, facts = period.clinic, period.months, period.facts
     rows = [("All courses", "All", outcomes.summary(facts))]
     for name, key in outcomes.BREAKDOWNS.items():
         rows += [(name, b.label, b.summary) for b in outcomes.breakdown(facts, key)]
