@@ -44,6 +44,7 @@ from ketacare.dosing.services import (
 )
 from ketacare.patients.models import ChartEntry
 from ketacare.treatment.queries import latest_measurement
+from ketacare.treatment.schedule import schedule_changed
 
 ADMINISTRATION_FIELDS = (
     "drug",
@@ -322,6 +323,14 @@ def _dose_started(session: DosingSession, actor: Actor, record: Administration) 
         Status.DOSING if record.devices_planned or record.route == "iv" else (Status.MONITORING)
     )
     save_session(session, actor, before)
+    _tell_dose_started(session, before["dose_started_at"])
+
+
+def _tell_dose_started(session: DosingSession, before: object) -> None:
+    """The course's questionnaires asked before this dose close as it starts (the measurement
+    plan listens); sent once, when the dose time is first set."""
+    if before is None and session.dose_started_at is not None:
+        schedule_changed.send(sender=DosingSession, course=session.course)
 
 
 def _administration(session: DosingSession, *, esketamine: bool) -> Administration:
@@ -369,6 +378,7 @@ def session_record_device(
         if len(used) + 1 == record.devices_planned:
             row.status = Status.MONITORING
         save_session(row, actor, before)
+        _tell_dose_started(row, before["dose_started_at"])
         return device
 
 

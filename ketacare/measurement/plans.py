@@ -8,6 +8,7 @@ sent and what has not opened yet is cancelled; one already open stays open to be
 A questionnaire the clinic sent by hand whose window overlaps a planned one stands for it."""
 
 import datetime as dt
+import uuid
 import zoneinfo
 from typing import Any
 
@@ -18,6 +19,7 @@ from ketacare import clinical
 from ketacare.clinics.actors import SystemActor
 from ketacare.core import audit
 from ketacare.core.models import AuditAction
+from ketacare.dosing.models import DosingSession
 from ketacare.measurement.models import AssignmentStatus, QuestionnaireAssignment
 from ketacare.treatment.definitions import protocol_from_dict
 from ketacare.treatment.models import CourseStatus, SessionStatus, TreatmentCourse
@@ -35,9 +37,13 @@ def _on_schedule_changed(sender: object, *, course: TreatmentCourse, **kwargs: o
 
 def plan_sync(course: TreatmentCourse) -> dict[str, list[str]]:
     """Make the course's planned questionnaires match its plan; returns what changed by key."""
-    course = TreatmentCourse.objects.select_related(
-        "clinic", "patient", "protocol_version", "prescriber"
-    ).get(pk=course.pk)
+    # The course row is locked: two writes on one course (a discharge and a booking, say)
+    # lay the plan one after the other, never both creating the same questionnaire.
+    course = (
+        TreatmentCourse.objects.select_for_update()
+        .select_related("clinic", "patient", "protocol_version", "prescriber")
+        .get(pk=course.pk)
+    )
     now = timezone.now()
     rows = QuestionnaireAssignment.objects.select_for_update().filter(course=course)
     existing = {row.plan_key: row for row in rows.exclude(plan_key="")}
@@ -66,10 +72,24 @@ def _wanted(course: TreatmentCourse) -> dict[str, tuple[str, Window]]:
     ]
     started_on = timezone.localtime(course.started_at, zone).date()
     dues = clinical.measurement_schedule(protocol.measurement, started_on, sessions)
-    return {
-        due.key: (due.instrument, (_midnight(due.opens_on, zone), _midnight(due.closes_on, zone)))
-        for due in dues
-    }
+    given = DosingSession.objects.filter(planned_session__course=course).values_list(
+        "planned_session__public_id", "dose_started_at"
+    )
+    doses = {key: at for key, at in given if at is not None}
+    first_dose = min(doses.values(), default=None)
+    wanted: dict[str, tuple[str, Window]] = {}
+    for due in dues:
+        opens, closes = _midnight(due.opens_on, zone), _midnight(due.closes_on, zone)
+        # What is asked before a dose closes when the dose starts: answered after it, it
+        # would be read as the score before (the baseline, §5.1).
+        if due.event == "intake" and first_dose is not None:
+            closes = min(closes, first_dose)
+        if due.event == "before_session":
+            dose = doses.get(uuid.UUID(due.key.rsplit(":", 1)[1]))
+            closes = min(closes, dose) if dose is not None else closes
+        if closes > opens:
+            wanted[due.key] = (due.instrument, (opens, closes))
+    return wanted
 
 
 def _midnight(day: dt.date, zone: zoneinfo.ZoneInfo) -> dt.datetime:
@@ -91,7 +111,9 @@ def _keep(
             _create(course, key, instrument, window)
             changed["created"].append(key)
         return
-    if row.status == AssignmentStatus.COMPLETED or (row.opens_at, row.expires_at) == window:
+    if row.status == AssignmentStatus.COMPLETED:
+        return
+    if row.status == AssignmentStatus.OPEN and (row.opens_at, row.expires_at) == window:
         return
     if row.status == AssignmentStatus.CANCELLED and expires_at <= now:
         return

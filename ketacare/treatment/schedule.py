@@ -27,8 +27,9 @@ from ketacare.treatment.queries import protocol_of
 # this matches its own statuses.
 DOSING_CLOSED_STATUSES = ("discharged", "aborted")
 # Sent with `course` inside the transaction of every write that changes a course's schedule or
-# status (start, pause, resume, end, and a session booked, moved, cancelled or completed): the
-# measurement plan moves the course's questionnaires with it.
+# status (start, pause, resume, end, and a session booked, moved, cancelled or completed), and
+# by dosing when a session's dose starts: the measurement plan moves the course's
+# questionnaires with it.
 schedule_changed = Signal()
 # Core error fields -> the names the course's inputs go by.
 _PLAN_FIELDS = {"start": "start_date", "weeks": "plan_weeks", "phase": "start_phase"}

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from conftest import World, client_for
+from conftest import Clock, World, client_for
 from ketacare import clinical
 from ketacare.core.models import AuditEvent
+from ketacare.dosing.tests.builders import administered, cleared
 from ketacare.measurement.assignments import questionnaire_assign, questionnaire_submit
 from ketacare.measurement.models import AssignmentStatus, QuestionnaireAssignment
 from ketacare.measurement.tests.builders import DAY, phq9
@@ -192,3 +193,30 @@ def test_stored_versions_without_a_plan_read_as_the_default_plan() -> None:
     del stored["measurement"]
     assert protocol_from_dict(stored).measurement == clinical.DEFAULT_MEASUREMENT_PLAN
     assert dataclasses.replace(protocol, measurement=()).measurement == ()
+
+
+def test_a_resume_on_the_same_dates_sends_again_what_the_pause_held(world: World) -> None:
+    course = _course(world)
+    course_pause(actor=world.pia, course=course, reason="A cold.")
+    assert _planned(course)["phq9:first_dose"].status == AssignmentStatus.CANCELLED
+    course_resume(actor=world.pia, course=course, resume_on=MONDAY)
+    planned = _planned(course)
+    assert planned["phq9:first_dose"].status == AssignmentStatus.OPEN
+    assert planned["gad7:end_of_induction"].status == AssignmentStatus.OPEN
+
+
+def test_what_is_asked_before_the_dose_closes_when_the_dose_starts(
+    world: World, clock: Clock
+) -> None:
+    clock.move_to_today_at(9, 0)  # the course and its baseline opened today, before the dose
+    session = cleared(world.patient, nurse=world.nina, prescriber=world.pia)
+    baseline = QuestionnaireAssignment.objects.get(plan_key="phq9:intake")
+    assert baseline.expires_at > timezone.now()
+    administered(session, world.nina, minutes_ago=10)
+    session.refresh_from_db()
+    baseline.refresh_from_db()
+    # Answered after the dose, it would be read as the score before it.
+    assert baseline.expires_at == session.dose_started_at
+    assert QuestionnaireAssignment.objects.get(plan_key="gad7:intake").expires_at == (
+        session.dose_started_at
+    )
