@@ -77,6 +77,17 @@ def clock() -> Iterator[Clock]:
 
 
 @pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    """Each test starts with an empty cache (counters such as the kiosk's wrong codes live
+    there, and the pinned clock would otherwise never let them expire)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Any) -> None:
     # Argon2 is deliberately slow; tests that are not about hashing need not pay for it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

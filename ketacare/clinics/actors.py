@@ -113,7 +113,8 @@ class KioskActor(_Checks):
         return [self.clinic.pk]
 
     def audit_identity(self, clinic_id: uuid.UUID | None) -> AuditIdentity:
-        return AuditIdentity(ActorKind.PATIENT, role=Scope.KIOSK, task="kiosk")
+        # The patient, at the kiosk; each event names the code (and so who opened it).
+        return AuditIdentity(ActorKind.PATIENT, role=Scope.KIOSK)
 
 
 @dataclass(frozen=True, eq=False)

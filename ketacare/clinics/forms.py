@@ -41,8 +41,7 @@ class ClinicCareForm(forms.ModelForm[Clinic]):
         required=False,
         help_text=(
             "When each questionnaire reminder goes, in per cent of the way from the "
-            "questionnaire opening (0) to closing: 0, 50 means when it opens and halfway; "
-            "empty sends none."
+            "questionnaire opening (0) to closing: 0, 50 means when it opens and halfway."
         ),
     )
 

@@ -1,8 +1,10 @@
-"""Captures the request origin so every audit row can say where an action came from."""
+"""Captures the request origin so every audit row can say where an action came from, and keeps
+what a signed-in person was shown out of the browser's cache."""
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 from ketacare.core.request_context import RequestOrigin, reset_origin, set_origin
 
@@ -27,3 +29,18 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             reset_origin(token)
+
+
+class NoStoreMiddleware:
+    """Every page shown to a signed-in person may carry patient data: no browser or proxy keeps
+    it (a shared tablet's Back button shows nothing), unless the view chose its own caching."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ketacare.clinics.actors import KioskActor, StaffActor
+from ketacare.clinics.actors import PUBLIC, KioskActor, StaffActor
 from ketacare.clinics.permissions import Perm
 from ketacare.core import audit
 from ketacare.core.models import AuditAction, AuditOutcome
@@ -62,9 +62,15 @@ def kiosk_code_open(*, actor: StaffActor, patient: Patient) -> tuple[KioskCode, 
 
 
 def _opened(actor: StaffActor, patient: Patient, code: str) -> KioskCode:
+    now = timezone.now()
     with transaction.atomic():
-        replaced = KioskCode.objects.filter(patient=patient, status=KioskStatus.WAITING)
-        replaced.update(status=KioskStatus.VOID, ended_at=timezone.now())
+        # An expired code is already dead; voiding it only frees its first letters.
+        KioskCode.objects.filter(
+            lookup=code[:LOOKUP_LENGTH], status=KioskStatus.WAITING, expires_at__lte=now
+        ).update(status=KioskStatus.VOID, ended_at=now)
+        waiting = KioskCode.objects.filter(patient=patient, status=KioskStatus.WAITING)
+        replaced = [str(public_id) for public_id in waiting.values_list("public_id", flat=True)]
+        waiting.update(status=KioskStatus.VOID, ended_at=now)
         row = KioskCode.objects.create(
             clinic=patient.clinic,
             patient=patient,
@@ -73,7 +79,8 @@ def _opened(actor: StaffActor, patient: Patient, code: str) -> KioskCode:
             digest=_digest(code),
             expires_at=timezone.now() + dt.timedelta(hours=code_hours()),
         )
-        audit.record(_entry(row, AuditAction.CREATE, {"expires_at": row.expires_at}), actor)
+        changes = {"expires_at": row.expires_at, "replaced": replaced}
+        audit.record(_entry(row, AuditAction.CREATE, changes), actor)
     return row
 
 
@@ -105,7 +112,8 @@ def _count_wrong_try(row: KioskCode) -> None:
         row.status, row.ended_at = KioskStatus.VOID, timezone.now()
     row.save(update_fields=["wrong_tries", "status", "ended_at", "updated_at"])
     changes = {"wrong_tries": row.wrong_tries, "status": row.status}
-    audit.record(_entry(row, AuditAction.UPDATE, changes, AuditOutcome.DENIED), actor_of(row))
+    # Whoever typed it is unknown: the attempt is the public's, in the code's clinic chain.
+    audit.record(_entry(row, AuditAction.UPDATE, changes, AuditOutcome.DENIED), PUBLIC)
 
 
 def _started(row: KioskCode) -> KioskActor:
@@ -159,16 +167,18 @@ def actor_of(row: KioskCode) -> KioskActor:
     )
 
 
-def kiosk_shows(actor: KioskActor, assignment_id: uuid.UUID) -> bool:
-    """The kiosk shows only what is due now, and what was answered since the code was entered
-    (a double tap on "Send" finds its answers); nothing older."""
+def kiosk_shows(actor: KioskActor, assignment_id: uuid.UUID) -> bool | None:
+    """None when the kiosk may not show this questionnaire (it shows only what is due now, and
+    what was answered since the code was entered, so a double tap on "Send" finds its first
+    answers); else whether it is already answered."""
     now = timezone.now()
     due = Q(status=AssignmentStatus.OPEN, opens_at__lte=now, expires_at__gt=now)
     answered_here = Q(status=AssignmentStatus.COMPLETED, completed_at__gte=actor.since)
     mine = QuestionnaireAssignment.objects.filter(
         patient_id=actor.patient_id, public_id=assignment_id
     )
-    return mine.filter(due | answered_here).exists()
+    status = mine.filter(due | answered_here).values_list("status", flat=True).first()
+    return None if status is None else status == AssignmentStatus.COMPLETED
 
 
 def normalised(code: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from ketacare.clinics.actors import KioskActor
 from ketacare.core.http import PUBLIC
+from ketacare.core.middleware import client_ip
 from ketacare.measurement import kiosk, queries
 from ketacare.measurement.services import portal_page_read
 from ketacare.measurement.views import Place, answer_page, sent_context
@@ -38,6 +40,13 @@ AT_KIOSK = Place(
 )
 
 KioskView = Callable[..., HttpResponse]
+# Wrong codes one address may type in a quarter of an hour (past this, codes are guessed, not
+# mistyped); counted in the cache, so per server process where the cache is local memory.
+WRONG_PER_ADDRESS = 20
+WRONG_WINDOW_S = 15 * 60
+TOO_MANY = "Too many codes were tried here. Please ask the front desk for help."
+# A page left open reloads itself once the idle limit has passed, and so locks the tablet.
+LOCKING = {"kiosk_lock_after": kiosk.IDLE_MINUTES * 60 + 15}
 
 
 class CodeForm(forms.Form):
@@ -72,10 +81,14 @@ def kiosk_view(view: KioskView) -> KioskView:
 @never_cache
 def entry(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
+    if request.method == "POST" and _tried_too_often(request):
+        form.add_error("code", TOO_MANY)
+        return render(request, "measurement/kiosk_entry.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         try:
             actor = kiosk.kiosk_start(form.cleaned_data["code"])
         except ValidationError as error:
+            _count_wrong(request)
             form.add_error("code", error.message_dict["code"])
         else:
             request.session.flush()  # no staff sign-in survives onto the tablet
@@ -98,7 +111,7 @@ def due(request: HttpRequest, actor: KioskActor) -> HttpResponse:
     return render(
         request,
         "measurement/kiosk_due.html",
-        {"patient": patient, "clinic": patient.clinic, "due": rows},
+        {"patient": patient, "clinic": patient.clinic, "due": rows, **LOCKING},
     )
 
 
@@ -106,8 +119,10 @@ def due(request: HttpRequest, actor: KioskActor) -> HttpResponse:
 def questionnaire(
     request: HttpRequest, actor: KioskActor, assignment_id: uuid.UUID
 ) -> HttpResponse:
-    _require_shown(actor, assignment_id)
-    return answer_page(request, actor, _patient(actor), assignment_id, AT_KIOSK)
+    if _require_shown(actor, assignment_id) and request.method == "GET":
+        # Sent already: the tablet never shows the answers again, to whoever holds it next.
+        return redirect("measurement:kiosk_sent", assignment_id=assignment_id)
+    return answer_page(request, actor, _patient(actor), assignment_id, AT_KIOSK, LOCKING)
 
 
 @kiosk_view
@@ -120,6 +135,8 @@ def sent(request: HttpRequest, actor: KioskActor, assignment_id: uuid.UUID) -> H
         kiosk.kiosk_end(actor, reason="nothing left to answer")
         request.session.flush()
     context["kiosk"] = {"locked": locked}
+    if not locked:
+        context |= LOCKING
     return render(request, "measurement/sent.html", context)
 
 
@@ -136,9 +153,26 @@ def _lock(request: HttpRequest, actor: KioskActor, reason: str) -> HttpResponse:
     return redirect("measurement:kiosk")
 
 
-def _require_shown(actor: KioskActor, assignment_id: uuid.UUID) -> None:
-    if not kiosk.kiosk_shows(actor, assignment_id):
+def _wrong_key(request: HttpRequest) -> str:
+    return f"kiosk-wrong:{client_ip(request) or 'unknown'}"
+
+
+def _tried_too_often(request: HttpRequest) -> bool:
+    return int(cache.get(_wrong_key(request), 0)) >= WRONG_PER_ADDRESS
+
+
+def _count_wrong(request: HttpRequest) -> None:
+    key = _wrong_key(request)
+    cache.add(key, 0, WRONG_WINDOW_S)
+    cache.incr(key)
+
+
+def _require_shown(actor: KioskActor, assignment_id: uuid.UUID) -> bool:
+    """404 unless the kiosk may show it; whether it is already answered."""
+    answered = kiosk.kiosk_shows(actor, assignment_id)
+    if answered is None:
         raise Http404("No such questionnaire.")
+    return answered
 
 
 def _patient(actor: KioskActor) -> Patient:

@@ -121,7 +121,9 @@ def courses_in(clinic: Clinic, since: dt.datetime, until: dt.datetime) -> list[C
         entered_in_error=False,
         total__isnull=False,
     )
-    for patient_id, at, total in score_rows.values_list("patient_id", "administered_at", "total"):
+    # Oldest first, as the chart reads them: of two scores on one day, the same one stands.
+    ordered = score_rows.order_by("administered_at", "pk")
+    for patient_id, at, total in ordered.values_list("patient_id", "administered_at", "total"):
         if total is not None:  # refused by the query too; this tells the type checker
             scores[patient_id].append(DatedScore(at.astimezone(zone).date(), total))
     routes = dict(TreatmentCourse._meta.get_field("route").flatchoices)
@@ -293,7 +295,11 @@ def completion(clinic: Clinic, since: dt.datetime) -> list[Completion]:
         return Count("pk", filter=condition, distinct=True)  # the reminders' join repeats rows
 
     rows = (
-        QuestionnaireAssignment.objects.filter(clinic=clinic, opens_at__gte=since)
+        # Sent: opened to the patient by now (a plan's later ones are not sent yet), not cancelled.
+        QuestionnaireAssignment.objects.filter(
+            clinic=clinic, opens_at__gte=since, opens_at__lte=now
+        )
+        .exclude(status=AssignmentStatus.CANCELLED)
         .values("instrument")
         .annotate(
             sent=each(),

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ketacare.assessments.models import RiskAlert
-from ketacare.clinics.actors import Actor, Answerer, PatientActor
+from ketacare.clinics.actors import Actor, Answerer, KioskActor, PatientActor
 from ketacare.clinics.models import Clinic
 from ketacare.clinics.permissions import Perm
 from ketacare.core import audit
@@ -24,13 +24,16 @@ def portal_page_read(*, actor: Answerer, page: str, object_id: str = "") -> None
     at_home = isinstance(actor, PatientActor)
     actor.demand(Perm.PORTAL_USE if at_home else Perm.QUESTIONNAIRE_ANSWER, actor.clinic)
     via = "portal" if at_home else "kiosk"
+    changes: dict[str, str] = {"via": via}
+    if isinstance(actor, KioskActor):
+        changes["kiosk_code"] = str(actor.code_public_id)
     entry = audit.AuditEntry(
         action=AuditAction.READ,
         object_type=f"{via}_{page}",
         object_id=object_id or str(actor.patient_public_id),
         clinic_id=actor.clinic.public_id,
         patient_id=actor.patient_public_id,
-        changes={"via": via},
+        changes=changes,
     )
     with transaction.atomic():
         audit.record(entry, actor)

@@ -3,6 +3,7 @@ scores in plain words, the next sessions, how to reach the clinic), and answerin
 questionnaire. Every page is the signed-in patient's own and is audited with them as actor."""
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,6 +122,7 @@ def answer_page(
     patient: Patient,
     assignment_id: uuid.UUID,
     place: Place,
+    extra: Mapping[str, object] | None = None,
 ) -> HttpResponse:
     """A questionnaire to answer (or, sent or closed, what was answered)."""
     row = queries.assignment_of(actor, assignment_id)
@@ -136,7 +138,7 @@ def answer_page(
         if done is not None:
             return done
     context = {"row": row, "scale": scale, "form": form, "clinic": patient.clinic}
-    context |= {"closed": _closed_reason(row), "place": place}
+    context |= {"closed": _closed_reason(row), "place": place, **(extra or {})}
     return render(request, "measurement/questionnaire.html", context)
 
 

@@ -193,6 +193,11 @@ def _monitoring(base: clinical.Protocol, values: dict[str, Any]) -> clinical.Mon
 
 def _measurement(values: dict[str, Any]) -> tuple[clinical.MeasurementRule, ...]:
     every = values["measure_maintenance_every_weeks"]
+    try:  # named as the setting, not as the core's rule field
+        clinical.MeasurementRule("phq9", "maintenance", every_weeks=every)
+    except clinical.ClinicalInputError as error:
+        message = str(error).split(": ", 1)[-1]
+        raise clinical.ClinicalInputError("measure_maintenance_every_weeks", message) from error
     return tuple(
         clinical.MeasurementRule(instrument, event, every_weeks=every)
         for instrument in clinical.measurement_plans.PLAN_INSTRUMENTS

@@ -4,6 +4,7 @@ they are answered, when the patient finishes, when it is left idle or when the c
 and a code that is guessed at is void after a few wrong tries."""
 
 import re
+import types
 from typing import Any
 
 import pytest
@@ -199,3 +200,61 @@ def test_another_clinics_staff_cannot_open_a_code_for_our_patient(world: World) 
     )
     assert page.status_code == 404
     assert not KioskCode.objects.exists()
+
+
+def test_a_page_left_open_reloads_itself_into_the_lock_after_the_idle_limit(
+    world: World,
+) -> None:
+    row = sent_to_paula(world)
+    tablet, _ = _at_tablet(_open_code(world))
+    seconds = kiosk.IDLE_MINUTES * 60 + 15
+    for url in ("/kiosk/questionnaires/", _url(row)):
+        page = tablet.get(url).content.decode()
+        assert f'http-equiv="refresh" content="{seconds};url=/kiosk/questionnaires/"' in page
+
+
+def test_the_kiosk_never_shows_again_the_answers_of_a_questionnaire_sent(world: World) -> None:
+    phq = sent_to_paula(world)
+    sent_to_paula(world, instrument="gad7")
+    tablet, _ = _at_tablet(_open_code(world))
+    tablet.post(_url(phq), _form(phq9(1)))
+    again = tablet.get(_url(phq))
+    assert again["Location"] == f"{_url(phq)}sent/"
+
+
+def test_an_address_that_types_many_wrong_codes_is_turned_away(world: World) -> None:
+    sent_to_paula(world)
+    code = _open_code(world)
+    tablet = Client()
+    for _ in range(20):
+        tablet.post("/kiosk/", {"code": "ZZZZZZZZ"})
+    refused = tablet.post("/kiosk/", {"code": code})
+    assert refused.status_code == 429
+    assert "Too many codes were tried here" in refused.content.decode()
+    assert KioskCode.objects.get().status == KioskStatus.WAITING  # still good elsewhere
+
+
+def test_an_expired_code_frees_its_letters_for_a_new_one(
+    world: World, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only the kiosk draws the same letters every time (Django's own session keys must not).
+    same_letters = types.SimpleNamespace(choice=lambda letters: letters[0])
+    monkeypatch.setattr("ketacare.measurement.kiosk.secrets", same_letters)
+    sent_to_paula(world)
+    _open_code(world)
+    other = PatientFactory.create(clinic=world.harbor, actor=world.fran)
+    questionnaire_assign(
+        actor=world.pia, patient=other, instrument="phq9", expires_at=timezone.now() + 2 * DAY
+    )
+    clock.advance(hours=kiosk.code_hours(), minutes=1)
+    row, code = kiosk.kiosk_code_open(actor=world.fran, patient=other)
+    assert code == "AAAAAAAA"
+    assert KioskCode.objects.exclude(pk=row.pk).get().status == KioskStatus.VOID
+
+
+def test_a_wrong_guess_is_recorded_as_the_publics_not_the_patients(world: World) -> None:
+    sent_to_paula(world)
+    code = _open_code(world)
+    _at_tablet(code[:3] + ("22222" if code[3:] != "22222" else "33333"))
+    denied = AuditEvent.objects.get(object_type="kiosk_code", outcome="denied")
+    assert denied.actor_kind == "public"

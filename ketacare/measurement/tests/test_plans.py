@@ -8,6 +8,7 @@ import zoneinfo
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from conftest import Clock, World, client_for
@@ -220,3 +221,10 @@ def test_what_is_asked_before_the_dose_closes_when_the_dose_starts(
     assert QuestionnaireAssignment.objects.get(plan_key="gad7:intake").expires_at == (
         session.dose_started_at
     )
+
+
+def test_a_maintenance_spacing_out_of_range_is_refused_by_its_settings_name(world: World) -> None:
+    base = builtin(world.harbor, "iv_ketamine_twice_weekly")
+    with pytest.raises(ValidationError) as refused:
+        protocol_version_create(actor=world.ada, base=base, measure_maintenance_every_weeks=13)
+    assert "measure_maintenance_every_weeks" in refused.value.message_dict
