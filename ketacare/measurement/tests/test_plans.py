@@ -4,11 +4,13 @@ cancels it, a pause holds what has not opened and a resume sends it again; answe
 
 import dataclasses
 import datetime as dt
+import io
 import zoneinfo
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 
 from conftest import Clock, World, client_for
@@ -228,3 +230,17 @@ def test_a_maintenance_spacing_out_of_range_is_refused_by_its_settings_name(worl
     with pytest.raises(ValidationError) as refused:
         protocol_version_create(actor=world.ada, base=base, measure_maintenance_every_weeks=13)
     assert "measure_maintenance_every_weeks" in refused.value.message_dict
+
+
+def test_after_an_upgrade_the_command_lays_out_the_plan_of_courses_started_before(
+    world: World,
+) -> None:
+    course = _course(world)
+    QuestionnaireAssignment.objects.filter(course=course).delete()  # a course from before plans
+    out = io.StringIO()
+    call_command("planquestionnaires", stdout=out)
+    assert "phq9:intake" in _planned(course)
+    assert "1 active courses:" in out.getvalue()
+    again = io.StringIO()
+    call_command("planquestionnaires", stdout=again)
+    assert "0 questionnaires sent, 0 moved" in again.getvalue()
