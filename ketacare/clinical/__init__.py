@@ -49,9 +49,12 @@ from ketacare.clinical.measurement_plans import (
 from ketacare.clinical.outcome_rates import (
     MIN_DENOMINATOR,
     Episode,
+    OutcomeCounts,
     OutcomeSummary,
     Rate,
+    episode_counts,
     outcome_summary,
+    summary_from_counts,
 )
 from ketacare.clinical.outcomes import (
     REMISSION_MAX,
@@ -147,6 +150,7 @@ __all__ = [
     "MeasurementRule",
     "MonitoringPlan",
     "Outcome",
+    "OutcomeCounts",
     "OutcomeSummary",
     "Phase",
     "PlannedSession",
@@ -180,6 +184,7 @@ __all__ = [
     "discharge_readiness",
     "dose_order_findings",
     "dosing_weight",
+    "episode_counts",
     "esketamine_devices",
     "evaluate_vitals",
     "get_protocol",
@@ -199,6 +204,7 @@ __all__ = [
     "score",
     "stale_weight_finding",
     "suicide_triage",
+    "summary_from_counts",
     "trend_flags",
     "vitals_acceptable",
     "weight_age_days",

@@ -5,8 +5,11 @@ end of induction is KetaCare's convention, documented in docs/clinical.md §2c).
 - Baseline: the latest score on or before the day of the first dose, taken at most
   `baseline_max_days` (30 by default) before it: an older score no longer describes the
   episode being treated.
-- End of induction: the first score on or after the day of the last induction session, within
-  `end_window_days` after it (7 by default), for a course that completed induction.
+- End of induction: the first score after the day of the last induction session (from the
+  next day), within `end_window_days` after it (7 by default), for a course that completed
+  induction. A score of that session's own day was taken before its dose (or in the hours of
+  its effects) and does not tell what the whole induction did; the measurement plan asks for
+  the end-of-induction questionnaire in the same days (`measurement_plans`).
 """
 
 from __future__ import annotations
@@ -53,6 +56,6 @@ def course_episode(
     end = None
     if completed_induction and induction_end_on is not None:
         last_day = induction_end_on + dt.timedelta(days=window)
-        after = [s.total for s in ordered if induction_end_on <= s.on <= last_day]
+        after = [s.total for s in ordered if induction_end_on < s.on <= last_day]
         end = after[0] if after else None
     return Episode(instrument, baseline, end, completed_induction, remission_max)

@@ -23,7 +23,16 @@ from ketacare.clinical.outcomes import (
     total_range,
 )
 
-__all__ = ["MIN_DENOMINATOR", "Episode", "OutcomeSummary", "Rate", "outcome_summary"]
+__all__ = [
+    "MIN_DENOMINATOR",
+    "Episode",
+    "OutcomeCounts",
+    "OutcomeSummary",
+    "Rate",
+    "episode_counts",
+    "outcome_summary",
+    "summary_from_counts",
+]
 
 # KetaCare's small-numbers rule for the outcome dashboard (a disclosure choice, not a clinical
 # threshold): a breakdown over fewer courses shows "fewer than 11 patients" instead of a rate.
@@ -95,36 +104,81 @@ class OutcomeSummary:
     min_denominator: int
 
 
+@dataclass(frozen=True, slots=True)
+class OutcomeCounts:
+    """What `outcome_summary` counts, kept apart from the rates so counts can be added up
+    elsewhere (one course's counts are each 0 or 1; a database sums them by group) and turned
+    into the same summary by `summary_from_counts`."""
+
+    started: int = 0
+    completed: int = 0
+    with_scores: int = 0  # completed induction with both scores: the completers' denominator
+    responded: int = 0
+    remitted: int = 0
+    responded_completers: int = 0
+    remitted_completers: int = 0
+
+    def __post_init__(self) -> None:
+        for name in self.__slots__:
+            require_int(name, getattr(self, name), 0)
+        require_int("completed", self.completed, 0, self.started)
+        require_int("with_scores", self.with_scores, 0, self.completed)
+        for name in ("responded", "remitted"):
+            require_int(name, getattr(self, name), 0, self.started)
+        for name in ("responded_completers", "remitted_completers"):
+            require_int(name, getattr(self, name), 0, self.with_scores)
+
+    def __add__(self, other: OutcomeCounts) -> OutcomeCounts:
+        return OutcomeCounts(
+            *(getattr(self, name) + getattr(other, name) for name in self.__slots__)
+        )
+
+
+def episode_counts(episode: Episode) -> OutcomeCounts:
+    """One course's counts: response and remission as `classify` decides them (see the
+    module's note for the two denominators)."""
+    if not isinstance(episode, Episode):
+        raise ClinicalInputError("episodes", f"{episode!r} is not an Episode")
+    outcome = episode.outcome()
+    response = outcome is not None and outcome.response
+    remission = outcome is not None and bool(outcome.remission)
+    scored = episode.completed_induction and outcome is not None
+    return OutcomeCounts(
+        started=1,
+        completed=int(episode.completed_induction),
+        with_scores=int(scored),
+        responded=int(response),
+        remitted=int(remission),
+        responded_completers=int(scored and response),
+        remitted_completers=int(scored and remission),
+    )
+
+
 def outcome_summary(
     episodes: Iterable[Episode], *, min_denominator: int = MIN_DENOMINATOR
 ) -> OutcomeSummary:
     """Response and remission at the end of induction, by intention to treat and among
     completers (see the module's note), each with a 95 % Wilson interval."""
+    counts = sum((episode_counts(episode) for episode in episodes), OutcomeCounts())
+    return summary_from_counts(counts, min_denominator=min_denominator)
+
+
+def summary_from_counts(
+    counts: OutcomeCounts, *, min_denominator: int = MIN_DENOMINATOR
+) -> OutcomeSummary:
+    """The summary of courses whose counts add up to `counts`: `outcome_summary` of the same
+    episodes, whoever did the adding."""
     smallest = require_int("min_denominator", min_denominator, 1)
-    started = completed = with_scores = 0
-    responded = remitted = responded_completers = remitted_completers = 0
-    for episode in episodes:
-        if not isinstance(episode, Episode):
-            raise ClinicalInputError("episodes", f"{episode!r} is not an Episode")
-        started += 1
-        completed += episode.completed_induction
-        outcome = episode.outcome()
-        response = outcome is not None and outcome.response
-        remission = outcome is not None and bool(outcome.remission)
-        responded += response
-        remitted += remission
-        if episode.completed_induction and outcome is not None:
-            with_scores += 1
-            responded_completers += response
-            remitted_completers += remission
+    if not isinstance(counts, OutcomeCounts):
+        raise ClinicalInputError("counts", f"{counts!r} is not an OutcomeCounts")
     return OutcomeSummary(
-        n_started=started,
-        n_completed=completed,
-        n_with_scores=with_scores,
-        response_itt=_rate(responded, started, smallest),
-        remission_itt=_rate(remitted, started, smallest),
-        response_completers=_rate(responded_completers, with_scores, smallest),
-        remission_completers=_rate(remitted_completers, with_scores, smallest),
+        n_started=counts.started,
+        n_completed=counts.completed,
+        n_with_scores=counts.with_scores,
+        response_itt=_rate(counts.responded, counts.started, smallest),
+        remission_itt=_rate(counts.remitted, counts.started, smallest),
+        response_completers=_rate(counts.responded_completers, counts.with_scores, smallest),
+        remission_completers=_rate(counts.remitted_completers, counts.with_scores, smallest),
         min_denominator=smallest,
     )
 

@@ -263,9 +263,14 @@ def _course(
         course.rems_enrolled_by = place.nurse
     rows.add(course)
     done = _sessions_done(rng, planned, fate)
-    scores = _trajectory(rng, baseline, _end_score(rng, baseline, outcome), planned, done)
+    end = _end_score(rng, baseline, outcome)
+    scores = _trajectory(rng, baseline, end, planned, done)
     sessions = _sessions(rng, place, rows, course, planned, scores, alert=alert)
     _end(rng, place, rows, course, sessions, fate, outcome)
+    if fate == "completed":  # the plan's end-of-induction PHQ-9, the day after the last session
+        last = max(session.date for session in planned if session.phase == "induction")
+        at = _at(place, last + dt.timedelta(days=1), 11)
+        _scale(rows, place, patient, "phq9", _phq9(end), at, AssessmentContext.FOLLOW_UP, rng)
 
 
 def _intake(

@@ -1,9 +1,13 @@
 """The portal's API for a patient app (questionnaires due, a questionnaire's definition, sending
-answers) and the staff's alert API, with the same permissions, rules and audit as the pages."""
+answers) and the staff's alert and outcome APIs, with the same permissions, rules and audit as
+the pages."""
 
+import dataclasses
+import datetime as dt
 import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Router
 from ninja.errors import HttpError
@@ -15,15 +19,17 @@ from ketacare.assessments.models import RiskAlert
 from ketacare.clinics.access import portal_requires, requires
 from ketacare.clinics.actors import PatientActor, StaffActor
 from ketacare.clinics.http import ActorRequest, StaffRequest
+from ketacare.clinics.models import Clinic
 from ketacare.clinics.permissions import Perm
 from ketacare.clinics.services import access_denied
-from ketacare.measurement import assignments, queries
+from ketacare.measurement import assignments, outcomes, queries
 from ketacare.measurement.forms import item_choices, item_text, portal_items
 from ketacare.measurement.models import QuestionnaireAssignment
 from ketacare.measurement.schemas import (
     AcknowledgeIn,
     AlertOut,
     AssignmentOut,
+    OutcomesOut,
     QuestionnaireOut,
     ResolveIn,
     ResponseIn,
@@ -170,3 +176,49 @@ def alert_resolve(request: StaffRequest, alert_id: uuid.UUID, payload: ResolveIn
         raise HttpError(409, " ".join(error.messages)) from error
     patient_chart_read(actor=request.actor, patient=alert.patient, via="api")
     return done
+
+
+# The dashboard's breakdowns by the names the API gives them.
+BREAKDOWN_KEYS = {
+    "Route": "route",
+    "Protocol": "protocol",
+    "Prescriber": "prescriber",
+    "Quarter started": "quarter_started",
+}
+
+
+@router.get("/outcomes", response=list[OutcomesOut])
+@requires(Perm.OUTCOMES_VIEW)
+def outcome_figures(request: StaffRequest, months: str = "12") -> list[dict[str, Any]]:
+    """The outcome dashboard's course figures, one entry per clinic of the caller's that they
+    may see outcomes of: aggregates only, a rate over fewer than 11 courses withheld."""
+    try:
+        since, until = outcomes.period(months)
+    except outcomes.PeriodRefused as error:
+        raise ValidationError({"months": [str(error)]}) from error
+    return [_figures_body(clinic, months, since, until) for clinic in
+            request.actor.clinics_where(Perm.OUTCOMES_VIEW)]  # fmt: skip
+
+
+def _figures_body(
+    clinic: Clinic, months: str, since: dt.datetime, until: dt.datetime
+) -> dict[str, Any]:
+    figures = outcomes.figures(clinic, since, until)
+    return {
+        "clinic_id": clinic.public_id,
+        "months": int(months),
+        "since": since,
+        "until": until,
+        "overall": dataclasses.asdict(figures.overall),
+        "dropped_after_first": figures.dropped_after_first,
+        "median_days_to_response": figures.days_to_response,
+        "groups": [
+            {
+                "breakdown": BREAKDOWN_KEYS[name],
+                "group": b.label,
+                "summary": dataclasses.asdict(b.summary),
+            }
+            for name, breakdown in figures.breakdowns
+            for b in breakdown
+        ],
+    }

@@ -7,4 +7,9 @@ class MeasurementConfig(AppConfig):
     verbose_name = "Measurement-based care and the patient portal"
 
     def ready(self) -> None:
-        from ketacare.measurement import plans, reminders, tasks  # noqa: F401  (jobs, receivers)
+        from ketacare.measurement import (  # noqa: F401  (jobs, receivers)
+            course_outcomes,
+            plans,
+            reminders,
+            tasks,
+        )

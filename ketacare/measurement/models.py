@@ -10,7 +10,7 @@ from ketacare.assessments.models import Assessment
 from ketacare.clinics.models import Clinic
 from ketacare.core.models import PublicIdModel
 from ketacare.patients.models import Patient
-from ketacare.treatment.models import TreatmentCourse
+from ketacare.treatment.models import ProtocolVersion, TreatmentCourse
 
 # The questionnaires a patient answers on their own (REFERENCE §4.1: PHQ-9 and GAD-7 may be
 # reproduced without permission). QIDS-SR16's licence is unverified, so it is not offered until
@@ -156,3 +156,49 @@ class KioskCode(PublicIdModel):
 
     def __str__(self) -> str:
         return f"kiosk code {self.public_id}"
+
+
+class CourseOutcome(models.Model):
+    """What the outcome dashboard reads of one treatment course, kept by the writes that change
+    it (`course_outcomes.py`), so the dashboard adds up columns in the database instead of
+    reading every course's sessions and scores on each load.
+
+    The episode (`clinical.Episode`'s fields) is the course's PHQ-9 story; the counts are
+    `clinical.episode_counts` of it, each 0 or 1, for the database to sum. `zone` and `rules`
+    say what the row was worked out with: a row from another time zone or an older `RULES` is
+    stale and is worked out again before it is read."""
+
+    course = models.OneToOneField(
+        TreatmentCourse, primary_key=True, on_delete=models.CASCADE, related_name="outcome"
+    )
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField()
+    quarter = models.CharField(max_length=8)  # "2026 Q3", in the clinic's calendar
+    route = models.CharField(max_length=20)
+    protocol_version = models.ForeignKey(
+        ProtocolVersion, on_delete=models.PROTECT, related_name="+"
+    )
+    prescriber = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    zone = models.CharField(max_length=64)
+    rules = models.PositiveSmallIntegerField()
+    baseline = models.PositiveSmallIntegerField(null=True)
+    end_of_induction = models.PositiveSmallIntegerField(null=True)
+    completed_induction = models.BooleanField()
+    remission_max = models.PositiveSmallIntegerField(null=True)
+    completed = models.PositiveSmallIntegerField()
+    with_scores = models.PositiveSmallIntegerField()
+    responded = models.PositiveSmallIntegerField()
+    remitted = models.PositiveSmallIntegerField()
+    responded_completers = models.PositiveSmallIntegerField()
+    remitted_completers = models.PositiveSmallIntegerField()
+    dropped_after_first = models.PositiveSmallIntegerField()
+    days_to_response = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        # The dashboard's rows: one clinic's current outcomes over a period.
+        indexes = [models.Index(fields=["clinic", "rules", "zone", "started_at"])]
+
+    def __str__(self) -> str:
+        return f"outcome of course {self.course_id}"

@@ -1,52 +1,52 @@
-"""The clinic's outcome dashboard: one `clinical.Episode` per treatment course started in the
-period, summarised by `clinical.outcome_summary` overall and by route, protocol, prescriber and
-quarter; with data completeness, time to response, alert response times and questionnaire
-completion. Read in a fixed number of queries whatever the number of courses."""
+"""The clinic's outcome dashboard: the courses started in the period, summarised by
+`clinical.summary_from_counts` overall and by route, protocol, prescriber and quarter, from the
+counts each course's kept `CourseOutcome` holds (`course_outcomes.py`), added up by the database;
+with data completeness, time to response, alert response times and questionnaire completion.
+Read in a fixed number of queries whatever the number of courses."""
 
 import datetime as dt
 import statistics
-import zoneinfo
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from ketacare import clinical
 from ketacare.accounts.models import User
-from ketacare.assessments.models import Assessment, RiskAlert
-from ketacare.clinical import DatedScore, Episode, OutcomeSummary
+from ketacare.assessments.models import RiskAlert
+from ketacare.clinical import Episode, OutcomeCounts, OutcomeSummary
 from ketacare.clinics.models import Clinic
-from ketacare.measurement.models import AssignmentStatus, QuestionnaireAssignment
-from ketacare.treatment.definitions import protocol_from_dict
-from ketacare.treatment.models import (
-    CourseStatus,
-    PlannedSession,
-    ProtocolVersion,
-    SessionStatus,
-    TreatmentCourse,
+from ketacare.measurement.course_outcomes import INSTRUMENT, current_rows, refresh_stale
+from ketacare.measurement.models import AssignmentStatus, CourseOutcome, QuestionnaireAssignment
+from ketacare.treatment.models import ProtocolVersion, TreatmentCourse
+
+COUNTED = (
+    "completed",
+    "with_scores",
+    "responded",
+    "remitted",
+    "responded_completers",
+    "remitted_completers",
 )
-
-INSTRUMENT = "phq9"  # the dashboard's scale: the one every route's course measures (§4.1, §5.1)
-
-
-@dataclass(frozen=True)
-class CourseFacts:
-    route: str
-    protocol: str
-    prescriber: str
-    quarter: str
-    episode: Episode
-    dropped_after_first: bool
-    days_to_response: int | None
 
 
 @dataclass(frozen=True)
 class Breakdown:
     label: str
     summary: OutcomeSummary
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The dashboard's course figures for one period."""
+
+    overall: OutcomeSummary
+    dropped_after_first: int
+    breakdowns: list[tuple[str, list[Breakdown]]]
+    days_to_response: float | None  # the median, from the first dose
 
 
 @dataclass(frozen=True)
@@ -74,192 +74,104 @@ class Completion:
         return 100 * self.completed / closed if closed else None
 
 
-@dataclass(frozen=True)
-class SessionFacts:
-    """What the figures read of a planned session (a `PlannedSession` has the same names)."""
-
-    stage: str
-    status: str
-    scheduled_on: dt.date
+PERIODS = {"3": 3, "6": 6, "12": 12, "24": 24}  # months the dashboard looks back
 
 
-class _Session(Protocol):
-    @property
-    def stage(self) -> str: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def scheduled_on(self) -> dt.date: ...
+class PeriodRefused(ValueError):
+    pass
 
 
-def courses_in(clinic: Clinic, since: dt.datetime, until: dt.datetime) -> list[CourseFacts]:
-    """Every course started in [since, until), read as plain values (no model instances) in
-    five queries: courses, their protocol versions, prescribers, sessions and scores. Sessions
-    and scores are selected by subquery, not by a list of ids that grows with the clinic."""
-    zone = zoneinfo.ZoneInfo(clinic.timezone)
-    chosen = TreatmentCourse.objects.filter(
-        clinic=clinic, started_at__gte=since, started_at__lt=until
-    )
-    courses = list(
-        chosen.order_by("started_at", "pk").values_list(
-            "pk", "patient_id", "route", "protocol_version_id", "prescriber_id", "status",
-            "started_at", "ended_at",
+def period(months: str) -> tuple[dt.datetime, dt.datetime]:
+    """The last `months` (one of `PERIODS`) up to now, as [since, until)."""
+    if months not in PERIODS:
+        raise PeriodRefused(f"months: allowed values are {', '.join(PERIODS)}.")
+    until = timezone.now()
+    return until - dt.timedelta(days=round(PERIODS[months] * 30.44)), until
+
+
+def _kept(clinic: Clinic, since: dt.datetime, until: dt.datetime) -> QuerySet[CourseOutcome]:
+    refresh_stale(clinic, since, until)
+    return current_rows(clinic, since, until)
+
+
+def figures(clinic: Clinic, since: dt.datetime, until: dt.datetime) -> Figures:
+    """The courses started in [since, until), in six queries whatever their number (once none
+    is stale): two counts for the stale check, one grouped sum, two for the groups' names,
+    and the median."""
+    rows = _kept(clinic, since, until)
+    grouped = (
+        rows.values("route", "protocol_version_id", "prescriber_id", "quarter")
+        .annotate(
+            started=Count("pk"),
+            dropped=Sum("dropped_after_first"),
+            timed=Count("days_to_response"),
+            **{name: Sum(name) for name in COUNTED},
         )
-    )  # fmt: skip
-    versions = _versions({c[3] for c in courses})
-    names = dict(User.objects.filter(pk__in={c[4] for c in courses}).values_list("pk", "full_name"))
-    sessions: dict[int, list[SessionFacts]] = defaultdict(list)
-    session_rows = PlannedSession.objects.filter(course__in=chosen.values("pk"))
-    for course_id, stage, status, on in session_rows.values_list(
-        "course_id", "stage", "status", "scheduled_on"
-    ):
-        sessions[course_id].append(SessionFacts(stage, status, on))
-    scores: dict[int, list[DatedScore]] = defaultdict(list)
-    score_rows = Assessment.objects.filter(
-        patient_id__in=chosen.values("patient_id"),
-        instrument=INSTRUMENT,
-        entered_in_error=False,
-        total__isnull=False,
+        .order_by()
     )
-    # Oldest first, as the chart reads them: of two scores on one day, the same one stands.
-    ordered = score_rows.order_by("administered_at", "pk")
-    for patient_id, at, total in ordered.values_list("patient_id", "administered_at", "total"):
-        if total is not None:  # refused by the query too; this tells the type checker
-            scores[patient_id].append(DatedScore(at.astimezone(zone).date(), total))
+    groups: list[dict[str, Any]] = [dict(group) for group in grouped]
+    keys = _group_names(groups)
+    by: dict[str, dict[str, OutcomeCounts]] = {name: defaultdict(OutcomeCounts) for name in keys}
+    total = OutcomeCounts()
+    for group in groups:
+        counts = OutcomeCounts(group["started"], *(group[name] for name in COUNTED))
+        total += counts
+        for name, label_of in keys.items():
+            by[name][label_of(group)] += counts
+    breakdowns = [
+        (
+            name,
+            [Breakdown(label, clinical.summary_from_counts(c)) for label, c in sorted(b.items())],
+        )
+        for name, b in by.items()
+    ]
+    return Figures(
+        overall=clinical.summary_from_counts(total),
+        dropped_after_first=sum(group["dropped"] for group in groups),
+        breakdowns=breakdowns,
+        days_to_response=_median_days(rows, sum(group["timed"] for group in groups)),
+    )
+
+
+def _group_names(groups: list[dict[str, Any]]) -> dict[str, Callable[[dict[str, Any]], str]]:
+    """Each breakdown's label of a group: groups of one name (two versions of a protocol, say)
+    are counted together."""
     routes = dict(TreatmentCourse._meta.get_field("route").flatchoices)
-    rows = [_row(values, versions, names, routes) for values in courses]
-    return [_facts(row, sessions[row.pk], scores[row.patient_id], zone) for row in rows]
-
-
-def _row(
-    values: tuple[Any, ...],
-    versions: dict[int, tuple[str, int | None]],
-    names: dict[int, str],
-    routes: dict[Any, Any],
-) -> "CourseRow":
-    pk, patient_id, route, version_id, prescriber_id, status, started_at, ended_at = values
-    protocol, remission_max = versions[version_id]
-    return CourseRow(
-        pk=pk,
-        patient_id=patient_id,
-        route=str(routes.get(route, route)),
-        protocol=protocol,
-        remission_max=remission_max,
-        prescriber=names.get(prescriber_id, ""),
-        status=status,
-        started_at=started_at,
-        ended_at=ended_at,
+    versions = dict(
+        ProtocolVersion.objects.filter(pk__in={g["protocol_version_id"] for g in groups})
+        .values_list("pk", "name")
+    )  # fmt: skip
+    names = dict(
+        User.objects.filter(pk__in={g["prescriber_id"] for g in groups}).values_list(
+            "pk", "full_name"
+        )
     )
-
-
-@dataclass(frozen=True)
-class CourseRow:
-    pk: int
-    patient_id: int
-    route: str
-    protocol: str
-    remission_max: int | None
-    prescriber: str
-    status: str
-    started_at: dt.datetime
-    ended_at: dt.datetime | None
-
-
-def _versions(ids: Iterable[int]) -> dict[int, tuple[str, int | None]]:
-    """Each protocol version's name and PHQ-9 remission threshold, decoded once."""
-    rows = ProtocolVersion.objects.filter(pk__in=ids).values_list("pk", "name", "definition")
     return {
-        pk: (name, protocol_from_dict(definition).remission_threshold(INSTRUMENT))
-        for pk, name, definition in rows
+        "Route": lambda g: str(routes.get(g["route"], g["route"])),
+        "Protocol": lambda g: versions[g["protocol_version_id"]],
+        "Prescriber": lambda g: names[g["prescriber_id"]],
+        "Quarter started": lambda g: g["quarter"],
     }
 
 
-def _facts(
-    course: CourseRow,
-    sessions: Sequence[SessionFacts],
-    scores: Sequence[DatedScore],
-    zone: zoneinfo.ZoneInfo,
-) -> CourseFacts:
-    done = sorted(s.scheduled_on for s in sessions if s.status == SessionStatus.COMPLETED)
-    ended_on = course.ended_at.astimezone(zone).date() if course.ended_at else None
-    completed, induction_end = through_induction(sessions, ended_on)
-    episode = clinical.course_episode(
-        INSTRUMENT,
-        scores,
-        first_dose_on=done[0] if done else None,
-        induction_end_on=induction_end,
-        completed_induction=completed,
-        remission_max=course.remission_max,
-    )
-    started = course.started_at.astimezone(zone)
-    return CourseFacts(
-        route=course.route,
-        protocol=course.protocol,
-        prescriber=course.prescriber,
-        quarter=f"{started.year} Q{(started.month - 1) // 3 + 1}",
-        episode=episode,
-        dropped_after_first=len(done) == 1 and course.status == CourseStatus.ENDED,
-        days_to_response=_days_to_response(episode, scores, done[0] if done else None),
-    )
-
-
-def through_induction(
-    sessions: Sequence[_Session], ended_on: dt.date | None
-) -> tuple[bool, dt.date | None]:
-    """Whether the course completed induction, and the day its induction ended.
-
-    Completed: every induction session not cancelled was given, at least one was, and the
-    course did not end (`ended_on`, in the clinic's calendar) before its induction would have
-    (ending cancels what is left, and a course stopped early has not completed induction
-    however its sessions stand)."""
-    induction = [s for s in sessions if s.stage == "induction"]
-    live = [s for s in induction if s.status != SessionStatus.CANCELLED]
-    if not live:
-        return False, None
-    end = max(s.scheduled_on for s in live)
-    all_given = all(s.status == SessionStatus.COMPLETED for s in live)
-    planned_end = max(s.scheduled_on for s in induction)
-    ended_early = ended_on is not None and ended_on < planned_end
-    return all_given and not ended_early, end
-
-
-def _days_to_response(
-    episode: Episode, scores: Sequence[DatedScore], first_dose: dt.date | None
-) -> int | None:
-    """Days from the first dose to the first score at a response (§5.1: a 50 % fall)."""
-    if episode.baseline is None or first_dose is None:
+def _median_days(rows: QuerySet[CourseOutcome], n: int) -> float | None:
+    """The median days to response: the middle one or two, read by the database in order."""
+    if n == 0:
         return None
-    for score in sorted(scores, key=lambda s: s.on):
-        if (
-            score.on > first_dose
-            and clinical.classify(INSTRUMENT, episode.baseline, score.total).response
-        ):
-            return (score.on - first_dose).days
-    return None
+    timed = rows.filter(days_to_response__isnull=False).order_by("days_to_response")
+    days = timed.values_list("days_to_response", flat=True)[(n - 1) // 2 : n // 2 + 1]
+    return statistics.median(day for day in days if day is not None)
 
 
-def summary(facts: Sequence[CourseFacts]) -> OutcomeSummary:
-    return clinical.outcome_summary([f.episode for f in facts])
-
-
-def breakdown(facts: Sequence[CourseFacts], key: Callable[[CourseFacts], str]) -> list[Breakdown]:
-    groups: dict[str, list[CourseFacts]] = defaultdict(list)
-    for fact in facts:
-        groups[key(fact)].append(fact)
-    return [Breakdown(label, summary(groups[label])) for label in sorted(groups)]
-
-
-BREAKDOWNS: dict[str, Callable[[CourseFacts], str]] = {
-    "Route": lambda f: f.route,
-    "Protocol": lambda f: f.protocol,
-    "Prescriber": lambda f: f.prescriber,
-    "Quarter started": lambda f: f.quarter,
-}
-
-
-def median_days_to_response(facts: Sequence[CourseFacts]) -> float | None:
-    days = [f.days_to_response for f in facts if f.days_to_response is not None]
-    return statistics.median(days) if days else None
+def episodes_in(clinic: Clinic, since: dt.datetime, until: dt.datetime) -> list[Episode]:
+    """The kept episodes of the courses started in [since, until), oldest first: what the
+    figures count, for checking them against `clinical.outcome_summary`."""
+    rows = _kept(clinic, since, until).order_by("started_at", "course_id")
+    return [
+        Episode(INSTRUMENT, row.baseline, row.end_of_induction, row.completed_induction,
+                row.remission_max)
+        for row in rows
+    ]  # fmt: skip
 
 
 def alert_times(clinic: Clinic, since: dt.datetime) -> tuple[Minutes, Minutes]:

@@ -91,3 +91,40 @@ class AcknowledgeIn(InputSchema):
 class ResolveIn(InputSchema):
     actions: list[ActionValue] = Field(min_length=1)
     note: str = Field("", max_length=2000)
+
+
+class RateOut(Schema):
+    numerator: int
+    denominator: int
+    proportion: float | None
+    ci_low: float | None
+    ci_high: float | None
+    suppressed: bool
+
+
+class SummaryOut(Schema):
+    n_started: int
+    n_completed: int
+    n_with_scores: int
+    response_itt: RateOut
+    remission_itt: RateOut
+    response_completers: RateOut
+    remission_completers: RateOut
+    min_denominator: int
+
+
+class GroupOut(Schema):
+    breakdown: Literal["route", "protocol", "prescriber", "quarter_started"]
+    group: str
+    summary: SummaryOut
+
+
+class OutcomesOut(Schema):
+    clinic_id: uuid.UUID
+    months: int
+    since: dt.datetime
+    until: dt.datetime
+    overall: SummaryOut
+    dropped_after_first: int
+    median_days_to_response: float | None
+    groups: list[GroupOut]

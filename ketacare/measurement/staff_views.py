@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from ketacare import clinical
@@ -189,34 +188,20 @@ def _manage(
     return redirect("measurement:patient_portal", patient_id=patient_id)
 
 
-PERIODS = {"3": 3, "6": 6, "12": 12, "24": 24}
-
-
-class PeriodRefused(Exception):
-    pass
-
-
-def _period(request: StaffRequest) -> tuple[str, dt.datetime, dt.datetime]:
-    chosen = request.GET.get("months", "12")
-    if chosen not in PERIODS:
-        raise PeriodRefused(f"months: allowed values are {', '.join(PERIODS)}.")
-    until = timezone.now()
-    return chosen, until - dt.timedelta(days=round(PERIODS[chosen] * 30.44)), until
-
-
 @dataclass(frozen=True)
 class Period:
     clinic: Clinic
     months: str
     since: dt.datetime
-    facts: list[outcomes.CourseFacts]
+    figures: outcomes.Figures
 
 
 def _courses_for(request: StaffRequest) -> Period:
     """The courses the dashboard and its CSV summarise: the clinic's, over the chosen months."""
     clinic = request.actor.active.clinic  # type: ignore[union-attr]
-    months, since, until = _period(request)
-    return Period(clinic, months, since, outcomes.courses_in(clinic, since, until))
+    months = request.GET.get("months", "12")
+    since, until = outcomes.period(months)
+    return Period(clinic, months, since, outcomes.figures(clinic, since, until))
 
 
 @staff_view(Perm.OUTCOMES_VIEW)
@@ -224,20 +209,17 @@ def outcome_dashboard(request: StaffRequest) -> HttpResponse:
     """The clinic's outcomes over the chosen months: aggregates only, small numbers withheld."""
     try:
         period = _courses_for(request)
-    except PeriodRefused as error:
+    except outcomes.PeriodRefused as error:
         return HttpResponseBadRequest(str(error), content_type="text/plain")
-    clinic, months, since, facts = period.clinic, period.months, period.since, period.facts
+    clinic, months, since, figures = period.clinic, period.months, period.since, period.figures
     acknowledge, resolve = outcomes.alert_times(clinic, since)
     context = {
         "months": months,
-        "periods": list(PERIODS),
-        "facts": facts,
-        "overall": outcomes.summary(facts),
-        "dropped": sum(f.dropped_after_first for f in facts),
-        "breakdowns": [
-            (name, outcomes.breakdown(facts, key)) for name, key in outcomes.BREAKDOWNS.items()
-        ],
-        "days_to_response": outcomes.median_days_to_response(facts),
+        "periods": list(outcomes.PERIODS),
+        "overall": figures.overall,
+        "dropped": figures.dropped_after_first,
+        "breakdowns": figures.breakdowns,
+        "days_to_response": figures.days_to_response,
         "acknowledge": acknowledge,
         "resolve": resolve,
         "completion": outcomes.completion(clinic, since),
@@ -265,12 +247,12 @@ CSV_HEADER = (
 def outcome_csv(request: StaffRequest) -> HttpResponse:
     try:
         period = _courses_for(request)
-    except PeriodRefused as error:
+    except outcomes.PeriodRefused as error:
         return HttpResponseBadRequest(str(error), content_type="text/plain")
-    clinic, months, facts = period.clinic, period.months, period.facts
-    rows = [("All courses", "All", outcomes.summary(facts))]
-    for name, key in outcomes.BREAKDOWNS.items():
-        rows += [(name, b.label, b.summary) for b in outcomes.breakdown(facts, key)]
+    clinic, months, figures = period.clinic, period.months, period.figures
+    rows = [("All courses", "All", figures.overall)]
+    for name, breakdown in figures.breakdowns:
+        rows += [(name, b.label, b.summary) for b in breakdown]
     outcomes_exported(actor=request.actor, clinic=clinic, months=months)
     body = "".join(csv_lines(CSV_HEADER, (_csv_row(*row) for row in rows)))
     response = HttpResponse(body, content_type="text/csv")

@@ -144,6 +144,7 @@ class TreatmentCourse(DoseFields, PublicIdModel):
     class Meta:
         ordering = ["-started_at", "-pk"]
         default_related_name = "courses"
+        indexes = [models.Index(fields=["clinic", "started_at"])]  # courses started in a period
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=CourseStatus.values), name="course_status_known"

@@ -25,7 +25,8 @@ def test_baseline_is_the_last_score_by_the_first_dose_and_the_end_the_first_afte
         induction_end_on=D + dt.timedelta(days=25),
         completed_induction=True,
     )
-    assert (episode.baseline, episode.end_of_induction) == (20, 8)
+    # The 8 of the last session's day came before its dose: the end is the next day's 7.
+    assert (episode.baseline, episode.end_of_induction) == (20, 7)
 
 
 def test_a_score_past_the_window_is_not_the_end_of_induction() -> None:

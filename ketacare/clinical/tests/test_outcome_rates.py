@@ -8,8 +8,11 @@ from hypothesis import strategies as st
 from ketacare.clinical import (
     ClinicalInputError,
     Episode,
+    OutcomeCounts,
     Rate,
+    episode_counts,
     outcome_summary,
+    summary_from_counts,
     wilson_interval,
 )
 
@@ -130,3 +133,51 @@ def test_counts_nest_and_a_rate_is_shown_exactly_when_its_denominator_is_large_e
         assert rate.suppressed == (rate.denominator < smallest)
         assert (rate.proportion is None) == rate.suppressed
     assert summary.response_completers.numerator <= summary.response_itt.numerator
+
+
+@given(st.lists(episodes, max_size=60), st.integers(0, 60))
+def test_counts_added_in_any_grouping_give_the_summary_of_all_the_episodes(
+    cohort: list[Episode], cut: int
+) -> None:
+    # As a database sums one course's counts per group and the groups are added up after.
+    first = sum((episode_counts(e) for e in cohort[:cut]), OutcomeCounts())
+    rest = sum((episode_counts(e) for e in cohort[cut:]), OutcomeCounts())
+    assert summary_from_counts(first + rest) == outcome_summary(cohort)
+
+
+def test_one_courses_counts_say_what_it_counts_towards() -> None:
+    assert episode_counts(_phq9(20, 4)) == OutcomeCounts(1, 1, 1, 1, 1, 1, 1)
+    assert episode_counts(_phq9(20, 8)) == OutcomeCounts(1, 1, 1, 1, 0, 1, 0)
+    assert episode_counts(_phq9(20, None)) == OutcomeCounts(1, 1, 0, 0, 0, 0, 0)
+    # Stopped early yet scored at a response: counted by intention to treat only.
+    assert episode_counts(_phq9(20, 5, completed=False)) == OutcomeCounts(1, 0, 0, 1, 0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("counts", "field"),
+    [
+        ({"started": -1}, "started"),
+        ({"started": 1, "completed": 2}, "completed"),
+        ({"started": 2, "completed": 1, "with_scores": 2}, "with_scores"),
+        ({"started": 1, "remitted": 2}, "remitted"),
+        ({"started": 1, "completed": 1, "responded_completers": 1}, "responded_completers"),
+        ({"started": True}, "started"),
+    ],
+)
+def test_counts_that_cannot_come_from_courses_are_refused_naming_the_count(
+    counts: dict[str, int], field: str
+) -> None:
+    with pytest.raises(ClinicalInputError) as refused:
+        OutcomeCounts(**counts)
+    assert refused.value.field == field
+
+
+def test_only_counts_make_a_summary() -> None:
+    with pytest.raises(ClinicalInputError) as refused:
+        summary_from_counts((13, 11))  # type: ignore[arg-type]
+    assert refused.value.field == "counts"
+    with pytest.raises(ClinicalInputError) as refused:
+        summary_from_counts(OutcomeCounts(), min_denominator=0)
+    assert refused.value.field == "min_denominator"
+    with pytest.raises(ClinicalInputError):
+        episode_counts("a course")  # type: ignore[arg-type]

@@ -22,7 +22,7 @@ from ketacare.assessments.queries import trend_scores
 from ketacare.assessments.trend import CourseFrame, DoseMark, build_trend
 from ketacare.clinical import DatedScore
 from ketacare.dosing.models import Administration, DosingSession, Status
-from ketacare.measurement.outcomes import through_induction
+from ketacare.measurement.course_outcomes import through_induction
 from ketacare.measurement.templatetags.course_flags import CourseFacts, course_flags
 from ketacare.patients.models import Patient
 from ketacare.treatment.definitions import protocol_from_dict

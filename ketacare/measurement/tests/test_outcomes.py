@@ -1,5 +1,7 @@
 """The clinic's outcome dashboard on a constructed cohort: its figures are `outcome_summary`
-of the same episodes, small groups show no rate, and its queries do not grow with courses."""
+of the same episodes, each course's kept outcome follows the writes that change it (and is
+worked out again when stale), small groups show no rate, and its queries do not grow with
+courses."""
 
 import datetime as dt
 
@@ -10,26 +12,30 @@ from django.utils import timezone
 
 from conftest import Clock, World, client_for
 from ketacare import clinical
-from ketacare.assessments.services import assessment_record
+from ketacare.assessments.models import Assessment
+from ketacare.assessments.services import assessment_mark_error, assessment_record
 from ketacare.clinical import Episode
 from ketacare.measurement import outcomes
+from ketacare.measurement.models import CourseOutcome
 from ketacare.patients.models import Patient
-from ketacare.treatment.models import PlannedSession, SessionStatus, TreatmentCourse
+from ketacare.treatment.models import PlannedSession, TreatmentCourse
+from ketacare.treatment.schedule import planned_session_complete
 from ketacare.treatment.services import course_end
 from ketacare.treatment.tests.builders import started_course
 from tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
 NOON = dt.time(12)
+YEAR = dt.timedelta(days=365)
 
 
-def _phq9(world: World, patient: Patient, on: dt.date, total: int) -> None:
+def _phq9(world: World, patient: Patient, on: dt.date, total: int) -> Assessment:
     # Items 1-8 carry the total (item 9 stays 0, so no alert is raised).
     items = [min(3, max(0, total - 3 * i)) for i in range(8)]
     answers = {str(i + 1): v for i, v in enumerate(items)} | {"9": 0}
     assert sum(items) == total
     zone = timezone.get_current_timezone()
-    assessment_record(
+    return assessment_record(
         actor=world.nina,
         patient=patient,
         instrument="phq9",
@@ -49,30 +55,38 @@ def _induction(course: TreatmentCourse) -> list[PlannedSession]:
     return list(course.sessions.filter(stage="induction").order_by("scheduled_on"))
 
 
-def _given(*sessions: PlannedSession) -> None:
-    # Completion is the discharge's (tested in dosing); here the dates are what matter.
+def _given(world: World, *sessions: PlannedSession) -> None:
+    # The discharge's own step (its dosing story is tested in dosing); the dates are what matter.
     for row in sessions:
-        PlannedSession.objects.filter(pk=row.pk).update(
-            status=SessionStatus.COMPLETED,
-            completed_at=dt.datetime.combine(row.scheduled_on, NOON, dt.UTC),
-        )
+        planned_session_complete(actor=world.nina, planned=row)
+
+
+def _year(world: World) -> list[Episode]:
+    return outcomes.episodes_in(world.harbor, timezone.now() - YEAR, timezone.now())
+
+
+def _figures(world: World) -> outcomes.Figures:
+    return outcomes.figures(world.harbor, timezone.now() - YEAR, timezone.now())
 
 
 def _cohort(world: World, clock: Clock) -> list[Episode]:
-    """Five courses: two responders (one remitting), one without an end score, one stopped
-    after the first dose, one never dosed. Returns the episodes they should be."""
+    """Five courses: two responders (one remitting), one without an end score (only one of
+    its last session's day), one stopped after the first dose, one never dosed. Returns the
+    episodes they should be."""
     shapes = {name: _course(world, name) for name in ("Ana", "Ben", "Cal", "Dee", "Eve")}
     first = {name: _induction(c)[0] for name, c in shapes.items()}
     last = {name: _induction(c)[-1] for name, c in shapes.items()}
     for name in ("Ana", "Ben", "Cal", "Dee"):
         _phq9(world, shapes[name].patient, first[name].scheduled_on - dt.timedelta(days=2), 20)
-    _given(first["Dee"])
+    _given(world, first["Dee"])
     course_end(actor=world.pia, course=shapes["Dee"], reason="Stopped after the first dose")
     clock.advance(days=40)
     for name in ("Ana", "Ben", "Cal"):
-        _given(*_induction(shapes[name]))
-    _phq9(world, shapes["Ana"].patient, last["Ana"].scheduled_on, 8)
-    _phq9(world, shapes["Ben"].patient, last["Ben"].scheduled_on + dt.timedelta(days=2), 3)
+        _given(world, *_induction(shapes[name]))
+    # The last session's own day is before its dose: the end is read from the next day.
+    _phq9(world, shapes["Cal"].patient, last["Cal"].scheduled_on, 11)
+    _phq9(world, shapes["Ana"].patient, last["Ana"].scheduled_on + dt.timedelta(days=1), 8)
+    _phq9(world, shapes["Ben"].patient, last["Ben"].scheduled_on + dt.timedelta(days=3), 3)
     remission = 4  # the IV protocol's own PHQ-9 remission threshold
     return [
         Episode("phq9", 20, 8, True, remission),
@@ -87,13 +101,53 @@ def test_the_dashboard_figures_are_outcome_summary_of_the_same_episodes(
     world: World, clock: Clock
 ) -> None:
     expected = _cohort(world, clock)
-    since = timezone.now() - dt.timedelta(days=365)
-    facts = outcomes.courses_in(world.harbor, since, timezone.now())
-    assert [f.episode for f in facts] == expected
-    summary = outcomes.summary(facts)
+    assert _year(world) == expected
+    figures = _figures(world)
+    summary = figures.overall
     assert summary == clinical.outcome_summary(expected)
     assert (summary.n_started, summary.n_completed, summary.n_with_scores) == (5, 3, 2)
-    assert sum(f.dropped_after_first for f in facts) == 1
+    assert figures.dropped_after_first == 1
+    by = dict(figures.breakdowns)
+    assert list(by) == ["Route", "Protocol", "Prescriber", "Quarter started"]
+    assert [b.summary for b in by["Route"]] == [summary]  # one route: all of the courses
+    protocol = TreatmentCourse.objects.filter(clinic=world.harbor).first().protocol_version  # type: ignore[union-attr]
+    assert [b.label for b in by["Protocol"]] == [protocol.name]
+    assert [b.label for b in by["Prescriber"]] == [world.pia.user.full_name]
+
+
+def test_the_median_days_to_a_response_is_the_middle_of_the_responders(
+    world: World, clock: Clock
+) -> None:
+    _cohort(world, clock)
+    ana = TreatmentCourse.objects.get(patient__given_name="Ana")
+    first, *_, last = _induction(ana)
+    # Ana responded a day after her last session, Ben three days after his: the middle of two.
+    span = (last.scheduled_on - first.scheduled_on).days
+    assert _figures(world).days_to_response == span + 2
+
+
+def test_a_score_struck_out_leaves_the_courses_outcome_at_once(world: World, clock: Clock) -> None:
+    _cohort(world, clock)
+    ana = TreatmentCourse.objects.get(patient__given_name="Ana")
+    end = Assessment.objects.filter(patient=ana.patient).latest("administered_at")
+    assessment_mark_error(actor=world.nina, assessment=end, reason="Another patient's answers")
+    assert CourseOutcome.objects.get(course=ana).end_of_induction is None
+    assert _figures(world).overall.n_with_scores == 1
+
+
+def test_an_outcome_missing_or_kept_under_other_rules_or_zone_is_worked_out_again(
+    world: World, clock: Clock
+) -> None:
+    expected = _cohort(world, clock)
+    kept = CourseOutcome.objects.filter(clinic=world.harbor)
+    ana = kept.get(course__patient__given_name="Ana")
+    kept.filter(pk=ana.pk).update(rules=0, baseline=None)  # as an older release worked it out
+    kept.exclude(pk=ana.pk).first().delete()  # type: ignore[union-attr]  # as bulk-inserted
+    assert _year(world) == expected
+    world.harbor.timezone = "America/Los_Angeles"
+    world.harbor.save(update_fields=["timezone"])
+    assert _year(world) == expected
+    assert set(kept.values_list("zone", flat=True)) == {"America/Los_Angeles"}
 
 
 def test_the_page_withholds_rates_of_fewer_than_eleven_patients(world: World, clock: Clock) -> None:
@@ -128,8 +182,31 @@ def test_a_course_with_an_induction_session_not_given_has_not_completed_inductio
     course = _course(world, "Fay")
     induction = _induction(course)
     clock.advance(days=40)
-    _given(induction[0], induction[-1])  # the first and the last, none between
-    (facts,) = outcomes.courses_in(
-        world.harbor, timezone.now() - dt.timedelta(days=90), timezone.now()
-    )
-    assert facts.episode.completed_induction is False
+    _given(world, induction[0], induction[-1])  # the first and the last, none between
+    (episode,) = _year(world)
+    assert episode.completed_induction is False
+
+
+def test_the_outcome_api_gives_the_dashboards_figures_and_names_a_wrong_period(
+    world: World, clock: Clock
+) -> None:
+    expected = clinical.outcome_summary(_cohort(world, clock))
+    pia = client_for(world.pia)
+    (harbor,) = pia.get("/api/v1/outcomes?months=12").json()
+    assert harbor["clinic_id"] == str(world.harbor.public_id)
+    assert harbor["overall"]["n_with_scores"] == expected.n_with_scores == 2
+    assert harbor["overall"]["response_completers"] == {
+        "numerator": 2, "denominator": 2, "proportion": None, "ci_low": None, "ci_high": None,
+        "suppressed": True,
+    }  # fmt: skip
+    assert harbor["dropped_after_first"] == 1
+    assert {g["breakdown"] for g in harbor["groups"]} == {
+        "route", "protocol", "prescriber", "quarter_started"
+    }  # fmt: skip
+    wrong = pia.get("/api/v1/outcomes?months=5")
+    assert wrong.status_code == 422
+    assert wrong.json()["error"]["fields"] == {
+        "months": ["months: allowed values are 3, 6, 12, 24."]
+    }
+    assert client_for(world.nina).get("/api/v1/outcomes").status_code == 403
+    assert client_for(world.sol).get("/api/v1/outcomes").status_code == 403

@@ -200,9 +200,10 @@ def test_the_chart_reads_in_as_many_queries_with_twelve_sessions_as_with_three(
     assert len(twelve.captured_queries) == len(three.captured_queries)
     section = _trend_section(page)
     assert len(_rows(section, "trend-doses")) == 12
-    # Induction is eight sessions; the score of its last session's day stands for its end.
+    # Induction is eight sessions; the first score after its last session's day (session 9's,
+    # 4) stands for its end, not the 6 taken before the last induction dose.
     assert (
-        "End of induction: response, not remission (PHQ-9 from 20 to 6; response is a fall of "
+        "End of induction: response and remission (PHQ-9 from 20 to 4; response is a fall of "
         "50 % or more, remission 4 or less)."
     ) in _text(section)
 
