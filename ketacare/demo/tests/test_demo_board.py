@@ -10,14 +10,11 @@ from ketacare.clinics.models import Clinic
 from ketacare.core.audit import verify_chains
 from ketacare.demo.seed import seed
 from ketacare.demo.tests.boards import assert_full_board, boston
+from ketacare.demo.tests.network import quiet
 from ketacare.dosing.models import DosingSession, Status
 from ketacare.treatment.models import PlannedSession
 
 pytestmark = pytest.mark.django_db
-
-
-def _quiet(_line: str) -> None:
-    pass
 
 
 @pytest.mark.parametrize(("hour", "minute"), [(0, 20), (23, 50)])
@@ -25,17 +22,17 @@ def test_the_board_holds_every_stage_whatever_the_hour_the_demo_is_seeded(
     clock: Clock, hour: int, minute: int
 ) -> None:
     clock.move_to(boston(dt.date(2026, 6, 17), hour, minute))
-    assert seed(progress=_quiet)
+    assert seed(progress=quiet)
     for clinic in Clinic.objects.all():
         assert_full_board(clinic)
 
 
 def test_started_on_a_later_day_it_closes_the_last_board_and_lays_out_todays(clock: Clock) -> None:
     clock.move_to(boston(dt.date(2026, 6, 17), 15))
-    assert seed(progress=_quiet)
+    assert seed(progress=quiet)
     later = boston(dt.date(2026, 6, 19), 11)
     clock.move_to(later)
-    assert not seed(progress=_quiet)
+    assert not seed(progress=quiet)
     for clinic in Clinic.objects.all():
         assert_full_board(clinic)
         earlier = DosingSession.objects.filter(

@@ -9,12 +9,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import time_machine
-from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 
-from conftest import GUARD_SQL, Clock
+from conftest import Clock
 from ketacare.accounts.models import User
 from ketacare.assessments.models import Assessment, RiskAlert
 from ketacare.clinics.models import Clinic, Membership, Role
@@ -23,6 +20,7 @@ from ketacare.demo.network import CLINICS
 from ketacare.demo.portal import portal_email
 from ketacare.demo.seed import seed
 from ketacare.demo.tests.boards import assert_full_board
+from ketacare.demo.tests.network import quiet, seeded_once
 from ketacare.dosing.models import AdverseEvent, DosingSession
 from ketacare.patients.models import Patient
 from ketacare.rems.models import RemsMonitoringForm
@@ -37,26 +35,11 @@ pytestmark = pytest.mark.django_db
 AFTERNOON = dt.datetime(2026, 11, 25, 20, 0, tzinfo=dt.UTC)
 
 
-def _quiet(_line: str) -> None:
-    pass
-
-
 @pytest.fixture(scope="module")
 def afternoon_network(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """The network seeded once for this module's afternoon tests (each test's own writes are
     rolled back); wiped afterwards, lifting the audit trail's guards for that alone."""
-    lift, restore = GUARD_SQL[connection.vendor]
-    with django_db_blocker.unblock():
-        with time_machine.travel(AFTERNOON, tick=True):
-            assert seed(progress=_quiet)
-        yield
-        with connection.cursor() as cursor:
-            for sql in lift:
-                cursor.execute(sql)
-        call_command("flush", interactive=False, verbosity=0)
-        with connection.cursor() as cursor:
-            for sql in restore:
-                cursor.execute(sql)
+    yield from seeded_once(django_db_blocker, AFTERNOON)
 
 
 @pytest.fixture
@@ -128,7 +111,7 @@ def test_rems_forms_of_earlier_sessions_are_submitted_and_recent_ones_are_due(
 
 def test_seeding_again_the_same_day_changes_nothing(seeded: None) -> None:
     counts = (Patient.objects.count(), DosingSession.objects.count())
-    assert not seed(progress=_quiet)
+    assert not seed(progress=quiet)
     assert (Patient.objects.count(), DosingSession.objects.count()) == counts
 
 

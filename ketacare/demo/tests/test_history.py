@@ -10,19 +10,19 @@ from io import StringIO
 from typing import Any
 
 import pytest
-import time_machine
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max, Min
 from django.test import Client
 
-from conftest import GUARD_SQL, Clock
+from conftest import Clock
 from ketacare.accounts.models import User
 from ketacare.assessments.models import Assessment, RiskAlert
 from ketacare.clinics.models import Clinic
 from ketacare.core.models import AuditEvent
 from ketacare.demo.history import COHORTS, seed_history
-from ketacare.demo.seed import PATIENTS_PER_CLINIC, seed
+from ketacare.demo.seed import PATIENTS_PER_CLINIC
+from ketacare.demo.tests.network import seeded_once
 from ketacare.patients.models import Patient
 from ketacare.treatment.models import PlannedSession, TreatmentCourse
 
@@ -31,26 +31,11 @@ pytestmark = pytest.mark.django_db
 EVENING = dt.datetime(2026, 9, 14, 22, 0, tzinfo=dt.UTC)
 
 
-def _quiet(_line: str) -> None:
-    pass
-
-
 @pytest.fixture(scope="module")
 def demo_network(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """The demo seeded once for this module; wiped afterwards, lifting the audit trail's
     guards for that alone."""
-    lift, restore = GUARD_SQL[connection.vendor]
-    with django_db_blocker.unblock():
-        with time_machine.travel(EVENING, tick=True):
-            assert seed(progress=_quiet)
-        yield
-        with connection.cursor() as cursor:
-            for sql in lift:
-                cursor.execute(sql)
-        call_command("flush", interactive=False, verbosity=0)
-        with connection.cursor() as cursor:
-            for sql in restore:
-                cursor.execute(sql)
+    yield from seeded_once(django_db_blocker, EVENING)
 
 
 @pytest.fixture
