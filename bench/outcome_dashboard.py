@@ -214,8 +214,10 @@ def add_questionnaires(
         days = {s.scheduled_on for s in by_course[course.pk] if s.status != "cancelled"}
         days |= {on for patient, on in answered if patient == course.patient_id}
         rows += [questionnaire(cohort, course, on, answered, now) for on in sorted(days)]
-    QuestionnaireAssignment.objects.bulk_create(rows)
     unanswered = [r for r in rows if r.status == "open" and r.expires_at <= now]
+    for row in unanswered:
+        row.reminders_sent = 1  # the reminder row below
+    QuestionnaireAssignment.objects.bulk_create(rows)
     QuestionnaireReminder.objects.bulk_create(
         [QuestionnaireReminder(assignment=r, number=1, sent_at=r.opens_at) for r in unanswered]
     )

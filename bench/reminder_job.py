@@ -123,6 +123,7 @@ def add_assignments(patients: list[Any], assigner: Any, rng: random.Random) -> N
                     opens_at=window.opens_at,
                     expires_at=window.expires_at,
                     assigned_by=assigner,
+                    reminders_sent=int(window.reminded),  # the reminder row below
                 )
             )
     made = QuestionnaireAssignment.objects.bulk_create(rows)

@@ -44,6 +44,9 @@ class QuestionnaireAssignment(PublicIdModel):
     completed_at = models.DateTimeField(null=True, blank=True)
     # When the patient first opened it (for the completion figures: sent, opened, answered).
     opened_at = models.DateTimeField(null=True, blank=True)
+    # How many reminders were sent (each a `QuestionnaireReminder` row, counted here by the
+    # write that sends it): the reminder job and the completion figures read no join.
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
     # Sent by the protocol's measurement plan (`plans.py`): the course, and which of the plan's
     # questionnaires it is ("phq9:session:<id>"), so a moved session moves this one. Empty for
     # one a clinician sent by hand.
@@ -53,7 +56,17 @@ class QuestionnaireAssignment(PublicIdModel):
     class Meta:
         ordering = ["expires_at"]
         default_related_name = "questionnaire_assignments"
-        indexes = [models.Index(fields=["patient", "status", "expires_at"])]
+        indexes = [
+            models.Index(fields=["patient", "status", "expires_at"]),
+            # The completion figures: every column they count, so the index alone answers.
+            models.Index(
+                fields=[
+                    "clinic", "instrument", "opens_at", "status", "opened_at", "expires_at",
+                    "reminders_sent",
+                ],
+                name="assignment_completion",
+            ),
+        ]  # fmt: skip
         constraints = [
             models.CheckConstraint(
                 condition=Q(instrument__in=PORTAL_INSTRUMENTS),

@@ -20,7 +20,12 @@ from ketacare.assessments.models import RiskAlert
 from ketacare.clinical import Episode, OutcomeCounts, OutcomeSummary
 from ketacare.clinics.models import Clinic
 from ketacare.measurement.course_outcomes import INSTRUMENT, current_rows, refresh_stale
-from ketacare.measurement.models import AssignmentStatus, CourseOutcome, QuestionnaireAssignment
+from ketacare.measurement.models import (
+    PORTAL_INSTRUMENTS,
+    AssignmentStatus,
+    CourseOutcome,
+    QuestionnaireAssignment,
+)
 from ketacare.treatment.models import ProtocolVersion, TreatmentCourse
 
 COUNTED = (
@@ -199,40 +204,28 @@ def _minutes(values: list[float]) -> Minutes:
 
 def completion(clinic: Clinic, since: dt.datetime) -> list[Completion]:
     """Questionnaires sent since, per instrument: opened, answered, closed unanswered
-    (expired), and the reminders sent for them. One grouped query (counted by the database:
-    a measurement plan sends many)."""
+    (expired), and the reminders sent for them. Counted by the database (a measurement plan
+    sends many), one query per self-report instrument, each a range of the
+    `assignment_completion` index, which holds every column counted."""
     now = timezone.now()
-
-    def each(condition: Q | None = None) -> Count:
-        return Count("pk", filter=condition, distinct=True)  # the reminders' join repeats rows
-
-    rows = (
+    sent = QuestionnaireAssignment.objects.filter(
         # Sent: opened to the patient by now (a plan's later ones are not sent yet), not cancelled.
-        QuestionnaireAssignment.objects.filter(
-            clinic=clinic, opens_at__gte=since, opens_at__lte=now
+        clinic=clinic,
+        opens_at__gte=since,
+        opens_at__lte=now,
+    ).exclude(status=AssignmentStatus.CANCELLED)
+    figures = []
+    for instrument in PORTAL_INSTRUMENTS:
+        counts = sent.filter(instrument=instrument).aggregate(
+            sent=Count("pk"),
+            opened=Count("pk", filter=Q(opened_at__isnull=False)),
+            completed=Count("pk", filter=Q(status=AssignmentStatus.COMPLETED)),
+            expired=Count("pk", filter=Q(status=AssignmentStatus.OPEN, expires_at__lte=now)),
+            reminders=Sum("reminders_sent", default=0),
         )
-        .exclude(status=AssignmentStatus.CANCELLED)
-        .values("instrument")
-        .annotate(
-            sent=each(),
-            opened=each(Q(opened_at__isnull=False)),
-            completed=each(Q(status=AssignmentStatus.COMPLETED)),
-            expired=each(Q(status=AssignmentStatus.OPEN, expires_at__lte=now)),
-            reminder_count=Count("reminders"),
-        )
-        .order_by("instrument")
-    )
-    return [
-        Completion(
-            clinical.get_scale(row["instrument"]).name,
-            row["sent"],
-            row["opened"],
-            row["completed"],
-            row["expired"],
-            row["reminder_count"],
-        )
-        for row in rows
-    ]
+        if counts["sent"]:
+            figures.append(Completion(clinical.get_scale(instrument).name, **counts))
+    return figures
 
 
 def rate_text(rate: clinical.Rate) -> str:

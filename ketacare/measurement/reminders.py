@@ -8,7 +8,7 @@ import datetime as dt
 import zoneinfo
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -55,18 +55,19 @@ def remind_clinic(clinic: Clinic, now: dt.datetime) -> None:
             patient__account__user__is_active=True,
         )
         .select_related("clinic", "patient__account__user")
-        .annotate(sent=Count("reminders"))
         .order_by("pk")
     )
     for row in open_rows.iterator(chunk_size=BATCH):
-        if reminder_due(row, row.sent, now):
-            _send(row, row.sent + 1, now)
+        if reminder_due(row, row.reminders_sent, now):
+            _send(row, row.reminders_sent + 1, now)
 
 
 def _send(row: QuestionnaireAssignment, number: int, now: dt.datetime) -> None:
     user = row.patient.account.user
     with transaction.atomic():
         QuestionnaireReminder.objects.create(assignment=row, number=number, sent_at=now)
+        counted = QuestionnaireAssignment.objects.filter(pk=row.pk)
+        counted.update(reminders_sent=F("reminders_sent") + 1)
         message = render_message(
             "measurement/email/reminder",
             to=user.email,

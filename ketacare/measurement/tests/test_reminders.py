@@ -3,6 +3,7 @@ after it closes, never in the clinic's quiet hours, at most the clinic's number,
 patient who turned them off. The email names no patient in its subject."""
 
 import datetime as dt
+import importlib
 
 import pytest
 from django.core import mail
@@ -101,3 +102,19 @@ def test_a_reminder_pass_that_fails_leaves_neither_a_reminder_nor_its_email_queu
     assert not DBTaskResult.objects.filter(task_path__endswith="send_email").exists()
     run_jobs()  # the next pass sends it, once
     assert len(_reminders()) == 1
+
+
+def test_reminders_sent_before_the_upgrade_are_counted_into_the_questionnaires_column(
+    world: World,
+) -> None:
+    from django.apps import apps
+
+    upgrade = importlib.import_module("ketacare.measurement.migrations.0006_reminders_sent")
+    row = sent_to_paula(world)
+    other = sent_to_paula(world, instrument="gad7")
+    for number in (1, 2):
+        QuestionnaireReminder.objects.create(assignment=row, number=number, sent_at=row.opens_at)
+    upgrade.count_reminders_sent(apps, None)
+    row.refresh_from_db()
+    other.refresh_from_db()
+    assert (row.reminders_sent, other.reminders_sent) == (2, 0)
