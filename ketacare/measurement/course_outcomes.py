@@ -10,12 +10,13 @@ under another clinic time zone, or never written (courses inserted in bulk) are 
 `refresh_stale` works them out again before the dashboard reads them.
 """
 
+import dataclasses
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.signals import post_save
@@ -41,6 +42,9 @@ INSTRUMENT = "phq9"  # the dashboard's scale: the one every route's course measu
 # worked out again before it is next read.
 RULES = 1
 BATCH = 1000  # courses worked out per round of queries when many are stale
+# The counts a `CourseOutcome` keeps for the database to sum: `clinical.OutcomeCounts` but
+# `started` (each row is one course started).
+COUNTED = tuple(f.name for f in dataclasses.fields(clinical.OutcomeCounts) if f.name != "started")
 
 
 @dataclass(frozen=True)
@@ -146,12 +150,7 @@ def _outcome_row(facts: CourseFacts, clinic: Clinic) -> CourseOutcome:
         end_of_induction=episode.end_of_induction,
         completed_induction=episode.completed_induction,
         remission_max=episode.remission_max,
-        completed=counts.completed,
-        with_scores=counts.with_scores,
-        responded=counts.responded,
-        remitted=counts.remitted,
-        responded_completers=counts.responded_completers,
-        remitted_completers=counts.remitted_completers,
+        **{name: getattr(counts, name) for name in COUNTED},
         dropped_after_first=int(facts.dropped_after_first),
         days_to_response=facts.days_to_response,
     )
@@ -183,7 +182,9 @@ def facts_of(clinic: Clinic, courses: QuerySet[TreatmentCourse]) -> list[CourseF
     ]
 
 
-def _scores(chosen: QuerySet[TreatmentCourse], zone: zoneinfo.ZoneInfo) -> dict[int, list[Any]]:
+def _scores(
+    chosen: QuerySet[TreatmentCourse], zone: zoneinfo.ZoneInfo
+) -> dict[int, list[DatedScore]]:
     scores: dict[int, list[DatedScore]] = defaultdict(list)
     rows = Assessment.objects.filter(
         patient_id__in=chosen.values("patient_id"),

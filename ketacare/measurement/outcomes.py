@@ -19,7 +19,12 @@ from ketacare.accounts.models import User
 from ketacare.assessments.models import RiskAlert
 from ketacare.clinical import Episode, OutcomeCounts, OutcomeSummary
 from ketacare.clinics.models import Clinic
-from ketacare.measurement.course_outcomes import INSTRUMENT, current_rows, refresh_stale
+from ketacare.measurement.course_outcomes import (
+    COUNTED,
+    INSTRUMENT,
+    current_rows,
+    refresh_stale,
+)
 from ketacare.measurement.models import (
     PORTAL_INSTRUMENTS,
     AssignmentStatus,
@@ -27,15 +32,6 @@ from ketacare.measurement.models import (
     QuestionnaireAssignment,
 )
 from ketacare.treatment.models import ProtocolVersion, TreatmentCourse
-
-COUNTED = (
-    "completed",
-    "with_scores",
-    "responded",
-    "remitted",
-    "responded_completers",
-    "remitted_completers",
-)
 
 
 @dataclass(frozen=True)
@@ -119,7 +115,7 @@ def figures(clinic: Clinic, since: dt.datetime, until: dt.datetime) -> Figures:
     by: dict[str, dict[str, OutcomeCounts]] = {name: defaultdict(OutcomeCounts) for name in keys}
     total = OutcomeCounts()
     for group in groups:
-        counts = OutcomeCounts(group["started"], *(group[name] for name in COUNTED))
+        counts = OutcomeCounts(started=group["started"], **{n: group[n] for n in COUNTED})
         total += counts
         for name, label_of in keys.items():
             by[name][label_of(group)] += counts
