@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "ketacare.dosing",
     "ketacare.rems",
     "ketacare.measurement",
+    "ketacare.therapy",
     "ketacare.reports",
     "ketacare.api",
     "ketacare.demo",

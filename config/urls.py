@@ -15,6 +15,7 @@ urlpatterns = [
     path("sessions/", include("ketacare.dosing.urls")),
     path("rems/", include("ketacare.rems.urls")),
     path("", include("ketacare.measurement.urls")),
+    path("", include("ketacare.therapy.urls")),
     path("reports/", include("ketacare.reports.urls")),
     path("demo/", include("ketacare.demo.urls")),
     path("api/v1/", api.urls),

@@ -6,16 +6,18 @@ one whose behaviour disagrees with its rule fails the matrix.
 """
 
 import datetime as dt
+import itertools
 import json
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -43,6 +45,9 @@ from ketacare.screening.models import Intake
 from ketacare.screening.queries import open_intake
 from ketacare.screening.review import eligibility_review
 from ketacare.screening.services import intake_start, trial_record
+from ketacare.therapy.appointments import therapy_session_book
+from ketacare.therapy.care_team import care_team_add
+from ketacare.therapy.models import CareTeamMember, TherapySession
 from ketacare.treatment.models import PlannedSession, TreatmentCourse
 from ketacare.treatment.queries import open_course
 from ketacare.treatment.services import course_pause
@@ -155,6 +160,10 @@ def _url(endpoint: Endpoint, world: World, user: Persona, other_clinic: bool) ->
         samples["alert_id"] = _alert(world, other_clinic).public_id
     if "assignment_id" in endpoint.params:
         samples["assignment_id"] = _assignment(world).public_id
+    if "place_id" in endpoint.params:
+        samples["place_id"] = _place(world, other_clinic).public_id
+    if "therapy_id" in endpoint.params:
+        samples["therapy_id"] = _therapy(world, other_clinic, endpoint.name).public_id
     if "token" in endpoint.params:
         samples["token"] = "not-a-signed-invitation"
     if "token_id" in endpoint.params:
@@ -286,6 +295,58 @@ def _dosing(world: World, other_clinic: bool) -> DosingSession:
     return found or checked_in(patient, nurse=nurse, prescriber=prescriber)
 
 
+def _therapist(world: World, other_clinic: bool) -> StaffActor:
+    if not other_clinic:
+        return world.theo
+    found = User.objects.filter(email="tess@summit.test").first()
+    return (
+        staff_actor(found)
+        if found
+        else staff(world.summit, Role.THERAPIST, email="tess@summit.test")
+    )
+
+
+def _place(world: World, other_clinic: bool) -> CareTeamMember:
+    """A current place on the patient's care team (a new one once the last was ended)."""
+    _nurse, patient = _nurse_and_patient(world, other_clinic)
+    found = CareTeamMember.objects.filter(patient=patient, ended_at__isnull=True).first()
+    therapist = _therapist(world, other_clinic)
+    return found or care_team_add(
+        actor=_prescriber(world, other_clinic),
+        patient=patient,
+        member=therapist.user,
+        team_role="therapist",
+    )
+
+
+_THERAPY_HOURS = itertools.count(24)
+
+
+def _therapy(world: World, other_clinic: bool, action: str) -> TherapySession:
+    """A booked therapy session with the clinic's therapist: one that has begun for the
+    therapist's record of it, else a new one ahead once the last was cancelled."""
+    _course(world, other_clinic)
+    _nurse, patient = _nurse_and_patient(world, other_clinic)
+    begun = action.endswith(("held", "missed"))
+    found = TherapySession.objects.filter(patient=patient, status="booked")
+    found = found.filter(starts_at__lte=timezone.now()) if begun else found
+    if found.exists():
+        return found.latest("pk")
+    hours = dt.timedelta(hours=next(_THERAPY_HOURS))
+    start = timezone.now() - hours if begun else timezone.now() + hours
+    # A session that has begun was booked before it.
+    with time_machine.travel(start - dt.timedelta(hours=1) if begun else timezone.now()):
+        return therapy_session_book(
+            actor=_prescriber(world, other_clinic),
+            patient=patient,
+            therapist=_therapist(world, other_clinic).user,
+            kind="therapy",
+            mode="telehealth",
+            starts_at=start,
+            duration_minutes=50,
+        )
+
+
 def _expected(rule: Any, user: Persona, world: World, other_clinic: bool) -> str:
     if rule == PUBLIC:
         return "allowed"
@@ -395,6 +456,10 @@ API_BODIES_BY_PATH: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/sessions/{session_id}/move"): {"scheduled_on": "2031-01-06"},
     ("POST", "/api/v1/sessions/{session_id}/cancel"): {"reason": "Matrix"},
     ("PUT", "/api/v1/dosing-sessions/{dosing_id}/rems-form/answers"): {"sedation": False},
+    ("POST", "/api/v1/care-team/{place_id}/end"): {"reason": "Matrix"},
+    ("POST", "/api/v1/therapy-sessions/{therapy_id}/move"): {"starts_at": "2031-01-06T15:00:00Z"},
+    ("POST", "/api/v1/therapy-sessions/{therapy_id}/cancel"): {"reason": "Matrix"},
+    ("POST", "/api/v1/therapy-sessions/{therapy_id}/missed"): {"reason": "Matrix"},
     ("POST", "/api/v1/dosing-sessions/{dosing_id}/rems-form/submit"): {"confirmation": "M-1"},
 }
 # Paths of rows that belong to one clinic: each is also tried with the other clinic's row.
@@ -406,6 +471,8 @@ CLINIC_ROW_PARAMS = (
     "{planned_id}",
     "{dosing_id}",
     "{alert_id}",
+    "{place_id}",
+    "{therapy_id}",
 )
 
 
@@ -427,6 +494,10 @@ def _api_url(path: str, world: World, other_clinic: bool) -> str:
         url = url.replace("{alert_id}", str(_alert(world, other_clinic).public_id))
     if "{assignment_id}" in path:
         url = url.replace("{assignment_id}", str(_assignment(world).public_id))
+    if "{place_id}" in path:
+        url = url.replace("{place_id}", str(_place(world, other_clinic).public_id))
+    if "{therapy_id}" in path:
+        url = url.replace("{therapy_id}", str(_therapy(world, other_clinic, path).public_id))
     return url
 
 
@@ -437,6 +508,8 @@ def _prepare_treatment(path: str, world: World) -> None:
         prescriber = _prescriber(world, other_clinic)
         if "{dosing_id}" in path or "{planned_id}" in path:
             matrix_session(path, patient, nurse=nurse, prescriber=prescriber)
+        elif "therapy-sessions" in path:
+            _course(world, other_clinic)
         elif path.endswith("/patients/{patient_id}/courses"):
             signed_eligible(patient, nurse=nurse, prescriber=prescriber)
         elif "{course_id}" in path or "{session_id}" in path:
@@ -455,11 +528,31 @@ def _api_body(method: str, path: str, world: World) -> Any:
         assert intake is not None
         digest = eligibility_review(intake, "iv").digest
         return {"route": "iv", "decision": "not_eligible", "facts_digest": digest}
+    if (method, path) == ("POST", "/api/v1/patients/{patient_id}/care-team"):
+        return {"member_id": str(world.theo.user.public_id), "team_role": "therapist"}
+    if (method, path) == ("POST", "/api/v1/patients/{patient_id}/therapy-sessions"):
+        return _therapy_booking(world)
     if (method, path) in API_BODIES_BY_PATH:
         return API_BODIES_BY_PATH[(method, path)]
     if method == "POST" and ("{dosing_id}" in path or "{planned_id}" in path):
         return matrix_body(path, world.patient)
     return API_BODIES_BY_PATH.get((method, path), API_BODIES.get(method))
+
+
+def _therapy_booking(world: World) -> Callable[[], dict[str, Any]]:
+    """Each caller books its own hour, so none lands on top of the one before."""
+
+    def body() -> dict[str, Any]:
+        start = timezone.now() + dt.timedelta(hours=next(_THERAPY_HOURS))
+        return {
+            "therapist_id": str(world.theo.user.public_id),
+            "kind": "preparation",
+            "mode": "in_person",
+            "starts_at": start.isoformat(),
+            "duration_minutes": 50,
+        }
+
+    return body
 
 
 def _api_call(client: Client, method: str, url: str, body: Any = None) -> Any:
@@ -483,7 +576,8 @@ def test_api_answers_each_persona_as_its_rule_says(
     for persona, user in _personas(world).items():
         for other_clinic in (False, True) if per_clinic else (False,):
             url = _api_url(path, world, other_clinic)
-            response = _api_call(client_for(user), method, url, body)
+            payload = body() if callable(body) else body
+            response = _api_call(client_for(user), method, url, payload)
             assert response.status_code < 500, f"{method} {path} as {persona}"
             assert response.status_code != 422, response.content
             got = _outcome(response.status_code, "")

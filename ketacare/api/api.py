@@ -10,6 +10,7 @@ from ketacare.measurement.api import router as measurement_router
 from ketacare.patients.api import router as patients_router
 from ketacare.rems.api import router as rems_router
 from ketacare.screening.api import router as screening_router
+from ketacare.therapy.api import router as therapy_router
 from ketacare.treatment.api import router as treatment_router
 
 api = NinjaAPI(
@@ -28,3 +29,4 @@ api.add_router("", treatment_router, tags=["treatment"])
 api.add_router("", dosing_router, tags=["dosing sessions"])
 api.add_router("", rems_router, tags=["REMS monitoring forms"])
 api.add_router("", measurement_router, tags=["portal and suicide-risk alerts"])
+api.add_router("", therapy_router, tags=["care teams and therapy"])

@@ -61,6 +61,10 @@ class Perm(StrEnum):
     QUESTIONNAIRE_ANSWER = "questionnaire.answer"
     KIOSK_OPEN = "kiosk.open"
     OUTCOMES_VIEW = "outcomes.view"
+    CARE_TEAM_VIEW = "care_team.view"
+    CARE_TEAM_MANAGE = "care_team.manage"
+    THERAPY_BOOK = "therapy.book"
+    THERAPY_RECORD = "therapy.record"
 
     @property
     def label(self) -> str:
@@ -110,10 +114,15 @@ PERM_LABELS = {
     Perm.QUESTIONNAIRE_ANSWER: "answer questionnaires",
     Perm.KIOSK_OPEN: "open a kiosk code for a patient's questionnaires",
     Perm.OUTCOMES_VIEW: "see the clinic's outcomes",
+    Perm.CARE_TEAM_VIEW: "see a patient's care team",
+    Perm.CARE_TEAM_MANAGE: "change a patient's care team",
+    Perm.THERAPY_BOOK: "book, move or cancel therapy sessions",
+    Perm.THERAPY_RECORD: "record a therapy session as held or missed",
 }
 
 
-_EVERY_ROLE = {Perm.PATIENT_LIST, Perm.PATIENT_VIEW, Perm.SCHEDULE_VIEW}
+# Who is on a patient's care team is known to all who schedule and treat them.
+_EVERY_ROLE = {Perm.PATIENT_LIST, Perm.PATIENT_VIEW, Perm.SCHEDULE_VIEW, Perm.CARE_TEAM_VIEW}
 # Whoever checks a patient in may open the clinic tablet's kiosk for the questionnaires due.
 _FRONT_DESK = _EVERY_ROLE | {
     Perm.PATIENT_REGISTER,
@@ -158,6 +167,10 @@ _REMS_FORM = {Perm.REMS_FORM_VIEW, Perm.REMS_FORM_RECORD}
 _ALERTS_SEEN = {Perm.ALERT_VIEW}
 _ALERTS_WORKED = {Perm.ALERT_VIEW, Perm.ALERT_ACKNOWLEDGE, Perm.ALERT_RESOLVE}
 _CLINICIAN_MEASURES = {Perm.QUESTIONNAIRE_ASSIGN, Perm.KIOSK_OPEN}
+# Therapy (REFERENCE §7): the clinic admin, prescribers and nurses put clinicians on a
+# patient's care team; whoever books dosing sessions books therapy sessions too, and so do
+# therapists, who keep their own diaries; only a therapist records a session held or missed.
+_THERAPY_BOOKING = {Perm.THERAPY_BOOK}
 
 GRANTS: dict[str, frozenset[Perm]] = {
     Role.CLINIC_ADMIN: frozenset(
@@ -173,6 +186,7 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.JOBS_VIEW,
             Perm.PORTAL_MANAGE,
             Perm.OUTCOMES_VIEW,
+            Perm.CARE_TEAM_MANAGE,
         }
         | _ALERTS_SEEN
     ),
@@ -190,7 +204,9 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.ALERT_RESOLVE_URGENT,
             Perm.PORTAL_MANAGE,
             Perm.OUTCOMES_VIEW,
+            Perm.CARE_TEAM_MANAGE,
         }
+        | _THERAPY_BOOKING
         | _SESSION_CHAIR
         | _REMS_FORM
         | _ALERTS_WORKED
@@ -204,15 +220,19 @@ GRANTS: dict[str, frozenset[Perm]] = {
         | _REMS_FORM
         | _ALERTS_WORKED
         | _CLINICIAN_MEASURES
-        | {Perm.CHART_RECORD, Perm.REMS_ENROLL, Perm.PORTAL_MANAGE}
+        | _THERAPY_BOOKING
+        | {Perm.CHART_RECORD, Perm.REMS_ENROLL, Perm.PORTAL_MANAGE, Perm.CARE_TEAM_MANAGE}
     ),
     Role.THERAPIST: frozenset(
         _CLINICAL_READ
         | _ALERTS_SEEN
         | _CLINICIAN_MEASURES
-        | {Perm.ASSESSMENT_RECORD, Perm.SESSION_VIEW}
+        | _THERAPY_BOOKING
+        | {Perm.ASSESSMENT_RECORD, Perm.SESSION_VIEW, Perm.THERAPY_RECORD}
     ),
-    Role.FRONT_DESK: frozenset(_FRONT_DESK | {Perm.SESSION_CHECKIN, Perm.PORTAL_MANAGE}),
+    Role.FRONT_DESK: frozenset(
+        _FRONT_DESK | _THERAPY_BOOKING | {Perm.SESSION_CHECKIN, Perm.PORTAL_MANAGE}
+    ),
     # A patient reads and answers only what is theirs, at the portal; no staff page or
     # operation exists for them (404).
     Scope.PATIENT: frozenset({Perm.PORTAL_USE, Perm.QUESTIONNAIRE_ANSWER}),

@@ -82,6 +82,27 @@ def entry_for(
     )
 
 
+def list_read_entry(
+    object_type: str,
+    clinic: PublicIdModel,
+    patients: Sequence[uuid.UUID],
+    *,
+    via: str,
+    **shown: Sequence[str],
+) -> AuditEntry:
+    """The one read event of a response that listed several patients: which patients it
+    showed (in order, once each) and the ids of the rows it showed of them, so the audit
+    report finds the read by patient."""
+    named = list(dict.fromkeys(str(patient) for patient in patients))
+    return AuditEntry(
+        action=AuditAction.READ,
+        object_type=object_type,
+        object_id=str(clinic.public_id),
+        clinic_id=clinic.public_id,
+        changes={"via": via, "patients": named, **{k: list(v) for k, v in shown.items()}},
+    )
+
+
 def _canonical(value: Any) -> Any:
     if isinstance(value, uuid.UUID):
         return str(value)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TherapyConfig(AppConfig):
+    name = "ketacare.therapy"
+    label = "therapy"
+    verbose_name = "Therapy alongside the drug: care teams and therapy sessions"
