@@ -47,7 +47,8 @@ from ketacare.screening.review import eligibility_review
 from ketacare.screening.services import intake_start, trial_record
 from ketacare.therapy.appointments import therapy_session_book
 from ketacare.therapy.care_team import care_team_add
-from ketacare.therapy.models import CareTeamMember, TherapySession
+from ketacare.therapy.models import CareTeamMember, TherapyNote, TherapySession
+from ketacare.therapy.notes import note_save, note_sign, note_start
 from ketacare.treatment.models import PlannedSession, TreatmentCourse
 from ketacare.treatment.queries import open_course
 from ketacare.treatment.services import course_pause
@@ -164,6 +165,10 @@ def _url(endpoint: Endpoint, world: World, user: Persona, other_clinic: bool) ->
         samples["place_id"] = _place(world, other_clinic).public_id
     if "therapy_id" in endpoint.params:
         samples["therapy_id"] = _therapy(world, other_clinic, endpoint.name).public_id
+    if "note_id" in endpoint.params:
+        samples["note_id"] = _therapy_note(world, other_clinic, endpoint.name).public_id
+    if "kind" in endpoint.params:
+        samples["kind"] = "progress"
     if "token" in endpoint.params:
         samples["token"] = "not-a-signed-invitation"
     if "token_id" in endpoint.params:
@@ -347,6 +352,23 @@ def _therapy(world: World, other_clinic: bool, action: str) -> TherapySession:
         )
 
 
+def _therapy_note(world: World, other_clinic: bool, action: str) -> TherapyNote:
+    """A progress note by the session's therapist, its risk check answered: signed for an
+    addendum, else a draft (a new one once the last was marked entered in error)."""
+    _nurse, patient = _nurse_and_patient(world, other_clinic)
+    signed = action.endswith("addenda")
+    notes = TherapyNote.objects.filter(patient=patient, entered_in_error=False)
+    drafts = notes.filter(signed_at__isnull=True)
+    found = notes.exclude(pk__in=drafts).first() if signed else drafts.first() or notes.first()
+    if found is not None:
+        return found
+    therapist = _therapist(world, other_clinic)
+    session = _therapy(world, other_clinic, "note")
+    note = note_start(actor=therapist, session=session, kind="progress")
+    note = note_save(actor=therapist, note=note, goals="Matrix", risk_check="none")
+    return note_sign(actor=therapist, note=note) if signed else note
+
+
 def _expected(rule: Any, user: Persona, world: World, other_clinic: bool) -> str:
     if rule == PUBLIC:
         return "allowed"
@@ -460,6 +482,10 @@ API_BODIES_BY_PATH: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/therapy-sessions/{therapy_id}/move"): {"starts_at": "2031-01-06T15:00:00Z"},
     ("POST", "/api/v1/therapy-sessions/{therapy_id}/cancel"): {"reason": "Matrix"},
     ("POST", "/api/v1/therapy-sessions/{therapy_id}/missed"): {"reason": "Matrix"},
+    ("POST", "/api/v1/therapy-sessions/{therapy_id}/notes"): {"kind": "progress", "plan": "M"},
+    ("PATCH", "/api/v1/therapy-notes/{note_id}"): {"plan": "Matrix"},
+    ("POST", "/api/v1/therapy-notes/{note_id}/addenda"): {"text": "Matrix"},
+    ("POST", "/api/v1/therapy-notes/{note_id}/entered-in-error"): {"reason": "Matrix"},
     ("POST", "/api/v1/dosing-sessions/{dosing_id}/rems-form/submit"): {"confirmation": "M-1"},
 }
 # Paths of rows that belong to one clinic: each is also tried with the other clinic's row.
@@ -473,6 +499,7 @@ CLINIC_ROW_PARAMS = (
     "{alert_id}",
     "{place_id}",
     "{therapy_id}",
+    "{note_id}",
 )
 
 
@@ -496,6 +523,8 @@ def _api_url(path: str, world: World, other_clinic: bool) -> str:
         url = url.replace("{assignment_id}", str(_assignment(world).public_id))
     if "{place_id}" in path:
         url = url.replace("{place_id}", str(_place(world, other_clinic).public_id))
+    if "{note_id}" in path:
+        url = url.replace("{note_id}", str(_therapy_note(world, other_clinic, path).public_id))
     if "{therapy_id}" in path:
         url = url.replace("{therapy_id}", str(_therapy(world, other_clinic, path).public_id))
     return url

@@ -7,6 +7,7 @@ The apps above hear of an alert through two signals sent inside the writing tran
 must not import them.
 """
 
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,6 +22,7 @@ from ketacare.clinics.actors import Actor, person_of
 from ketacare.clinics.permissions import Perm
 from ketacare.core import audit
 from ketacare.core.models import AuditAction
+from ketacare.patients.models import Patient
 
 risk_alert_raised = Signal()  # sender=RiskAlert, alert=…
 risk_alert_changed = Signal()  # sender=RiskAlert, alert=…
@@ -49,6 +51,36 @@ def alert_for_assessment(assessment: Assessment, actor: Actor) -> RiskAlert | No
         raised_at=timezone.now(),
     )
     audit.record(_entry(AuditAction.CREATE, alert, {"level": level, "item_value": value}), actor)
+    risk_alert_raised.send(sender=RiskAlert, alert=alert)
+    risk_alert_changed.send(sender=RiskAlert, alert=alert)
+    return alert
+
+
+def alert_for_report(
+    *,
+    actor: Actor,
+    patient: Patient,
+    level: clinical.AlertLevel,
+    reported_in: str,
+    reported_id: uuid.UUID,
+    reported_as: str,
+) -> RiskAlert:
+    """Raise the alert for suicidal thoughts a clinician recorded (a therapy note's risk
+    check), inside the caller's transaction: the same alert, notice and dosing block as a
+    positive suicide item."""
+    alert = RiskAlert(
+        clinic=patient.clinic,
+        patient=patient,
+        level=level,
+        reported_in=reported_in,
+        reported_id=reported_id,
+        reported_as=reported_as,
+        raised_at=timezone.now(),
+    )
+    alert.full_clean()
+    alert.save()
+    changes = {"level": level, "reported_in": reported_in, "reported_id": str(reported_id)}
+    audit.record(_entry(AuditAction.CREATE, alert, changes), actor)
     risk_alert_raised.send(sender=RiskAlert, alert=alert)
     risk_alert_changed.send(sender=RiskAlert, alert=alert)
     return alert

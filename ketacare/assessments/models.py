@@ -102,14 +102,23 @@ class RiskAlertQuerySet(models.QuerySet["RiskAlert"]):
 
 
 class RiskAlert(PublicIdModel):
-    """A suicide item answered positively (REFERENCE §6.2): raised with the assessment, in the
-    same transaction, acknowledged and resolved by people, never closed by itself."""
+    """A suicide item answered positively (REFERENCE §6.2), or suicidal thoughts a clinician
+    recorded in a note's risk check: raised with what raised it, in the same transaction,
+    acknowledged and resolved by people, never closed by itself. `reported_in` names the kind
+    of record (above this app) of a clinician's report, `reported_id` the record."""
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT)
-    assessment = models.OneToOneField(Assessment, on_delete=models.PROTECT, related_name="alert")
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.PROTECT, related_name="alert", null=True, blank=True
+    )
+    reported_in = models.CharField(max_length=30, blank=True)
+    reported_id = models.UUIDField(null=True, blank=True)
+    reported_as = models.CharField(max_length=200, blank=True, help_text="What was reported.")
     level = models.CharField(max_length=10, choices=AlertLevel.choices)
-    item_value = models.SmallIntegerField(help_text="The suicide item's answer.")
+    item_value = models.SmallIntegerField(
+        null=True, blank=True, help_text="The suicide item's answer."
+    )
     raised_at = models.DateTimeField()
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
@@ -133,6 +142,22 @@ class RiskAlert(PublicIdModel):
             models.CheckConstraint(
                 condition=Q(level__in=AlertLevel.values), name="risk_alert_level_known"
             ),
+            # Raised by exactly one thing: a scored suicide item, or a clinician's report.
+            models.CheckConstraint(
+                condition=Q(
+                    assessment__isnull=False,
+                    item_value__isnull=False,
+                    reported_in="",
+                    reported_id__isnull=True,
+                )
+                | Q(
+                    assessment__isnull=True,
+                    item_value__isnull=True,
+                    reported_id__isnull=False,
+                )
+                & ~Q(reported_in=""),
+                name="risk_alert_raised_by_one_thing",
+            ),
             models.CheckConstraint(
                 condition=Q(acknowledged_at__isnull=True, acknowledged_by__isnull=True)
                 | Q(acknowledged_at__isnull=False, acknowledged_by__isnull=False),
@@ -155,9 +180,12 @@ class RiskAlert(PublicIdModel):
 
     @property
     def answer_words(self) -> str:
-        """The suicide item's answer as the patient read it, where the scale words it."""
+        """The suicide item's answer as the patient read it, where the scale words it; for a
+        clinician's report, what they recorded."""
+        if self.assessment is None:
+            return self.reported_as
         anchors = {int(a.value): a.text for a in get_scale(self.assessment.instrument).anchors}
-        return anchors.get(self.item_value, str(self.item_value))
+        return anchors.get(int(self.item_value or 0), str(self.item_value))
 
     @property
     def action_labels(self) -> list[str]:

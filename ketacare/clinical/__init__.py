@@ -89,12 +89,15 @@ from ketacare.clinical.scales import INSTRUMENTS, SCALES, Instrument, Scale, get
 from ketacare.clinical.scoring import Score, score
 from ketacare.clinical.suicide import (
     ALERT_LEVELS,
+    REPORTED_THOUGHTS,
     RISK_LEVELS,
     AlertLevel,
     RiskLevel,
     TriageSettings,
     alert_level,
+    reported_thoughts_level,
 )
+from ketacare.clinical.therapy_rhythm import integration_window, preparation_finding
 from ketacare.clinical.trends import TrendFlags, TrendPoint, TrendSettings, trend_flags
 from ketacare.clinical.triage import Triage, suicide_triage
 from ketacare.clinical.vitals import (
@@ -124,6 +127,7 @@ __all__ = [
     "PLAUSIBLE_RANGES",
     "PROTOCOLS",
     "REMISSION_MAX",
+    "REPORTED_THOUGHTS",
     "RESPONSE_REDUCTION_PCT",
     "RISK_LEVELS",
     "ROUTES",
@@ -191,6 +195,7 @@ __all__ = [
     "get_scale",
     "ideal_body_weight",
     "infusion",
+    "integration_window",
     "measurement_plans",
     "measurement_schedule",
     "outcome_summary",
@@ -199,8 +204,10 @@ __all__ = [
     "plan_sessions",
     "plausibility",
     "pre_dose_check",
+    "preparation_finding",
     "rems_form_due",
     "rems_form_problems",
+    "reported_thoughts_level",
     "score",
     "stale_weight_finding",
     "suicide_triage",

@@ -14,6 +14,7 @@ __all__ = [
     "ALERT_LEVELS",
     "CSSRS_FIXED_HIGH",
     "LEVEL_ACTIONS",
+    "REPORTED_THOUGHTS",
     "RISK_LEVELS",
     "AlertLevel",
     "RiskLevel",
@@ -23,6 +24,7 @@ __all__ = [
     "higher_risk",
     "item_flags",
     "item_level",
+    "reported_thoughts_level",
 ]
 
 RiskLevel = Literal["none", "low", "moderate", "high"]
@@ -185,3 +187,26 @@ def alert_level(instrument: str, value: int, settings: TriageSettings) -> AlertL
     if "priority_escalation" in flags:
         return "urgent"
     return "alert" if "suicidal_ideation" in flags else None
+
+
+# A clinician's risk check in a therapy session (REFERENCE §6.1, §6.2): what the patient
+# reported of suicidal thoughts since the session before.
+ReportedThoughts = Literal["none", "thoughts", "intent_or_plan"]
+REPORTED_THOUGHTS: tuple[ReportedThoughts, ...] = ("none", "thoughts", "intent_or_plan")
+
+
+def reported_thoughts_level(reported: str) -> AlertLevel | None:
+    """The suicide-risk alert a clinician's risk check raises.
+
+    Suicidal thoughts reported are a positive suicide item, an "alert" as PHQ-9 item 9 >= 1
+    is (§6.2: a documented same-day response and a C-SSRS Screener). Thoughts with intent or
+    a plan are the Screener's own high-risk answers (§6.1, Q4 or Q5), so "urgent".
+    """
+    if reported not in REPORTED_THOUGHTS:
+        raise ClinicalInputError("risk_check", f"must be one of {', '.join(REPORTED_THOUGHTS)}")
+    levels: dict[str, AlertLevel | None] = {
+        "none": None,
+        "thoughts": "alert",
+        "intent_or_plan": "urgent",
+    }
+    return levels[reported]

@@ -65,6 +65,8 @@ class Perm(StrEnum):
     CARE_TEAM_MANAGE = "care_team.manage"
     THERAPY_BOOK = "therapy.book"
     THERAPY_RECORD = "therapy.record"
+    THERAPY_NOTE_READ = "therapy_note.read"
+    THERAPY_NOTE_WRITE = "therapy_note.write"
 
     @property
     def label(self) -> str:
@@ -118,6 +120,8 @@ PERM_LABELS = {
     Perm.CARE_TEAM_MANAGE: "change a patient's care team",
     Perm.THERAPY_BOOK: "book, move or cancel therapy sessions",
     Perm.THERAPY_RECORD: "record a therapy session as held or missed",
+    Perm.THERAPY_NOTE_READ: "read therapy progress notes",
+    Perm.THERAPY_NOTE_WRITE: "write therapy notes",
 }
 
 
@@ -170,7 +174,11 @@ _CLINICIAN_MEASURES = {Perm.QUESTIONNAIRE_ASSIGN, Perm.KIOSK_OPEN}
 # Therapy (REFERENCE §7): the clinic admin, prescribers and nurses put clinicians on a
 # patient's care team; whoever books dosing sessions books therapy sessions too, and so do
 # therapists, who keep their own diaries; only a therapist records a session held or missed.
+# Progress notes are read by the clinicians who treat (not the clinic admin or front desk);
+# a therapist writes notes, and a psychotherapy note is read by its author alone, whatever
+# the role (HIPAA's psychotherapy notes; checked on the note, not in this table).
 _THERAPY_BOOKING = {Perm.THERAPY_BOOK}
+_NOTES_READ = {Perm.THERAPY_NOTE_READ}
 
 GRANTS: dict[str, frozenset[Perm]] = {
     Role.CLINIC_ADMIN: frozenset(
@@ -207,6 +215,7 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.CARE_TEAM_MANAGE,
         }
         | _THERAPY_BOOKING
+        | _NOTES_READ
         | _SESSION_CHAIR
         | _REMS_FORM
         | _ALERTS_WORKED
@@ -221,6 +230,7 @@ GRANTS: dict[str, frozenset[Perm]] = {
         | _ALERTS_WORKED
         | _CLINICIAN_MEASURES
         | _THERAPY_BOOKING
+        | _NOTES_READ
         | {Perm.CHART_RECORD, Perm.REMS_ENROLL, Perm.PORTAL_MANAGE, Perm.CARE_TEAM_MANAGE}
     ),
     Role.THERAPIST: frozenset(
@@ -228,7 +238,8 @@ GRANTS: dict[str, frozenset[Perm]] = {
         | _ALERTS_SEEN
         | _CLINICIAN_MEASURES
         | _THERAPY_BOOKING
-        | {Perm.ASSESSMENT_RECORD, Perm.SESSION_VIEW, Perm.THERAPY_RECORD}
+        | _NOTES_READ
+        | {Perm.ASSESSMENT_RECORD, Perm.SESSION_VIEW, Perm.THERAPY_RECORD, Perm.THERAPY_NOTE_WRITE}
     ),
     Role.FRONT_DESK: frozenset(
         _FRONT_DESK | _THERAPY_BOOKING | {Perm.SESSION_CHECKIN, Perm.PORTAL_MANAGE}

@@ -31,6 +31,7 @@ from ketacare.demo.network import (
     staff_email,
 )
 from ketacare.demo.portal import seed_portal
+from ketacare.demo.therapy import seed_therapy
 from ketacare.demo.today import lay_out_today
 from ketacare.patients import services as patients
 from ketacare.patients.models import Patient
@@ -155,6 +156,7 @@ def seed(progress: Callable[[str], None] = print) -> bool:
                 if (number + 1) % 8 == 0:
                     progress(f"  {spec.name}: {number + 1}/{PATIENTS_PER_CLINIC} patients")
             seed_portal(spec, seeded, prescriber, with_alert=spec is CLINICS[0])
+            seed_therapy(spec, seeded, nurse, prescriber)
             seed_history(clinic, nurse.user, prescriber.user)
     return True
 

@@ -69,7 +69,7 @@ class Staff:
 
 
 @contextmanager
-def _clock(moment: dt.datetime) -> Iterator[None]:
+def clock_at(moment: dt.datetime) -> Iterator[None]:
     # In UTC, as Django's own clock answers: the audit trail hashes the time as stored.
     with mock.patch.object(timezone, "now", return_value=moment.astimezone(dt.UTC)):
         yield
@@ -108,14 +108,14 @@ def run_session(
             chair=chair,
         )
         return None
-    with _clock(start):
+    with clock_at(start):
         session = services.session_check_in(actor=staff.nurse, planned=planned, chair=chair)
     if stage != "checked_in":
         _prepare(session, staff, start, phq9_total, pre_dose_sbp)
     if STAGES.index(stage) >= STAGES.index("dosing"):
         _dose(session, staff, start + dt.timedelta(minutes=DOSE_AT))
     if STAGES.index(stage) >= STAGES.index("monitoring") and session.route == "iv":
-        with _clock(_at(start, DOSE_AT + 42)):
+        with clock_at(_at(start, DOSE_AT + 42)):
             administration.session_stop_infusion(
                 actor=staff.nurse, session=session, stopped_at=_at(start, DOSE_AT + 40)
             )
@@ -128,7 +128,7 @@ def run_session(
 
 
 def _discharge(session: DosingSession, staff: Staff, when: dt.datetime) -> None:
-    with _clock(when):
+    with clock_at(when):
         discharge.session_discharge(
             actor=staff.nurse,
             session=session,
@@ -146,7 +146,7 @@ def _prepare(
     session: DosingSession, staff: Staff, start: dt.datetime, phq9_total: int, sbp: int
 ) -> None:
     nurse = staff.nurse
-    with _clock(_at(start, CHECKLIST_AT)):
+    with clock_at(_at(start, CHECKLIST_AT)):
         if session.route == "iv":
             _weigh(session.patient, nurse, _at(start, 2))
         services.session_record_score(
@@ -179,7 +179,7 @@ def _weigh(patient: Patient, nurse: Actor, when: dt.datetime) -> None:
 
 def _dose(session: DosingSession, staff: Staff, dose_at: dt.datetime) -> None:
     nurse = staff.nurse
-    with _clock(_at(dose_at, 1)):
+    with clock_at(_at(dose_at, 1)):
         order = administration.ordered_dose(session)
         record = administration.session_record_administration(
             actor=nurse,
@@ -196,7 +196,7 @@ def _dose(session: DosingSession, staff: Staff, dose_at: dt.datetime) -> None:
         given = _at(dose_at, 5 * device)
         if _at(given, 0.5) > timezone.now():
             break
-        with _clock(_at(given, 0.5)):
+        with clock_at(_at(given, 0.5)):
             administration.session_record_device(
                 actor=nurse, session=session, administered_at=given
             )
@@ -205,7 +205,7 @@ def _dose(session: DosingSession, staff: Staff, dose_at: dt.datetime) -> None:
 def _checkpoint_40(
     session: DosingSession, nurse: Actor, dose_at: dt.datetime, incident: bool
 ) -> None:
-    with _clock(_at(dose_at, 42)):
+    with clock_at(_at(dose_at, 42)):
         if incident:
             _incident(session, nurse, dose_at)
         services.session_record_vitals(
@@ -243,7 +243,7 @@ def _incident(session: DosingSession, nurse: Actor, dose_at: dt.datetime) -> Non
 
 def _ready(session: DosingSession, staff: Staff, end: dt.datetime) -> None:
     nurse = staff.nurse
-    with _clock(end):
+    with clock_at(end):
         services.session_record_vitals(
             actor=nurse, session=session, measured_at=_at(end, -4), checkpoint="pre_discharge",
             sbp=126, dbp=80, hr=72, spo2=98, rr=14,
@@ -264,7 +264,7 @@ def _ready(session: DosingSession, staff: Staff, end: dt.datetime) -> None:
 def _rems_form(session: DosingSession, staff: Staff, start: dt.datetime, *, submit: bool) -> None:
     """The nurse answers what the record cannot tell the REMS form; with `submit`, the form
     went to the REMS the next day, otherwise it is on the forms-due list."""
-    with _clock(_at(start, DOSE_AT + OBSERVED + 10)):
+    with clock_at(_at(start, DOSE_AT + OBSERVED + 10)):
         rems_form_record_answers(
             actor=staff.nurse,
             session=session,
@@ -272,7 +272,7 @@ def _rems_form(session: DosingSession, staff: Staff, start: dt.datetime, *, subm
             ready_to_leave_minutes=OBSERVED,
         )
     if submit:
-        with _clock(_at(start, 24 * 60)):
+        with clock_at(_at(start, 24 * 60)):
             rems_form_submit(
                 actor=staff.nurse,
                 session=session,
@@ -314,7 +314,7 @@ def past_sessions(
         index = course.dosing_sessions.count()
         start = dt.datetime.combine(session.scheduled_on, dt.time(9, 30), tzinfo=zone)
         if index == 2 and course.route == "esketamine_nasal":
-            with _clock(_at(start, -60)):
+            with clock_at(_at(start, -60)):
                 treatment.course_change_dose(
                     actor=staff.prescriber,
                     course=course,
@@ -379,7 +379,7 @@ def _moved_to(
     planned = upcoming.order_by("scheduled_on").first()
     if planned is None:
         return None
-    with _clock(when):
+    with clock_at(when):
         return schedule.session_move(actor=staff.nurse, session=planned, scheduled_on=day)
 
 
@@ -397,7 +397,7 @@ def close_the_day(course: TreatmentCourse, staff: Staff, before: dt.date) -> Non
             _finish(session, staff)
     missed = course.sessions.filter(scheduled_on__lt=before, status=SessionStatus.BOOKED)
     for planned in missed.filter(dosing__isnull=True):
-        with _clock(dt.datetime.combine(planned.scheduled_on, dt.time(18), _zone(planned))):
+        with clock_at(dt.datetime.combine(planned.scheduled_on, dt.time(18), _zone(planned))):
             schedule.session_cancel(actor=staff.nurse, session=planned, reason="Did not attend.")
 
 
@@ -412,7 +412,7 @@ def _send_home(session: DosingSession, staff: Staff) -> None:
         if blocked
         else "Left before the dose; rebooked."
     )
-    with _clock(_at(session.checked_in_at, 45)):
+    with clock_at(_at(session.checked_in_at, 45)):
         discharge.session_abort(actor=staff.nurse, session=session, reason=reason)
         if session.planned_session is not None:
             schedule.session_cancel(
@@ -425,7 +425,7 @@ def _finish(session: DosingSession, staff: Staff) -> None:
     assert dose_at is not None
     _remaining_devices(session, staff, dose_at)
     if session.route == "iv" and session.status == Status.DOSING:
-        with _clock(_at(dose_at, 42)):
+        with clock_at(_at(dose_at, 42)):
             administration.session_stop_infusion(
                 actor=staff.nurse, session=session, stopped_at=_at(dose_at, 40)
             )
@@ -442,7 +442,7 @@ def _remaining_devices(session: DosingSession, staff: Staff, dose_at: dt.datetim
     used = given.devices.filter(entered_in_error=False).count()
     for device in range(used, given.devices_planned):
         at = _at(dose_at, 5 * device)
-        with _clock(_at(at, 0.5)):
+        with clock_at(_at(at, 0.5)):
             administration.session_record_device(
                 actor=staff.nurse, session=session, administered_at=at
             )

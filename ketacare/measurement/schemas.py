@@ -7,6 +7,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field, StrictInt
 
+from ketacare.assessments.models import RiskAlert
 from ketacare.core.schemas import InputSchema
 
 ActionValue = Literal[
@@ -74,14 +75,22 @@ class AlertOut(Schema):
     level: str
     state: str
     patient_id: uuid.UUID = Field(alias="patient.public_id")
-    instrument: str = Field(alias="assessment.instrument")
-    item_value: int
+    instrument: str | None = Field(
+        None, description="The scale whose suicide item raised it; none for a clinician's report."
+    )
+    item_value: int | None
+    reported_in: str = Field(description="Where a clinician reported it (e.g. therapy_note).")
+    reported_as: str
     raised_at: dt.datetime
     acknowledged_at: dt.datetime | None
     escalated_at: dt.datetime | None
     resolved_at: dt.datetime | None
     actions: list[str]
     note: str
+
+    @staticmethod
+    def resolve_instrument(alert: RiskAlert) -> str | None:
+        return alert.assessment.instrument if alert.assessment is not None else None
 
 
 class AcknowledgeIn(InputSchema):

@@ -1,11 +1,13 @@
 """Care teams and therapy sessions: the same permissions and audit as the pages."""
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from ninja import Router
+from ninja.errors import HttpError
 from ninja.responses import Status
 
 from ketacare.clinics.access import requires
@@ -14,12 +16,17 @@ from ketacare.clinics.permissions import Perm
 from ketacare.dosing.models import DosingSession
 from ketacare.patients.models import Patient
 from ketacare.patients.queries import patient_for, patient_read_for
-from ketacare.therapy import appointments, care_team, queries
-from ketacare.therapy.models import CareTeamMember, TherapySession
+from ketacare.therapy import appointments, care_team, notes, queries
+from ketacare.therapy.models import CareTeamMember, NoteAddendum, TherapyNote, TherapySession
 from ketacare.therapy.schemas import (
+    AddendumIn,
+    AddendumOut,
     CareTeamIn,
     CareTeamOut,
     CaseloadOut,
+    NoteIn,
+    NoteOut,
+    NotePatch,
     ReasonIn,
     TherapyBookIn,
     TherapyMoveIn,
@@ -157,3 +164,89 @@ def therapy_session_missed(
 ) -> TherapySession:
     missed = appointments.therapy_session_missed
     return _change(request, therapy_id, Perm.THERAPY_RECORD, missed, **payload.dict())
+
+
+# --- notes ----------------------------------------------------------------------------------
+
+
+@contextmanager
+def _locked_notes() -> Iterator[None]:
+    try:
+        yield
+    except notes.NoteLocked as error:
+        raise HttpError(409, " ".join(error.messages)) from error
+
+
+@router.get("/patients/{uuid:patient_id}/therapy-notes", response=list[NoteOut])
+@requires(Perm.THERAPY_NOTE_READ)
+def therapy_note_list(request: StaffRequest, patient_id: uuid.UUID) -> list[TherapyNote]:
+    """The patient's progress notes, and your own psychotherapy notes."""
+    patient = patient_for(request.actor, patient_id, Perm.THERAPY_NOTE_READ, via="api").patient
+    found = queries.notes_of(request.actor, patient)
+    queries.notes_read(actor=request.actor, patient=patient, notes=found, via="api")
+    return found
+
+
+@router.get("/therapy-notes/{uuid:note_id}", response=NoteOut)
+@requires(Perm.THERAPY_NOTE_READ)
+def therapy_note_read(request: StaffRequest, note_id: uuid.UUID) -> TherapyNote:
+    note = queries.note_for(request.actor, note_id, Perm.THERAPY_NOTE_READ, via="api")
+    queries.note_read(actor=request.actor, note=note, via="api")
+    return note
+
+
+@router.post("/therapy-sessions/{uuid:therapy_id}/notes", response={201: NoteOut})
+@requires(Perm.THERAPY_NOTE_WRITE)
+def therapy_note_create(
+    request: StaffRequest, therapy_id: uuid.UUID, payload: NoteIn
+) -> Status[TherapyNote]:
+    """Begin (or continue) your draft note of the session with the parts given."""
+    session = queries.therapy_session_for(
+        request.actor, therapy_id, Perm.THERAPY_NOTE_WRITE, via="api"
+    )
+    with _locked_notes():
+        note = notes.note_start(actor=request.actor, session=session, kind=payload.kind)
+        note = notes.note_save(actor=request.actor, note=note, **payload.dict(exclude={"kind"}))
+    return Status(201, note)
+
+
+def _own_note(request: StaffRequest, note_id: uuid.UUID) -> TherapyNote:
+    return queries.note_for(request.actor, note_id, Perm.THERAPY_NOTE_WRITE, via="api")
+
+
+@router.patch("/therapy-notes/{uuid:note_id}", response=NoteOut)
+@requires(Perm.THERAPY_NOTE_WRITE)
+def therapy_note_update(
+    request: StaffRequest, note_id: uuid.UUID, payload: NotePatch
+) -> TherapyNote:
+    """Change your draft; a signed note answers 409 (add an addendum)."""
+    note = _own_note(request, note_id)
+    with _locked_notes():
+        return notes.note_save(actor=request.actor, note=note, **payload.dict(exclude_unset=True))
+
+
+@router.post("/therapy-notes/{uuid:note_id}/sign", response=NoteOut)
+@requires(Perm.THERAPY_NOTE_WRITE)
+def therapy_note_sign(request: StaffRequest, note_id: uuid.UUID) -> TherapyNote:
+    note = _own_note(request, note_id)
+    with _locked_notes():
+        return notes.note_sign(actor=request.actor, note=note)
+
+
+@router.post("/therapy-notes/{uuid:note_id}/addenda", response={201: AddendumOut})
+@requires(Perm.THERAPY_NOTE_WRITE)
+def therapy_note_addendum(
+    request: StaffRequest, note_id: uuid.UUID, payload: AddendumIn
+) -> Status[NoteAddendum]:
+    note = _own_note(request, note_id)
+    with _locked_notes():
+        addendum = notes.note_addendum_add(actor=request.actor, note=note, text=payload.text)
+    return Status(201, addendum)
+
+
+@router.post("/therapy-notes/{uuid:note_id}/entered-in-error", response=NoteOut)
+@requires(Perm.THERAPY_NOTE_WRITE)
+def therapy_note_error(request: StaffRequest, note_id: uuid.UUID, payload: ReasonIn) -> TherapyNote:
+    note = _own_note(request, note_id)
+    with _locked_notes():
+        return notes.note_mark_error(actor=request.actor, note=note, reason=payload.reason)

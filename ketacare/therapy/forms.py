@@ -9,7 +9,8 @@ from ketacare.clinics.models import Membership
 from ketacare.core.forms import LocalTimeField
 from ketacare.dosing.models import DosingSession
 from ketacare.therapy.appointments import MAX_MINUTES, MIN_MINUTES
-from ketacare.therapy.models import TeamRole, TherapyKind, TherapyMode
+from ketacare.therapy.models import RiskCheck, TeamRole, TherapyKind, TherapyMode
+from ketacare.therapy.notes import NoteTemplate
 
 REASON = forms.Textarea(attrs={"rows": 2})
 
@@ -106,3 +107,47 @@ class TherapyMoveForm(forms.Form):
         required=False,
         help_text="Leave empty to keep the length.",
     )
+
+
+class NoteForm(forms.Form):
+    """A note's parts, with the prompts of its session kind's template."""
+
+    goals = forms.CharField(
+        required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    themes = forms.CharField(
+        required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    coping_skills = forms.CharField(
+        label="Coping skills and homework", required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+    share_with_patient = forms.BooleanField(
+        label="Show the coping skills and homework to the patient in their portal", required=False
+    )
+    risk_check = forms.ChoiceField(
+        label="Risk check: suicidal thoughts since the last session",
+        choices=[("", "Choose…"), *RiskCheck.choices],
+        required=False,
+        help_text="Suicidal thoughts raise a suicide-risk alert when the note is signed; "
+        "complete a C-SSRS Screener with the patient.",
+    )
+    risk_note = forms.CharField(
+        label="Risk check notes", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+    plan = forms.CharField(
+        required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, template: NoteTemplate, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("goals", "themes", "coping_skills", "plan"):
+            self.fields[name].widget.attrs["placeholder"] = getattr(template, name)
+
+
+class AddendumForm(forms.Form):
+    text = forms.CharField(
+        label="Addendum", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Signed as you add it; the note itself does not change.",
+    )  # fmt: skip

@@ -140,3 +140,86 @@ class TherapySession(PublicIdModel):
     @property
     def duration_minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+
+class NoteKind(models.TextChoices):
+    """HIPAA keeps them apart: a progress note is part of the record the care team reads; a
+    psychotherapy note is the therapist's own, read by its author alone."""
+
+    PROGRESS = "progress", "Progress note"
+    PSYCHOTHERAPY = "psychotherapy", "Psychotherapy note (private)"
+
+
+class RiskCheck(models.TextChoices):
+    """What the patient reported of suicidal thoughts since the session before
+    (`clinical.REPORTED_THOUGHTS`; the alert each raises is `clinical.reported_thoughts_level`)."""
+
+    NONE = "none", "No suicidal thoughts reported"
+    THOUGHTS = "thoughts", "Suicidal thoughts, without intent or a plan"
+    INTENT_OR_PLAN = "intent_or_plan", "Suicidal thoughts with intent or a plan"
+
+
+class TherapyNote(PublicIdModel):
+    """A structured note of one therapy session by its author: a draft they may change, then
+    signed and locked; later changes are addenda. Never deleted: a wrong note is marked
+    entered in error with the reason."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="therapy_notes")
+    session = models.ForeignKey(TherapySession, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=NoteKind.choices)
+    goals = models.TextField(blank=True, max_length=4000)
+    themes = models.TextField(blank=True, max_length=4000)
+    coping_skills = models.TextField("Coping skills and homework", blank=True, max_length=4000)
+    share_with_patient = models.BooleanField(
+        default=False, help_text="Show the coping skills and homework in the patient's portal."
+    )
+    risk_check = models.CharField(max_length=20, choices=RiskCheck.choices, blank=True)
+    risk_note = models.TextField("Risk check notes", blank=True, max_length=2000)
+    plan = models.TextField(blank=True, max_length=4000)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    entered_in_error = models.BooleanField(default=False)
+    error_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=NoteKind.values), name="note_kind_known"),
+            models.CheckConstraint(
+                condition=Q(risk_check__in=[*RiskCheck.values, ""]), name="note_risk_check_known"
+            ),
+            # One note of each kind per session and author, unless marked entered in error.
+            models.UniqueConstraint(
+                fields=["session", "author", "kind"],
+                condition=Q(entered_in_error=False),
+                name="note_one_per_session_kind",
+            ),
+            # A note is signed with its risk check answered.
+            models.CheckConstraint(
+                condition=Q(signed_at__isnull=True) | ~Q(risk_check=""),
+                name="note_signed_with_risk_check",
+            ),
+        ]
+        indexes = [models.Index(fields=["patient", "kind", "created_at"], name="note_by_patient")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of a {self.session.get_kind_display().lower()} session"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
+
+
+class NoteAddendum(PublicIdModel):
+    """A later addition to a signed note by its author, signed as it is made."""
+
+    note = models.ForeignKey(TherapyNote, on_delete=models.PROTECT, related_name="addenda")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=4000)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return "Addendum"

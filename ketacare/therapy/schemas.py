@@ -7,7 +7,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from ketacare.core.schemas import InputSchema
-from ketacare.therapy.models import TherapySession
+from ketacare.therapy.models import NoteAddendum, TherapyNote, TherapySession
 
 TeamRoleValue = Literal["prescriber", "nurse", "therapist"]
 KindValue = Literal["preparation", "integration", "therapy", "group_integration"]
@@ -81,3 +81,65 @@ class TherapySessionOut(Schema):
     @staticmethod
     def resolve_follows(session: TherapySession) -> list[uuid.UUID]:
         return [dosing.public_id for dosing in session.follows.all()]
+
+
+RiskCheckValue = Literal["none", "thoughts", "intent_or_plan"]
+NoteKindValue = Literal["progress", "psychotherapy"]
+
+
+class NotePartsIn(InputSchema):
+    goals: str = Field("", max_length=4000)
+    themes: str = Field("", max_length=4000)
+    coping_skills: str = Field("", max_length=4000)
+    share_with_patient: bool = False
+    risk_check: RiskCheckValue | Literal[""] = ""
+    risk_note: str = Field("", max_length=2000)
+    plan: str = Field("", max_length=4000)
+
+
+class NoteIn(NotePartsIn):
+    kind: NoteKindValue
+
+
+class NotePatch(InputSchema):
+    goals: str | None = Field(None, max_length=4000)
+    themes: str | None = Field(None, max_length=4000)
+    coping_skills: str | None = Field(None, max_length=4000)
+    share_with_patient: bool | None = None
+    risk_check: RiskCheckValue | Literal[""] | None = None
+    risk_note: str | None = Field(None, max_length=2000)
+    plan: str | None = Field(None, max_length=4000)
+
+
+class AddendumIn(InputSchema):
+    text: str = Field(max_length=4000)
+
+
+class AddendumOut(Schema):
+    id: uuid.UUID = Field(alias="public_id")
+    author: str = Field(alias="author.full_name")
+    text: str
+    created_at: dt.datetime
+
+
+class NoteOut(Schema):
+    id: uuid.UUID = Field(alias="public_id")
+    patient_id: uuid.UUID = Field(alias="patient.public_id")
+    session_id: uuid.UUID = Field(alias="session.public_id")
+    author: str = Field(alias="author.full_name")
+    kind: str
+    goals: str
+    themes: str
+    coping_skills: str
+    share_with_patient: bool
+    risk_check: str
+    risk_note: str
+    plan: str
+    signed_at: dt.datetime | None
+    entered_in_error: bool
+    error_reason: str
+    addenda: list[AddendumOut]
+
+    @staticmethod
+    def resolve_addenda(note: TherapyNote) -> list[NoteAddendum]:
+        return list(note.addenda.all())

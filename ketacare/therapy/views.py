@@ -24,6 +24,7 @@ from ketacare.dosing.models import DosingSession
 from ketacare.patients.models import Patient
 from ketacare.patients.queries import patient_for, patient_read_for
 from ketacare.therapy import appointments, care_team, queries
+from ketacare.therapy.day import therapist_day
 from ketacare.therapy.forms import (
     CareTeamAddForm,
     NoFieldsForm,
@@ -34,6 +35,7 @@ from ketacare.therapy.forms import (
 from ketacare.therapy.models import CareTeamMember, TherapySession
 from ketacare.treatment.queries import open_course
 
+DAY_OBJECT = "therapist_day"
 # Recent dosing sessions offered to link an integration session to.
 DOSING_OFFERED = 6
 
@@ -148,6 +150,16 @@ def caseload_page(request: StaffRequest) -> HttpResponse:
     return render(request, "therapy/caseload.html", {"places": places})
 
 
+@staff_view(Perm.THERAPY_RECORD)
+def therapist_day_page(request: StaffRequest) -> HttpResponse:
+    clinic = request.actor.active.clinic  # type: ignore[union-attr]
+    day = therapist_day(request.actor.user, clinic)
+    queries.patients_listed(
+        actor=request.actor, clinic=clinic, object_type=DAY_OBJECT, patients=day.patient_ids
+    )
+    return render(request, "therapy/day.html", {"day": day, "now": timezone.now()})
+
+
 # --- therapy sessions -------------------------------------------------------------------------
 
 
@@ -161,7 +173,9 @@ def therapy_sessions(request: StaffRequest, patient_id: uuid.UUID) -> HttpRespon
     patient = access.patient
     context = {
         "patient": patient,
-        "sessions": list(queries.sessions_of(patient)),
+        "sessions": list(queries.sessions_of(patient, request.actor.user)),
+        "can_write_notes": role_can(access.role, Perm.THERAPY_NOTE_WRITE),
+        "can_read_notes": role_can(access.role, Perm.THERAPY_NOTE_READ),
         "course": open_course(patient),
         "can_book": role_can(access.role, Perm.THERAPY_BOOK),
         "now": timezone.now(),

@@ -57,9 +57,35 @@ TREND_LABELS = {
 }
 
 
+THERAPY_LABELS = {
+    "therapy_preparation_sessions": "Preparation sessions before the first dose",
+    "therapy_integration_min_hours": "Integration session from … hours after each dose",
+    "therapy_integration_max_hours": "… until … hours after the dose",
+}
+PREPARATION_RULES = [
+    ("warning", "Fewer is a warning a prescriber may override"),
+    ("hard_stop", "Fewer is a hard stop"),
+]
+
+
+def _therapy_field(name: str) -> forms.Field:
+    if name == "therapy_preparation_rule":
+        choices = [("", "As the base version says"), *PREPARATION_RULES]
+        return forms.ChoiceField(label="When fewer were held", choices=choices, required=False)
+    field = _number(THERAPY_LABELS[name], integer=True)
+    field.help_text = (
+        "Empty keeps the base version's number (0: none asked)."
+        if name == "therapy_preparation_sessions"
+        else "Empty: no window (the reference sets none)."
+    )
+    return field
+
+
 def _setting_field(name: str) -> forms.Field:
     if name.startswith("measure_"):
         return _measure_field(name)
+    if name.startswith("therapy_"):
+        return _therapy_field(name)
     if name in TREND_LABELS:
         field = _number(TREND_LABELS[name], integer=True)
         field.help_text = (
@@ -113,6 +139,13 @@ class ProtocolSettingsForm(forms.Form):
     def clean_trend_early_improvement_pct(self) -> int:
         return self._or_current("trend_early_improvement_pct")
 
+    def clean_therapy_preparation_sessions(self) -> int:
+        return self._or_current("therapy_preparation_sessions")
+
+    def clean_therapy_preparation_rule(self) -> str:
+        value = self.cleaned_data["therapy_preparation_rule"]
+        return str(value or self.current["therapy_preparation_rule"])
+
     def _or_current(self, name: str) -> int:
         value = self.cleaned_data[name]
         return int(self.current[name] if value is None else value)
@@ -147,6 +180,8 @@ class ProtocolSettingsForm(forms.Form):
         groups.append(("Schedule", [named[n] for n in named if n.startswith("phase_")]))
         groups.append(("Questionnaires", [named[n] for n in named if n.startswith("measure_")]))
         groups.append(("Trend flags", [named[n] for n in named if n.startswith("trend_")]))
+        therapy = [named[n] for n in named if n.startswith("therapy_")]
+        groups.append(("Therapy alongside the drug", therapy))
         return [(title, fields) for title, fields in groups if fields]
 
 

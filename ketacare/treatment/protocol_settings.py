@@ -32,6 +32,14 @@ MEASURE_SWITCHES = tuple(
 MEASURE_SETTINGS = (*MEASURE_SWITCHES, "measure_maintenance_every_weeks")
 # The thresholds of the patient trend's flags (REFERENCE §5.1; the rise has no default).
 TREND_SETTINGS = ("trend_rapid_response_pct", "trend_early_improvement_pct", "trend_rise_points")
+# Therapy alongside the drug (REFERENCE §7 gives no numbers): preparation before the first dose
+# and the integration window after each dose (`clinical.therapy_rhythm`).
+THERAPY_SETTINGS = (
+    "therapy_preparation_sessions",
+    "therapy_preparation_rule",
+    "therapy_integration_min_hours",
+    "therapy_integration_max_hours",
+)
 
 
 def setting_names(protocol: clinical.Protocol) -> tuple[str, ...]:
@@ -44,6 +52,7 @@ def setting_names(protocol: clinical.Protocol) -> tuple[str, ...]:
         *(f"phase_{phase.code}_{name}" for phase in protocol.phases for name in PHASE_SETTINGS),
         *MEASURE_SETTINGS,
         *TREND_SETTINGS,
+        *THERAPY_SETTINGS,
     )
 
 
@@ -80,7 +89,7 @@ def current_settings(protocol: clinical.Protocol) -> dict[str, Any]:
     values.update({name: name in asked for name in MEASURE_SWITCHES})
     spacing = [rule.every_weeks for rule in protocol.measurement if rule.event == "maintenance"]
     values["measure_maintenance_every_weeks"] = spacing[0] if spacing else 4
-    values.update({name: getattr(protocol, name) for name in TREND_SETTINGS})
+    values.update({name: getattr(protocol, name) for name in (*TREND_SETTINGS, *THERAPY_SETTINGS)})
     return {name: values[name] for name in setting_names(protocol)}
 
 
@@ -106,7 +115,7 @@ def customised(
             phases=tuple(_phase(phase, values) for phase in base.phases),
             monitoring=_monitoring(base, values),
             measurement=_measurement(values),
-            **{name: values[name] for name in TREND_SETTINGS},
+            **{name: values[name] for name in (*TREND_SETTINGS, *THERAPY_SETTINGS)},
         )
     except clinical.ClinicalInputError as error:
         raise ValidationError({_setting(error.field): [str(error)]}) from error

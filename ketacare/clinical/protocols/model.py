@@ -19,6 +19,7 @@ from ketacare.clinical.measurement_plans import (
     check_plan,
 )
 from ketacare.clinical.routes import Route, check_route
+from ketacare.clinical.therapy_rhythm import check_therapy
 from ketacare.clinical.trends import TrendSettings
 from ketacare.clinical.vitals import VitalThresholds
 
@@ -156,6 +157,14 @@ class Protocol:
     trend_rapid_response_pct: int = 50
     trend_early_improvement_pct: int = 20
     trend_rise_points: int | None = None
+    # Therapy alongside the drug (REFERENCE §7 finds no consensus numbers, so the clinic sets
+    # them): how many preparation sessions are held before the first dose, and whether fewer
+    # is a warning (a prescriber overrides it with a reason) or a hard stop; the hours after
+    # each dose within which its integration session belongs (both or neither).
+    therapy_preparation_sessions: int = 0
+    therapy_preparation_rule: Literal["warning", "hard_stop"] = "warning"
+    therapy_integration_min_hours: int | None = None
+    therapy_integration_max_hours: int | None = None
 
     def __post_init__(self) -> None:
         check_route(self.route)
@@ -165,6 +174,7 @@ class Protocol:
         if self.trend_rise_points is not None:
             require_int("trend_rise_points", self.trend_rise_points, 1, 60)
         require_int("version", self.version, 1)
+        check_therapy(self)
         if not self.phases:
             raise ClinicalInputError("phases", "a protocol needs at least one phase")
         codes = [phase.code for phase in self.phases]

@@ -2,7 +2,12 @@
 
 import pytest
 
-from ketacare.clinical import TriageSettings, alert_level
+from ketacare.clinical import (
+    ClinicalInputError,
+    TriageSettings,
+    alert_level,
+    reported_thoughts_level,
+)
 
 DEFAULTS = TriageSettings()
 
@@ -31,3 +36,18 @@ def test_a_clinic_that_escalates_at_three_keeps_item_nine_at_two_an_alert() -> N
     settings = TriageSettings(phq9_item9_escalate_min=3)
     assert alert_level("phq9", 2, settings) == "alert"
     assert alert_level("phq9", 3, settings) == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("reported", "expected"),
+    [("none", None), ("thoughts", "alert"), ("intent_or_plan", "urgent")],
+)
+def test_a_clinicians_risk_check_raises_the_alert_a_suicide_item_would(
+    reported: str, expected: str | None
+) -> None:
+    assert reported_thoughts_level(reported) == expected
+
+
+def test_an_unknown_risk_check_answer_is_refused_naming_the_answers() -> None:
+    with pytest.raises(ClinicalInputError, match="none, thoughts, intent_or_plan"):
+        reported_thoughts_level("maybe")

@@ -26,6 +26,7 @@ from ketacare.patients.models import Patient
 from ketacare.rems.models import RemsMonitoringForm
 from ketacare.rems.queries import forms_due
 from ketacare.screening.models import EligibilityDecision, Intake
+from ketacare.therapy.models import CareTeamMember, TherapyNote, TherapySession
 from ketacare.treatment.models import PlannedSession, ProtocolVersion, TreatmentCourse
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +131,23 @@ def test_each_clinic_has_a_portal_patient_with_questionnaires_and_the_first_an_u
         assert "(continue)" in page
     urgent = RiskAlert.objects.filter(level="urgent", resolved_at__isnull=True)
     assert [a.clinic.slug for a in urgent] == [CLINICS[0].slug]
+
+
+def test_each_clinics_therapist_has_a_caseload_with_sessions_notes_and_one_missed_integration(
+    seeded: None,
+) -> None:
+    for spec in CLINICS:
+        clinic = Clinic.objects.get(slug=spec.slug)
+        therapist = User.objects.get(email=f"therapist@{spec.slug}.demo")
+        places = CareTeamMember.objects.filter(clinic=clinic, member=therapist)
+        assert places.count() == 6
+        sessions = TherapySession.objects.filter(clinic=clinic, therapist=therapist)
+        kinds = set(sessions.values_list("kind", "status"))
+        assert {("preparation", "held"), ("integration", "held")} <= kinds
+        assert sessions.filter(status="booked", starts_at__gt=AFTERNOON).exists()
+        assert sessions.filter(kind="integration", status="missed").count() == 1
+        notes = TherapyNote.objects.filter(clinic=clinic, signed_at__isnull=False)
+        assert set(notes.values_list("kind", flat=True)) == {"progress", "psychotherapy"}
+        client = Client()
+        client.force_login(therapist)
+        assert "My patients (6)" in client.get("/therapy/today/").content.decode()
