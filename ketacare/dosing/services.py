@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from ketacare import clinical
@@ -201,9 +202,23 @@ def evaluate_clearance(session: DosingSession) -> None:
         *_triage_findings(session),
         *_alert_findings(session),
         *_vitals_findings(session),
+        *_findings_from_above(session),
     ]
     session.findings = findings
     session.status = _clearance_status(findings, session.overridden)
+
+
+# Apps above dosing add pre-dose findings of their own (therapy: the preparation sessions the
+# protocol asks for before the first dose). Sent with `session` while its clearance is worked
+# out; each receiver returns a list of findings in `_finding`'s shape.
+pre_dose_findings = Signal()
+
+
+def _findings_from_above(session: DosingSession) -> list[dict[str, Any]]:
+    answers = pre_dose_findings.send(sender=DosingSession, session=session)
+    # django-stubs types a receiver's answer as a string; ours are lists of findings.
+    found: list[list[dict[str, Any]]] = [answer for _receiver, answer in answers]  # type: ignore[misc]
+    return [finding for each in found for finding in each]
 
 
 def _finding(code: str, kind: str, message: str, source: str = "") -> dict[str, Any]:

@@ -191,13 +191,38 @@ def _dosing_offered(patient: Patient) -> list[DosingSession]:
     )
 
 
+def _proposed(request: StaffRequest, patient: Patient) -> dict[str, Any]:
+    """What a proposal's link fills in (an integration after a dose): kind, start, therapist
+    and the dosing session it follows."""
+    proposed: dict[str, Any] = {
+        name: request.GET[name]
+        for name in ("kind", "starts_at", "therapist")
+        if name in request.GET
+    }
+    follows = request.GET.getlist("follows")
+    if follows:
+        dosing = DosingSession.objects.filter(patient=patient, public_id__in=_uuids(follows))
+        proposed["follows"] = list(dosing.values_list("pk", flat=True))
+    return proposed
+
+
+def _uuids(values: list[str]) -> list[uuid.UUID]:
+    found = []
+    for value in values:
+        try:
+            found.append(uuid.UUID(value))
+        except ValueError:
+            continue  # a mangled link proposes nothing; the form is still there to fill
+    return found
+
+
 @staff_view(Perm.THERAPY_BOOK)
 def therapy_book(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
     patient = patient_for(request.actor, patient_id, Perm.THERAPY_BOOK).patient
     therapists = queries.candidates(patient.clinic)[Role.THERAPIST]
     team = {p.member_id for p in queries.current_team(patient) if p.team_role == Role.THERAPIST}
     primary = next((m for m in therapists if m.user_id in team), None)
-    initial = {"therapist": primary.pk if primary else None, **request.GET.dict()}
+    initial = {"therapist": primary.pk if primary else None, **_proposed(request, patient)}
     form = TherapyBookForm(
         request.POST or None,
         initial=initial,

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from conftest import Clock, World, client_for
 from ketacare.core.models import AuditEvent
 from ketacare.dosing.tests.builders import administered, cleared
-from ketacare.therapy.appointments import therapy_session_book
+from ketacare.therapy.appointments import therapy_session_book, therapy_session_missed
 from ketacare.therapy.care_team import care_team_add
 from ketacare.therapy.tests.builders import booked, hours_ahead
 from ketacare.treatment.tests.builders import started_course
@@ -68,3 +68,20 @@ def test_the_day_runs_the_same_queries_for_one_patient_or_four(world: World) -> 
     with CaptureQueriesContext(connection) as four:
         assert "My patients (4)" in client.get(DAY).content.decode()
     assert len(four.captured_queries) == len(one.captured_queries)
+
+
+def test_the_chart_flags_a_recent_dose_without_integration_and_a_missed_session(
+    world: World, clock: Clock
+) -> None:
+    clock.move_to_today_at(12)
+    session = cleared(world.patient, nurse=world.nina, prescriber=world.pia)
+    administered(session, world.nina, minutes_ago=30)
+    chart = f"/patients/{world.patient.public_id}/"
+    page = client_for(world.nina).get(chart).content.decode()
+    assert "No integration session is booked after the dose of" in page
+    missed = booked(world, hours=1, by=world.theo)
+    clock.advance(hours=2)
+    therapy_session_missed(actor=world.theo, session=missed, reason="Did not come")
+    page = client_for(world.nina).get(chart).content.decode()
+    assert "Missed: the preparation session of" in page
+    assert "(Did not come)" in page
