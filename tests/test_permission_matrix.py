@@ -168,7 +168,7 @@ def _url(endpoint: Endpoint, world: World, user: Persona, other_clinic: bool) ->
     if "note_id" in endpoint.params:
         samples["note_id"] = _therapy_note(world, other_clinic, endpoint.name).public_id
     if "kind" in endpoint.params:
-        samples["kind"] = "progress"
+        samples.setdefault("kind", "progress")  # a note's kind; a chart entry's is set above
     if "token" in endpoint.params:
         samples["token"] = "not-a-signed-invitation"
     if "token_id" in endpoint.params:

@@ -90,7 +90,7 @@ def _held(session: TherapySession, therapist: StaffActor, *, private: bool = Fal
         kinds = ("progress", "psychotherapy") if private else ("progress",)
         for kind in kinds:
             note = note_start(actor=therapist, session=session, kind=kind)
-            note_save(actor=therapist, note=note, risk_check="none", **_note_text(session, kind))
+            note_save(actor=therapist, note=note, **_note_text(session, kind))
             note_sign(actor=therapist, note=note)
 
 
@@ -99,6 +99,7 @@ def _note_text(session: TherapySession, kind: str) -> dict[str, str | bool]:
         return {"themes": "Therapist's own reflections on the alliance; hypotheses to explore."}
     if session.kind == "preparation":
         return {
+            "risk_check": "none",
             "goals": "Feel less stuck; return to work part-time.",
             "themes": "Nervous about dissociation; questions about the nasal spray and the chair.",
             "coping_skills": "Box breathing practised; a playlist chosen for the session.",
@@ -106,6 +107,7 @@ def _note_text(session: TherapySession, kind: str) -> dict[str, str | bool]:
             "plan": "Ready for the first dose.",
         }
     return {
+        "risk_check": "none",
         "goals": "Make sense of the dosing session.",
         "themes": "A sense of distance from everyday worries; a memory of the family home.",
         "coping_skills": "Ten minutes of journaling each morning; a walk after lunch.",

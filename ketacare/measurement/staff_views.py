@@ -193,6 +193,7 @@ class Period:
     clinic: Clinic
     months: str
     since: dt.datetime
+    until: dt.datetime
     figures: outcomes.Figures
 
 
@@ -201,7 +202,7 @@ def _courses_for(request: StaffRequest) -> Period:
     clinic = request.actor.active.clinic  # type: ignore[union-attr]
     months = request.GET.get("months", "12")
     since, until = outcomes.period(months)
-    return Period(clinic, months, since, outcomes.figures(clinic, since, until))
+    return Period(clinic, months, since, until, outcomes.figures(clinic, since, until))
 
 
 @staff_view(Perm.OUTCOMES_VIEW)
@@ -215,6 +216,8 @@ def outcome_dashboard(request: StaffRequest) -> HttpResponse:
     acknowledge, resolve = outcomes.alert_times(clinic, since)
     context = {
         "months": months,
+        "since": since,
+        "until": period.until,
         "periods": list(outcomes.PERIODS),
         "overall": figures.overall,
         "dropped": figures.dropped_after_first,

@@ -206,7 +206,8 @@ def therapy_note_create(
     )
     with _locked_notes():
         note = notes.note_start(actor=request.actor, session=session, kind=payload.kind)
-        note = notes.note_save(actor=request.actor, note=note, **payload.dict(exclude={"kind"}))
+        parts = payload.dict(exclude={"kind"}, exclude_unset=True)
+        note = notes.note_save(actor=request.actor, note=note, **parts)
     return Status(201, note)
 
 

@@ -63,13 +63,16 @@ def _ends_at(starts_at: dt.datetime, minutes: int) -> dt.datetime:
 
 
 def _ahead(starts_at: dt.datetime) -> None:
+    if timezone.is_naive(starts_at):
+        raise ValidationError({"starts_at": "Give the time with its time zone."})
     if starts_at < timezone.now():
         raise ValidationError({"starts_at": "Choose a time from now on."})
 
 
 def _lock_therapist(patient: Patient, therapist: User) -> None:
-    """The therapist's membership, locked so two bookings of their time queue; refused when
-    they are not an active therapist of the patient's clinic."""
+    """The patient and the therapist's membership, locked so two bookings of their time
+    queue; refused when the therapist is not an active therapist of the patient's clinic."""
+    Patient.objects.select_for_update().filter(pk=patient.pk).first()
     found = (
         Membership.objects.active()
         .select_for_update()
@@ -147,8 +150,8 @@ def therapy_session_book(
     actor.demand(Perm.THERAPY_BOOK, patient.clinic)
     _choice("kind", kind, TherapyKind.values)
     _choice("mode", mode, TherapyMode.values)
-    ends_at = _ends_at(starts_at, duration_minutes)
     _ahead(starts_at)
+    ends_at = _ends_at(starts_at, duration_minutes)
     course = open_course(patient)
     if course is None:
         raise ValidationError(
@@ -203,8 +206,8 @@ def therapy_session_move(
     with transaction.atomic():
         locked = _locked_booked(session, actor, Perm.THERAPY_BOOK)
         minutes = duration_minutes if duration_minutes is not None else locked.duration_minutes
-        ends_at = _ends_at(starts_at, minutes)
         _ahead(starts_at)
+        ends_at = _ends_at(starts_at, minutes)
         for dosing in locked.follows.all():
             _dosing_followed(locked.patient, locked.kind, [dosing], starts_at)
         _lock_therapist(locked.patient, locked.therapist)

@@ -35,6 +35,12 @@ def _save(actor: Actor, place: CareTeamMember, before: dict[str, Any]) -> CareTe
     return place
 
 
+def _lock_team(patient: Patient) -> None:
+    """The patient's row locked first by every change to their team, so changes queue (no
+    two first members both primary, no deadlock between two changes of primary)."""
+    Patient.objects.select_for_update().filter(pk=patient.pk).first()
+
+
 def _current(patient: Patient, team_role: str) -> list[CareTeamMember]:
     return list(
         CareTeamMember.objects.select_for_update()
@@ -64,6 +70,7 @@ def care_team_add(
     actor.demand(Perm.CARE_TEAM_MANAGE, patient.clinic)
     _check_member(patient, member, team_role)
     with transaction.atomic():
+        _lock_team(patient)
         current = _current(patient, team_role)
         there = next((place for place in current if place.member_id == member.pk), None)
         if there is not None:
@@ -91,6 +98,7 @@ def _demote(actor: Actor, current: list[CareTeamMember]) -> None:
 
 
 def _locked(place: CareTeamMember) -> CareTeamMember:
+    _lock_team(place.patient)
     locked = (
         CareTeamMember.objects.select_for_update()
         .select_related("clinic", "patient", "member")

@@ -140,8 +140,14 @@ class NoteForm(forms.Form):
         required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args: Any, template: NoteTemplate, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, template: NoteTemplate, private: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if private:  # the risk check belongs to the progress note the care team reads
+            del (
+                self.fields["risk_check"],
+                self.fields["risk_note"],
+                self.fields["share_with_patient"],
+            )
         for name in ("goals", "themes", "coping_skills", "plan"):
             self.fields[name].widget.attrs["placeholder"] = getattr(template, name)
 

@@ -195,10 +195,15 @@ class TherapyNote(PublicIdModel):
                 condition=Q(entered_in_error=False),
                 name="note_one_per_session_kind",
             ),
-            # A note is signed with its risk check answered.
+            # A progress note is signed with its risk check answered; a psychotherapy note
+            # has none (the risk check belongs to the record the care team reads).
             models.CheckConstraint(
-                condition=Q(signed_at__isnull=True) | ~Q(risk_check=""),
+                condition=Q(signed_at__isnull=True) | ~Q(risk_check="") | Q(kind="psychotherapy"),
                 name="note_signed_with_risk_check",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="psychotherapy") | Q(risk_check="", risk_note=""),
+                name="note_private_has_no_risk_check",
             ),
         ]
         indexes = [models.Index(fields=["patient", "kind", "created_at"], name="note_by_patient")]

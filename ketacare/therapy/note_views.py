@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from ketacare.clinics.permissions import Perm
 from ketacare.clinics.services import access_denied
 from ketacare.core.forms import apply_errors
 from ketacare.patients.models import Patient
-from ketacare.patients.queries import patient_for
+from ketacare.patients.queries import patient_for, patient_read_for
 from ketacare.therapy import notes, queries
 from ketacare.therapy.forms import AddendumForm, NoteForm, ReasonForm
 from ketacare.therapy.models import NoteKind, TherapyNote, TherapySession
@@ -37,7 +38,9 @@ def note_write(
     request: StaffRequest, patient_id: uuid.UUID, therapy_id: uuid.UUID, kind: str
 ) -> HttpResponse:
     """The draft note of `kind` for the session: saved as typed, signed when asked."""
-    patient = patient_for(request.actor, patient_id, Perm.THERAPY_NOTE_WRITE).patient
+    patient = patient_read_for(
+        request.actor, patient_id, Perm.THERAPY_NOTE_WRITE, via="web"
+    ).patient
     session = queries.therapy_session_for(request.actor, therapy_id, Perm.THERAPY_NOTE_WRITE)
     if session.patient_id != patient.pk or kind not in NoteKind.values:
         raise access_denied(actor=request.actor, model=TherapySession, public_id=therapy_id)
@@ -45,7 +48,14 @@ def note_write(
     if draft is not None and draft.is_signed:
         return redirect(_note_url(draft))
     initial = {name: getattr(draft, name) for name in notes.NOTE_FIELDS} if draft else {}
-    form = NoteForm(request.POST or None, initial=initial, template=notes.TEMPLATES[session.kind])
+    form = NoteForm(
+        request.POST or None,
+        initial=initial,
+        template=notes.TEMPLATES[session.kind],
+        private=kind == NoteKind.PSYCHOTHERAPY,
+    )
+    if draft is not None and request.method == "GET":
+        queries.note_read(actor=request.actor, note=draft)
     if request.method == "POST" and form.is_valid():
         saved = _save(request, session, kind, form)
         if saved is not None:
@@ -64,8 +74,9 @@ def _save(
     request: StaffRequest, session: TherapySession, kind: str, form: NoteForm
 ) -> HttpResponse | None:
     try:
-        note = notes.note_start(actor=request.actor, session=session, kind=kind)
-        note = notes.note_save(actor=request.actor, note=note, **form.cleaned_data)
+        with transaction.atomic():  # a refused draft leaves no empty note behind
+            note = notes.note_start(actor=request.actor, session=session, kind=kind)
+            note = notes.note_save(actor=request.actor, note=note, **form.cleaned_data)
         if "sign" in request.POST:
             note = notes.note_sign(actor=request.actor, note=note)
     except ValidationError as error:
@@ -123,7 +134,9 @@ def note_addendum(request: StaffRequest, patient_id: uuid.UUID, note_id: uuid.UU
 
 @staff_view(Perm.THERAPY_NOTE_WRITE)
 def note_error(request: StaffRequest, patient_id: uuid.UUID, note_id: uuid.UUID) -> HttpResponse:
-    patient = patient_for(request.actor, patient_id, Perm.THERAPY_NOTE_WRITE).patient
+    patient = patient_read_for(
+        request.actor, patient_id, Perm.THERAPY_NOTE_WRITE, via="web"
+    ).patient
     note = _note(request, patient, note_id, Perm.THERAPY_NOTE_WRITE)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -41,6 +41,9 @@ NOTE_FIELDS = (
     "plan",
 )
 _AUDITED = (*NOTE_FIELDS, "signed_at", "entered_in_error", "error_reason")
+# The risk check belongs to the record the care team reads (HIPAA's psychotherapy notes leave
+# out what treatment needs to know), so only a progress note has one.
+RISK_PARTS = ("risk_check", "risk_note")
 
 
 class NoteLocked(ValidationError):
@@ -86,9 +89,16 @@ TEMPLATES: dict[str, NoteTemplate] = {
 
 
 def _entry(action: AuditAction, note: TherapyNote, changes: dict[str, Any]) -> audit.AuditEntry:
+    """The audit entry of a note's write: which parts changed, never what they say (the
+    audit report is read by people who may not read the note)."""
     return audit.entry_for(
         action, note, {"kind": note.kind, **changes}, clinic=note.clinic, patient=note.patient
     )
+
+
+def _parts_changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    changed = sorted(name for name in after if before.get(name) != after[name])
+    return {"changed": changed} if changed else {}
 
 
 def _choice(kind: str) -> None:
@@ -103,9 +113,11 @@ def note_start(*, actor: Actor, session: TherapySession, kind: str) -> TherapyNo
     author = person_of(actor)
     if author.pk != session.therapist_id:
         raise PermissionDenied("A session's notes are written by its therapist.")
-    if session.status == TherapyStatus.CANCELLED:
-        raise ValidationError({"session": "This session was cancelled; it has no notes."})
     with transaction.atomic():
+        # The session locked, so a double submit finds the first draft rather than racing it.
+        locked = TherapySession.objects.select_for_update().get(pk=session.pk)
+        if locked.status == TherapyStatus.CANCELLED:
+            raise ValidationError({"session": "This session was cancelled; it has no notes."})
         found = TherapyNote.objects.filter(
             session=session, author=author, kind=kind, entered_in_error=False
         ).first()
@@ -145,11 +157,23 @@ def note_save(*, actor: Actor, note: TherapyNote, **parts: Any) -> TherapyNote:
         locked = _authors(actor, note)
         if locked.is_signed:
             raise NoteLocked("This note is signed and locked; add an addendum instead.")
+        if locked.kind == NoteKind.PSYCHOTHERAPY:
+            _no_risk_check(parts)
+        before = audit.field_values(locked, _AUDITED)
         changes = audit.assign_and_diff(locked, _AUDITED, parts)
         locked.save()
         if changes:
-            audit.record(_entry(AuditAction.UPDATE, locked, changes), actor)
+            after = audit.field_values(locked, _AUDITED)
+            audit.record(_entry(AuditAction.UPDATE, locked, _parts_changed(before, after)), actor)
         return locked
+
+
+def _no_risk_check(parts: dict[str, Any]) -> None:
+    for name in RISK_PARTS:
+        if parts.get(name):
+            raise ValidationError(
+                {name: "A psychotherapy note has no risk check; record it in the progress note."}
+            )
 
 
 def note_sign(*, actor: Actor, note: TherapyNote) -> TherapyNote:
@@ -159,12 +183,14 @@ def note_sign(*, actor: Actor, note: TherapyNote) -> TherapyNote:
         locked = _authors(actor, note)
         if locked.is_signed:
             raise NoteLocked("This note is already signed.")
-        if not locked.risk_check:
+        if locked.session.status == TherapyStatus.CANCELLED:
+            raise ValidationError({"session": "This session was cancelled; it has no notes."})
+        if locked.kind == NoteKind.PROGRESS and not locked.risk_check:
             raise ValidationError({"risk_check": "Record the risk check before signing."})
         locked.signed_at = timezone.now()
         locked.save()
         audit.record(_entry(AuditAction.UPDATE, locked, {"signed_at": locked.signed_at}), actor)
-        level = clinical.reported_thoughts_level(locked.risk_check)
+        level = clinical.reported_thoughts_level(locked.risk_check or "none")
         if level is not None:
             alert_for_report(
                 actor=actor,
@@ -189,8 +215,9 @@ def note_addendum_add(*, actor: Actor, note: TherapyNote, text: str) -> NoteAdde
         addendum = NoteAddendum(note=locked, author=person_of(actor), text=text)
         addendum.full_clean()
         addendum.save()
-        changes = {"addendum": str(addendum.public_id), "text": text}
-        audit.record(_entry(AuditAction.UPDATE, locked, changes), actor)
+        audit.record(
+            _entry(AuditAction.UPDATE, locked, {"addendum": str(addendum.public_id)}), actor
+        )
         return addendum
 
 
@@ -199,9 +226,7 @@ def note_mark_error(*, actor: Actor, note: TherapyNote, reason: str) -> TherapyN
     reason = require_reason("reason", reason)
     with transaction.atomic():
         locked = _authors(actor, note)
-        before = audit.field_values(locked, _AUDITED)
         locked.entered_in_error, locked.error_reason = True, reason
         locked.save()
-        changes = audit.diff(before, audit.field_values(locked, _AUDITED))
-        audit.record(_entry(AuditAction.CORRECT, locked, changes), actor)
+        audit.record(_entry(AuditAction.CORRECT, locked, {"changed": ["entered_in_error"]}), actor)
         return locked

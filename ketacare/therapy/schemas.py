@@ -5,6 +5,7 @@ import uuid
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import AwareDatetime
 
 from ketacare.core.schemas import InputSchema
 from ketacare.therapy.models import NoteAddendum, TherapyNote, TherapySession
@@ -48,7 +49,7 @@ class TherapyBookIn(InputSchema):
     therapist_id: uuid.UUID = Field(description="The therapist's user id.")
     kind: KindValue
     mode: ModeValue
-    starts_at: dt.datetime
+    starts_at: AwareDatetime = Field(description="With its time zone, e.g. 2031-01-06T15:00Z.")
     duration_minutes: int
     room: str = Field("", max_length=60)
     follows: list[uuid.UUID] = Field(
@@ -57,7 +58,7 @@ class TherapyBookIn(InputSchema):
 
 
 class TherapyMoveIn(InputSchema):
-    starts_at: dt.datetime
+    starts_at: AwareDatetime = Field(description="With its time zone, e.g. 2031-01-06T15:00Z.")
     duration_minutes: int | None = None
 
 

@@ -114,7 +114,8 @@ def care_team_primary(
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{place.member} is now the primary {place.team_role}.")
+        role = place.get_team_role_display().lower()
+        messages.success(request, f"{place.member} is now the primary {role}.")
     return redirect(_care_team_url(patient))
 
 
@@ -122,7 +123,7 @@ def care_team_primary(
 def care_team_end(
     request: StaffRequest, patient_id: uuid.UUID, place_id: uuid.UUID
 ) -> HttpResponse:
-    patient = patient_for(request.actor, patient_id, Perm.CARE_TEAM_MANAGE).patient
+    patient = patient_read_for(request.actor, patient_id, Perm.CARE_TEAM_MANAGE, via="web").patient
     place = _place(request, patient, place_id)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -218,10 +219,11 @@ def _uuids(values: list[str]) -> list[uuid.UUID]:
 
 @staff_view(Perm.THERAPY_BOOK)
 def therapy_book(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
-    patient = patient_for(request.actor, patient_id, Perm.THERAPY_BOOK).patient
+    patient = patient_read_for(request.actor, patient_id, Perm.THERAPY_BOOK, via="web").patient
     therapists = queries.candidates(patient.clinic)[Role.THERAPIST]
-    team = {p.member_id for p in queries.current_team(patient) if p.team_role == Role.THERAPIST}
-    primary = next((m for m in therapists if m.user_id in team), None)
+    team = queries.current_team(patient)
+    chosen = {p.member_id for p in team if p.team_role == Role.THERAPIST and p.is_primary}
+    primary = next((m for m in therapists if m.user_id in chosen), None)
     initial = {"therapist": primary.pk if primary else None, **_proposed(request, patient)}
     form = TherapyBookForm(
         request.POST or None,
@@ -251,22 +253,36 @@ def therapy_book(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
 
 @dataclass(frozen=True)
 class Action:
-    """One action on a therapy session: its permission, form, title and service."""
+    """One action on a therapy session: its permission, form, title, service and what the
+    page says once it is done."""
 
     perm: Perm
     form: type[forms.BaseForm]
     title: str
     run: Callable[..., Any]
+    done: str
 
 
 ACTIONS: dict[str, Action] = {
-    "move": Action(Perm.THERAPY_BOOK, TherapyMoveForm, "Move", appointments.therapy_session_move),
-    "cancel": Action(Perm.THERAPY_BOOK, ReasonForm, "Cancel", appointments.therapy_session_cancel),
+    "move": Action(
+        Perm.THERAPY_BOOK, TherapyMoveForm, "Move", appointments.therapy_session_move, "moved"
+    ),
+    "cancel": Action(
+        Perm.THERAPY_BOOK, ReasonForm, "Cancel", appointments.therapy_session_cancel, "cancelled"
+    ),
     "held": Action(
-        Perm.THERAPY_RECORD, NoFieldsForm, "Record as held", appointments.therapy_session_held
+        Perm.THERAPY_RECORD,
+        NoFieldsForm,
+        "Record as held",
+        appointments.therapy_session_held,
+        "recorded as held",
     ),
     "missed": Action(
-        Perm.THERAPY_RECORD, ReasonForm, "Record as missed", appointments.therapy_session_missed
+        Perm.THERAPY_RECORD,
+        ReasonForm,
+        "Record as missed",
+        appointments.therapy_session_missed,
+        "recorded as missed",
     ),
 }
 
@@ -283,7 +299,7 @@ def _session(
 def _action_view(name: str, action: Action) -> Callable[..., HttpResponse]:
     @staff_view(action.perm)
     def view(request: StaffRequest, patient_id: uuid.UUID, therapy_id: uuid.UUID) -> HttpResponse:
-        patient = patient_for(request.actor, patient_id, action.perm).patient
+        patient = patient_read_for(request.actor, patient_id, action.perm, via="web").patient
         session = _session(request, patient, therapy_id, action.perm)
         form = action.form(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -292,7 +308,7 @@ def _action_view(name: str, action: Action) -> Callable[..., HttpResponse]:
             except ValidationError as error:
                 apply_errors(form, error)
             else:
-                messages.success(request, f"{session}: {action.title.lower()} done.")
+                messages.success(request, f"{session}: {action.done}.")
                 return redirect(_sessions_url(patient))
         context = {
             "patient": patient,

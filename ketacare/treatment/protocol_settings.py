@@ -118,7 +118,9 @@ def customised(
             **{name: values[name] for name in (*TREND_SETTINGS, *THERAPY_SETTINGS)},
         )
     except clinical.ClinicalInputError as error:
-        raise ValidationError({_setting(error.field): [str(error)]}) from error
+        # The message without the core's field name: the error sits on the setting's field.
+        message = str(error).split(": ", 1)[-1]
+        raise ValidationError({_setting(error.field): [message]}) from error
 
 
 def _setting(field: str) -> str:

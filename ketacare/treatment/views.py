@@ -145,6 +145,7 @@ def course_page(request: StaffRequest, patient_id: uuid.UUID) -> HttpResponse:
         "can_manage": role_can(access.role, Perm.COURSE_MANAGE),
         "can_enroll": role_can(access.role, Perm.REMS_ENROLL),
         "can_schedule": role_can(access.role, Perm.SCHEDULE_MANAGE),
+        "can_book_therapy": role_can(access.role, Perm.THERAPY_BOOK),
         "today": patient.clinic.today(),
     }
     if clinical_view:

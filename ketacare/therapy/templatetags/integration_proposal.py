@@ -34,6 +34,7 @@ def integration_proposal(session: DosingSession, can_book: bool = False) -> dict
         protocol_of(session.course.protocol_version), session.dose_started_at
     )
     start, end = window or (session.dose_started_at + NEXT_DAY, None)
+    passed = end is not None and timezone.now() >= end
     start = max(start, timezone.now()).replace(second=0, microsecond=0)
     therapist = _primary_therapist(session)
     query = {"kind": "integration", "follows": str(session.public_id)}
@@ -41,7 +42,7 @@ def integration_proposal(session: DosingSession, can_book: bool = False) -> dict
     if therapist is not None:
         query["therapist"] = str(therapist.pk)
     url = reverse("therapy:book", args=[session.patient.public_id]) + "?" + urlencode(query)
-    proposal = {"start": start, "end": end, "therapist": therapist, "url": url}
+    proposal = {"start": start, "end": end, "passed": passed, "therapist": therapist, "url": url}
     return {"booked": [], "proposal": proposal, "can_book": can_book}
 
 

@@ -47,17 +47,9 @@ def test_a_wrong_team_role_is_a_422_naming_the_field_and_the_allowed_values(worl
 
 
 def test_a_therapy_session_is_booked_moved_and_cancelled_through_the_api(world: World) -> None:
-    in_course(world)
     client = client_for(world.fran)
-    body = {
-        "therapist_id": str(world.theo.user.public_id),
-        "kind": "preparation",
-        "mode": "telehealth",
-        "starts_at": hours_ahead(24).isoformat(),
-        "duration_minutes": 50,
-    }
     url = f"/api/v1/patients/{world.patient.public_id}/therapy-sessions"
-    created = _post(client, url, body)
+    created = _book(world, kind="preparation")
     assert created.status_code == 201, created.content
     session = created.json()
     assert (session["kind"], session["duration_minutes"], session["status"]) == (
@@ -78,19 +70,23 @@ def test_a_therapy_session_is_booked_moved_and_cancelled_through_the_api(world: 
     assert [s["status"] for s in client.get(url).json()] == ["cancelled"]
 
 
-def test_booking_with_a_nurse_as_therapist_is_a_422_naming_the_therapist(world: World) -> None:
+def _book(world: World, **overrides: Any) -> Any:
+    """Front desk books Paula, in her course, with Theo tomorrow, but for `overrides`."""
     in_course(world)
-    response = _post(
-        client_for(world.fran),
-        f"/api/v1/patients/{world.patient.public_id}/therapy-sessions",
-        {
-            "therapist_id": str(world.nina.user.public_id),
-            "kind": "therapy",
-            "mode": "in_person",
-            "starts_at": hours_ahead(24).isoformat(),
-            "duration_minutes": 50,
-        },
-    )
+    body = {
+        "therapist_id": str(world.theo.user.public_id),
+        "kind": "therapy",
+        "mode": "telehealth",
+        "starts_at": hours_ahead(24).isoformat(),
+        "duration_minutes": 50,
+        **overrides,
+    }
+    url = f"/api/v1/patients/{world.patient.public_id}/therapy-sessions"
+    return _post(client_for(world.fran), url, body)
+
+
+def test_booking_with_a_nurse_as_therapist_is_a_422_naming_the_therapist(world: World) -> None:
+    response = _book(world, therapist_id=str(world.nina.user.public_id))
     assert response.status_code == 422
     assert response.json()["error"]["fields"] == {
         "therapist": ["Choose a therapist who works at this clinic."]
@@ -119,3 +115,9 @@ def test_the_booking_page_keeps_what_was_typed_when_it_is_refused(world: World) 
     assert 'value="Room 5"' in page
     assert f'value="{typed}"' in page
     assert 'id="error-summary"' in page
+
+
+def test_a_start_without_its_time_zone_is_a_422_naming_starts_at(world: World) -> None:
+    response = _book(world, starts_at="2031-01-06T15:00")
+    assert response.status_code == 422
+    assert list(response.json()["error"]["fields"]) == ["starts_at"]

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from conftest import Clock, World
+from conftest import Clock, World, client_for
 from ketacare.accounts.models import User
 from ketacare.clinics.models import Role
 from ketacare.core.models import AuditAction, AuditEvent
@@ -203,3 +203,13 @@ def test_a_missed_session_keeps_what_is_known_of_why(world: World, clock: Clock)
         therapy_session_missed(actor=world.theo, session=session, reason="")
     missed = therapy_session_missed(actor=world.theo, session=session, reason="No answer by phone")
     assert (missed.status, missed.status_reason) == ("missed", "No answer by phone")
+
+
+def test_the_course_schedule_shows_its_therapy_sessions_beside_the_dosing_sessions(
+    world: World,
+) -> None:
+    booked(world, hours=30, kind="therapy")
+    page = client_for(world.fran).get(f"/patients/{world.patient.public_id}/treatment/")
+    text = page.content.decode()
+    assert 'id="h-course-therapy"' in text
+    assert "Theo Therapist" in text

@@ -1,6 +1,7 @@
 """The therapist's day: today's sessions, the caseload with its context, and the patients
 dosed recently whose integration is not booked; bounded queries as the caseload grows."""
 
+import re
 from typing import Any
 
 import pytest
@@ -9,8 +10,13 @@ from django.test.utils import CaptureQueriesContext
 
 from conftest import Clock, World, client_for
 from ketacare.core.models import AuditEvent
+from ketacare.dosing.models import DosingSession
 from ketacare.dosing.tests.builders import administered, cleared
-from ketacare.therapy.appointments import therapy_session_book, therapy_session_missed
+from ketacare.therapy.appointments import (
+    therapy_session_book,
+    therapy_session_held,
+    therapy_session_missed,
+)
 from ketacare.therapy.care_team import care_team_add
 from ketacare.therapy.tests.builders import booked, hours_ahead
 from ketacare.treatment.tests.builders import started_course
@@ -20,6 +26,15 @@ pytestmark = pytest.mark.django_db
 DAY = "/therapy/today/"
 
 
+def _dosed_today(world: World, clock: Clock) -> DosingSession:
+    """Paula dosed half an hour ago, at midday."""
+    clock.move_to_today_at(12)
+    session = cleared(world.patient, nurse=world.nina, prescriber=world.pia)
+    administered(session, world.nina, minutes_ago=30)
+    session.refresh_from_db()
+    return session
+
+
 def _on_theos_caseload(world: World, patient: Any) -> None:
     care_team_add(actor=world.pia, patient=patient, member=world.theo.user, team_role="therapist")
 
@@ -27,9 +42,7 @@ def _on_theos_caseload(world: World, patient: Any) -> None:
 def test_a_patient_dosed_without_an_integration_session_is_on_the_day_until_one_is_booked(
     world: World, clock: Clock
 ) -> None:
-    clock.move_to_today_at(12)
-    session = cleared(world.patient, nurse=world.nina, prescriber=world.pia)
-    administered(session, world.nina, minutes_ago=30)
+    session = _dosed_today(world, clock)
     _on_theos_caseload(world, world.patient)
     client = client_for(world.theo)
     page = client.get(DAY).content.decode()
@@ -73,9 +86,7 @@ def test_the_day_runs_the_same_queries_for_one_patient_or_four(world: World) -> 
 def test_the_chart_flags_a_recent_dose_without_integration_and_a_missed_session(
     world: World, clock: Clock
 ) -> None:
-    clock.move_to_today_at(12)
-    session = cleared(world.patient, nurse=world.nina, prescriber=world.pia)
-    administered(session, world.nina, minutes_ago=30)
+    _dosed_today(world, clock)
     chart = f"/patients/{world.patient.public_id}/"
     page = client_for(world.nina).get(chart).content.decode()
     assert "No integration session is booked after the dose of" in page
@@ -85,3 +96,32 @@ def test_the_chart_flags_a_recent_dose_without_integration_and_a_missed_session(
     page = client_for(world.nina).get(chart).content.decode()
     assert "Missed: the preparation session of" in page
     assert "(Did not come)" in page
+
+
+def _engagement_rows(page: str) -> list[str]:
+    section = page[page.index('id="engagement-title"') :]
+    section = section[: section.index("</section>")]
+    return [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
+        for row in re.findall(r"<tr>(.*?)</tr>", section, re.S)
+    ]
+
+
+def test_the_dashboard_counts_courses_with_and_without_integration_as_observational(
+    world: World, clock: Clock
+) -> None:
+    session = _dosed_today(world, clock)
+    session.refresh_from_db()
+    other = PatientFactory.create(clinic=world.harbor, actor=world.nina)
+    started_course(other, nurse=world.nina, prescriber=world.pia)
+    integration = therapy_session_book(
+        actor=world.theo, patient=world.patient, therapist=world.theo.user, kind="integration",
+        mode="telehealth", starts_at=hours_ahead(1), duration_minutes=50, follows=[session],
+    )  # fmt: skip
+    clock.advance(hours=1, minutes=10)
+    therapy_session_held(actor=world.theo, session=integration)
+    page = client_for(world.pia).get("/clinic/outcomes/").content.decode()
+    assert "does not show that integration causes it" in page
+    rows = _engagement_rows(page)
+    assert rows[1].startswith("With an integration session held 1 ")
+    assert rows[2].startswith("Without one 1 ")
