@@ -16,6 +16,7 @@ urlpatterns = [
     path("rems/", include("ketacare.rems.urls")),
     path("", include("ketacare.measurement.urls")),
     path("", include("ketacare.therapy.urls")),
+    path("", include("ketacare.directory.urls")),
     path("reports/", include("ketacare.reports.urls")),
     path("demo/", include("ketacare.demo.urls")),
     path("api/v1/", api.urls),

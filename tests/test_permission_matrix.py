@@ -171,6 +171,8 @@ def _url(endpoint: Endpoint, world: World, user: Persona, other_clinic: bool) ->
         samples.setdefault("kind", "progress")  # a note's kind; a chart entry's is set above
     if "token" in endpoint.params:
         samples["token"] = "not-a-signed-invitation"
+    if "slug" in endpoint.params:
+        samples["slug"] = (world.summit if other_clinic else world.harbor).slug  # a profile
     if "token_id" in endpoint.params:
         owner = user or world.nina
         token, _ = api_token_create(actor=SETUP, user=owner.user, name="matrix")

@@ -76,7 +76,13 @@ from ketacare.clinical.protocols import (
     get_protocol,
     plan_sessions,
 )
-from ketacare.clinical.rems import BloodPressure, RemsForm, rems_form_due, rems_form_problems
+from ketacare.clinical.rems import (
+    BloodPressure,
+    RemsForm,
+    rems_form_due,
+    rems_form_problems,
+    setting_certification_required,
+)
 from ketacare.clinical.routes import ROUTES, Route
 from ketacare.clinical.safety import (
     ESKETAMINE_MIN_OBSERVATION_MIN,
@@ -209,6 +215,7 @@ __all__ = [
     "rems_form_problems",
     "reported_thoughts_level",
     "score",
+    "setting_certification_required",
     "stale_weight_finding",
     "suicide_triage",
     "summary_from_counts",

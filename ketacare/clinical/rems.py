@@ -15,6 +15,7 @@ from typing import Literal
 
 from ketacare.clinical.errors import ClinicalInputError
 from ketacare.clinical.findings import Finding, ref
+from ketacare.clinical.routes import ESKETAMINE, check_route
 
 __all__ = [
     "REMS_FORM_DUE_DAYS",
@@ -24,6 +25,7 @@ __all__ = [
     "RemsForm",
     "rems_form_due",
     "rems_form_problems",
+    "setting_certification_required",
 ]
 
 REMS_FORM_DUE_DAYS = 7
@@ -172,3 +174,10 @@ def rems_form_due(treatment_date: dt.date) -> dt.date:
     if not isinstance(treatment_date, dt.date):
         raise ClinicalInputError("treatment_date", "must be a date")
     return treatment_date + dt.timedelta(days=REMS_FORM_DUE_DAYS)
+
+
+def setting_certification_required(routes: list[str]) -> bool:
+    """Whether a setting offering `routes` must be a certified SPRAVATO REMS outpatient
+    healthcare setting: any that gives esketamine (REFERENCE §1.11, "Outpatient setting
+    certification")."""
+    return any(check_route(route) == ESKETAMINE for route in routes)

@@ -67,6 +67,7 @@ class Perm(StrEnum):
     THERAPY_RECORD = "therapy.record"
     THERAPY_NOTE_READ = "therapy_note.read"
     THERAPY_NOTE_WRITE = "therapy_note.write"
+    PROFILE_MANAGE = "profile.manage"
 
     @property
     def label(self) -> str:
@@ -122,6 +123,7 @@ PERM_LABELS = {
     Perm.THERAPY_RECORD: "record a therapy session as held or missed",
     Perm.THERAPY_NOTE_READ: "read therapy progress notes",
     Perm.THERAPY_NOTE_WRITE: "write therapy notes",
+    Perm.PROFILE_MANAGE: "edit and publish the clinic's public profile",
 }
 
 
@@ -195,6 +197,7 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.PORTAL_MANAGE,
             Perm.OUTCOMES_VIEW,
             Perm.CARE_TEAM_MANAGE,
+            Perm.PROFILE_MANAGE,  # DESIGN: the admin keeps the public profile
         }
         | _ALERTS_SEEN
     ),
@@ -257,7 +260,8 @@ GRANTS: dict[str, frozenset[Perm]] = {
     Scope.SYSTEM: frozenset(
         {Perm.PROTOCOL_LIBRARY_SYNC, Perm.REMS_FORM_VIEW, Perm.ALERT_VIEW, Perm.ALERT_ESCALATE}
     ),
-    # The public directory's permissions arrive with the directory.
+    # The public reads only what a clinic published, on `@public_view` pages that ask no
+    # permission; nothing is granted to it here.
     Scope.PUBLIC: frozenset(),
 }
 

@@ -19,6 +19,7 @@ from ketacare.clinics.actors import Actor, StaffActor, SystemActor, staff_actor
 from ketacare.clinics.models import Clinic, Role
 from ketacare.clinics.services import clinic_create, membership_grant
 from ketacare.demo import sessions
+from ketacare.demo.directory import seed_directory
 from ketacare.demo.history import seed_history
 from ketacare.demo.network import (
     BOARD,
@@ -158,6 +159,7 @@ def seed(progress: Callable[[str], None] = print) -> bool:
             seed_portal(spec, seeded, prescriber, with_alert=spec is CLINICS[0])
             seed_therapy(spec, seeded, nurse, prescriber)
             seed_history(clinic, nurse.user, prescriber.user)
+            seed_directory(spec, clinic)
     return True
 
 

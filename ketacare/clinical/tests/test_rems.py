@@ -14,6 +14,7 @@ from ketacare.clinical.rems import (
     RemsForm,
     rems_form_due,
     rems_form_problems,
+    setting_certification_required,
 )
 
 COMPLETE = RemsForm(
@@ -82,3 +83,11 @@ def test_a_due_date_needs_a_date() -> None:
 
 def test_blood_pressure_reads_as_systolic_over_diastolic() -> None:
     assert str(BloodPressure(142, 88)) == "142/88 mmHg"
+
+
+def test_only_a_setting_that_gives_esketamine_must_be_rems_certified() -> None:
+    assert setting_certification_required(["iv", "esketamine_nasal"])
+    assert not setting_certification_required(["iv", "oral"])
+    assert not setting_certification_required([])
+    with pytest.raises(ClinicalInputError):
+        setting_certification_required(["intravenous"])

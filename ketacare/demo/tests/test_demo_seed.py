@@ -151,3 +151,15 @@ def test_each_clinics_therapist_has_a_caseload_with_sessions_notes_and_one_misse
         client = Client()
         client.force_login(therapist)
         assert "My patients (6)" in client.get("/therapy/today/").content.decode()
+
+
+def test_both_clinics_are_in_the_public_directory_with_their_protocols(seeded: None) -> None:
+    visitor = Client()
+    listing = visitor.get("/clinics/").content.decode()
+    assert all(spec.name in listing for spec in CLINICS)
+    northside = visitor.get(f"/clinics/{CLINICS[0].slug}/").content.decode()
+    assert "0.5 mg per kg of body weight" in northside
+    assert "Earlier versions, superseded: version 1" in northside  # its own IV version
+    lakeshore = visitor.get(f"/clinics/{CLINICS[1].slug}/?").content.decode()
+    assert "56 mg at the first session, then 56 mg or 84 mg" in lakeshore
+    assert visitor.get("/clinics/?rems=1").content.decode().count("<h3>") == 1

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from ketacare.directory import sitemaps, views
+
+app_name = "directory"
+urlpatterns = [
+    path("clinics/", views.clinic_directory, name="directory"),
+    path("clinics/<slug:slug>/", views.clinic_profile, name="profile"),
+    path("clinic/profile/", views.profile_edit, name="edit"),
+    path("clinic/profile/preview/", views.profile_preview, name="preview"),
+    path("clinic/profile/publish/", views.profile_publish, name="publish"),
+    path("clinic/profile/withdraw/", views.profile_withdraw, name="withdraw"),
+    path("sitemap.xml", sitemaps.sitemap_xml, name="sitemap"),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
+]

@@ -1,0 +1,160 @@
+"""The public directory and clinic profiles, and the clinic admin's profile pages: edit the
+draft, preview it as the public would see it, publish or withdraw it."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_POST
+
+from ketacare.clinics.access import staff_view
+from ketacare.clinics.http import StaffRequest
+from ketacare.clinics.models import Clinic, Membership
+from ketacare.clinics.permissions import Perm
+from ketacare.core.forms import apply_errors
+from ketacare.core.http import public_view
+from ketacare.directory import profile as profiles
+from ketacare.directory.forms import ProfileForm, WithdrawForm, initial_of
+from ketacare.directory.jsonld import medical_clinic, script_text
+from ketacare.directory.listing import LANGUAGE_LABELS, ROUTE_LABELS, Listing, facts_of
+from ketacare.directory.models import ClinicProfile
+from ketacare.directory.protocol_text import published_protocols
+from ketacare.directory.search import SearchRefused, all_listings, places, search_from
+from ketacare.treatment.queries import library_versions
+
+# Public pages show nothing of any visitor or patient, so browsers and proxies may keep them.
+PUBLIC_CACHE = cache_control(public=True, max_age=300)
+
+
+@public_view
+@require_GET
+@PUBLIC_CACHE
+def clinic_directory(request: HttpRequest) -> HttpResponse:
+    listings = all_listings()
+    context: dict[str, Any] = {
+        "places": places(listings),
+        "routes": ROUTE_LABELS,
+        "languages": LANGUAGE_LABELS,
+        "asked": request.GET,
+    }
+    try:
+        search = search_from(request.GET)
+    except SearchRefused as refused:
+        context |= {"refused": refused, "found": []}
+        return render(request, "directory/directory.html", context, status=400)
+    context["found"] = [listing for listing in listings if search.matches(listing)]
+    context["total"] = len(listings)
+    return render(request, "directory/directory.html", context)
+
+
+def _profile_context(request: HttpRequest, clinic: Clinic, listing: Listing) -> dict[str, Any]:
+    url = request.build_absolute_uri(reverse("directory:profile", args=[listing.slug]))
+    return {
+        "listing": listing,
+        "protocols": published_protocols(clinic, listing.protocol_codes),
+        "canonical": url,
+        "jsonld": mark_safe(script_text(medical_clinic(listing, url))),  # escaped by script_text
+    }
+
+
+@public_view
+@require_GET
+@PUBLIC_CACHE
+def clinic_profile(request: HttpRequest, slug: str) -> HttpResponse:
+    profile = (
+        ClinicProfile.objects.filter(clinic__slug=slug, live__isnull=False)
+        .select_related("clinic")
+        .first()
+    )
+    if profile is None or profile.live is None:
+        raise Http404("No published clinic has this address.")
+    listing = Listing.from_facts(profile.live)
+    return render(
+        request, "directory/profile.html", _profile_context(request, profile.clinic, listing)
+    )
+
+
+def _members(clinic: Clinic) -> list[Membership]:
+    return list(Membership.objects.active().filter(clinic=clinic))
+
+
+def _edit_page(
+    request: StaffRequest, form: ProfileForm, status: int = 200, **more: Any
+) -> HttpResponse:
+    profile = profiles.profile_of(request.membership.clinic)
+    draft = facts_of(profile)
+    context = {"form": form, "profile": profile, "unpublished": draft != profile.live}
+    context |= {"withdraw_form": WithdrawForm(), **more}
+    return render(request, "directory/edit.html", context, status=status)
+
+
+def _form(request: StaffRequest, data: Any = None) -> ProfileForm:
+    clinic = request.membership.clinic
+    profile = profiles.profile_of(clinic)
+    team = list(profile.team.all()) if profile.pk else []
+    versions = list({v.code: v for v in library_versions(clinic)}.values())
+    return ProfileForm(
+        data, initial=initial_of(profile, team), versions=versions, members=_members(clinic)
+    )
+
+
+@staff_view(Perm.PROFILE_MANAGE)
+def profile_edit(request: StaffRequest) -> HttpResponse:
+    form = _form(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            kwargs = form.service_kwargs()
+            profiles.profile_update(actor=request.actor, clinic=request.membership.clinic, **kwargs)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Draft saved. Preview it, then publish it to go live.")
+            return redirect("directory:edit")
+    return _edit_page(request, form, status=400 if form.errors else 200)
+
+
+@staff_view(Perm.PROFILE_MANAGE)
+@require_GET
+def profile_preview(request: StaffRequest) -> HttpResponse:
+    clinic = request.membership.clinic
+    listing = Listing.from_facts(facts_of(profiles.profile_of(clinic)))
+    context = _profile_context(request, clinic, listing) | {"preview": True}
+    return render(request, "directory/profile.html", context)
+
+
+@staff_view(Perm.PROFILE_MANAGE)
+@require_POST
+def profile_publish(request: StaffRequest) -> HttpResponse:
+    try:
+        profiles.profile_publish(actor=request.actor, clinic=request.membership.clinic)
+    except ValidationError as error:
+        form = _form(request)
+        problems = [
+            (f"id_{name}" if name in form.fields else "", message)
+            for name, messages_of in error.message_dict.items()
+            for message in messages_of
+        ]
+        return _edit_page(request, form, status=400, publish_problems=problems)
+    messages.success(request, "Published: the profile is in the directory as previewed.")
+    return redirect("directory:edit")
+
+
+@staff_view(Perm.PROFILE_MANAGE)
+@require_POST
+def profile_withdraw(request: StaffRequest) -> HttpResponse:
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            profiles.profile_withdraw(actor=request.actor, clinic=request.membership.clinic,
+                                      reason=form.cleaned_data["reason"])  # fmt: skip
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Withdrawn: the profile is no longer in the directory.")
+            return redirect("directory:edit")
+    return _edit_page(request, _form(request), status=400, withdraw_form=form)
