@@ -68,6 +68,7 @@ class Perm(StrEnum):
     THERAPY_NOTE_READ = "therapy_note.read"
     THERAPY_NOTE_WRITE = "therapy_note.write"
     PROFILE_MANAGE = "profile.manage"
+    OUTCOMES_PUBLISH = "outcomes.publish"
 
     @property
     def label(self) -> str:
@@ -124,6 +125,7 @@ PERM_LABELS = {
     Perm.THERAPY_NOTE_READ: "read therapy progress notes",
     Perm.THERAPY_NOTE_WRITE: "write therapy notes",
     Perm.PROFILE_MANAGE: "edit and publish the clinic's public profile",
+    Perm.OUTCOMES_PUBLISH: "work out the outcomes the clinic publishes",
 }
 
 
@@ -256,9 +258,16 @@ GRANTS: dict[str, frozenset[Perm]] = {
     # A task works for one clinic, doing only what its job needs: setting a new clinic up
     # copies the built-in protocols into its library; the REMS forms-due digest reads the
     # forms due (REFERENCE §1.11); the alert jobs read the alerts they tell people of and
-    # mark the unacknowledged ones escalated. A task records no clinical data.
+    # mark the unacknowledged ones escalated; the nightly refresh works out the outcomes a
+    # clinic publishes (aggregates only). A task records no clinical data.
     Scope.SYSTEM: frozenset(
-        {Perm.PROTOCOL_LIBRARY_SYNC, Perm.REMS_FORM_VIEW, Perm.ALERT_VIEW, Perm.ALERT_ESCALATE}
+        {
+            Perm.PROTOCOL_LIBRARY_SYNC,
+            Perm.REMS_FORM_VIEW,
+            Perm.ALERT_VIEW,
+            Perm.ALERT_ESCALATE,
+            Perm.OUTCOMES_PUBLISH,
+        }
     ),
     # The public reads only what a clinic published, on `@public_view` pages that ask no
     # permission; nothing is granted to it here.

@@ -5,3 +5,6 @@ class DirectoryConfig(AppConfig):
     name = "ketacare.directory"
     label = "directory"
     verbose_name = "The public clinic directory"
+
+    def ready(self) -> None:
+        from ketacare.directory import tasks  # noqa: F401  (registers the nightly refresh)

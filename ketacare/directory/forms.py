@@ -51,6 +51,13 @@ class ProfileForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="The public sees the latest version of each, in plain words.",
     )
+    publish_outcomes = forms.BooleanField(
+        label="Publish the clinic's outcomes",
+        required=False,
+        help_text="Response and remission for every treatment offered, worked out each night "
+        "from the clinic's records. The first time, the public sees them after 30 days; until "
+        "then the preview shows them to you.",
+    )
     team = MemberChoices(
         label="Team shown on the profile",
         queryset=Membership.objects.none(),
@@ -89,7 +96,8 @@ class ProfileForm(forms.Form):
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
         names = ("description", "website", "accepting_new_patients", "telehealth",
-                 "rems_certified", "languages", "protocol_codes", "hours")  # fmt: skip
+                 "rems_certified", "languages", "protocol_codes", "hours",
+                 "publish_outcomes")  # fmt: skip
         return {name: data[name] for name in names} | {"team": list(data["team"])}
 
 
@@ -98,7 +106,7 @@ def initial_of(profile: Any, team: list[Membership]) -> dict[str, Any]:
     initial: dict[str, Any] = {
         name: getattr(profile, name)
         for name in ("description", "website", "accepting_new_patients", "telehealth",
-                     "rems_certified", "languages", "protocol_codes")
+                     "rems_certified", "languages", "protocol_codes", "publish_outcomes")
     }  # fmt: skip
     initial["team"] = [m.pk for m in team]
     for day, (opens, closes) in profile.hours.items():

@@ -3,6 +3,7 @@ publication (`facts_of`, a JSON-able dict kept as `ClinicProfile.live`) and read
 `Listing` for the directory and the profile page. Staff and patients never appear here beyond
 the team members the clinic chose to show."""
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +41,8 @@ class Listing:
     telehealth: bool
     rems_certified: bool
     team: list[TeamMember]
+    publish_outcomes: bool = False
+    outcomes_public_from: str | None = None  # an ISO date
 
     @classmethod
     def from_facts(cls, facts: dict[str, Any]) -> "Listing":
@@ -61,6 +64,16 @@ class Listing:
     @property
     def language_labels(self) -> list[str]:
         return [LANGUAGE_LABELS[code] for code in self.languages]
+
+    @property
+    def outcomes_public_date(self) -> dt.date | None:
+        start = self.outcomes_public_from
+        return dt.date.fromisoformat(start) if start else None
+
+    def outcomes_public_on(self, today: dt.date) -> bool:
+        """Whether the public sees the clinic's outcomes on `today` (the preview is over)."""
+        start = self.outcomes_public_date
+        return self.publish_outcomes and start is not None and start <= today
 
     @property
     def opening_hours(self) -> list[tuple[str, str]]:
@@ -111,4 +124,8 @@ def facts_of(profile: ClinicProfile) -> dict[str, Any]:
         "telehealth": profile.telehealth,
         "rems_certified": profile.rems_certified,
         "team": _team(profile),
+        "publish_outcomes": profile.publish_outcomes,
+        "outcomes_public_from": (
+            profile.outcomes_public_from.isoformat() if profile.outcomes_public_from else None
+        ),
     }

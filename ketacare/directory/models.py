@@ -66,6 +66,11 @@ class ClinicProfile(PublicIdModel):
     # latest version of each, and lists the older ones as superseded.
     protocol_codes = models.JSONField(default=list, blank=True)
     team = models.ManyToManyField(Membership, blank=True, related_name="+")
+    # Outcomes are published for every route offered or for none; the first time they are
+    # turned on, the public sees them only from `outcomes_public_from` (30 days on: the
+    # clinic's preview), and turning them off and on again does not start a new preview.
+    publish_outcomes = models.BooleanField(default=False)
+    outcomes_public_from = models.DateField(null=True, blank=True, editable=False)
 
     # What the public sees: the facts as they were when last published (None: not listed).
     live = models.JSONField(null=True, blank=True, editable=False)
@@ -99,3 +104,31 @@ class ClinicProfile(PublicIdModel):
             errors["protocol_codes"] = "Choose protocols from the clinic's library."
         if errors:
             raise ValidationError(errors)
+
+
+class PublishedOutcome(models.Model):
+    """One route's outcome counts at a clinic as the nightly refresh last worked them out
+    (`outcomes.py`): what the public profile shows, never a patient's row."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    route = models.CharField(max_length=20)
+    since = models.DateTimeField()  # courses started in [since, until)
+    until = models.DateTimeField()
+    refreshed_at = models.DateTimeField()
+    patients = models.PositiveIntegerField()
+    both_scores = models.PositiveIntegerField()
+    started = models.PositiveIntegerField()
+    completed = models.PositiveIntegerField()
+    with_scores = models.PositiveIntegerField()
+    responded = models.PositiveIntegerField()
+    remitted = models.PositiveIntegerField()
+    responded_completers = models.PositiveIntegerField()
+    remitted_completers = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "route"], name="one_outcome_per_route")
+        ]
+
+    def __str__(self) -> str:
+        return f"Published outcomes of {self.route} at clinic {self.clinic_id}"

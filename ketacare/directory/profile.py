@@ -15,6 +15,7 @@ from ketacare.core import audit
 from ketacare.core.models import AuditAction
 from ketacare.directory.listing import facts_of, latest_versions
 from ketacare.directory.models import ClinicProfile
+from ketacare.directory.outcomes import PREVIEW
 from ketacare.treatment.queries import protocol_of
 
 EDITABLE = (
@@ -26,6 +27,7 @@ EDITABLE = (
     "languages",
     "hours",
     "protocol_codes",
+    "publish_outcomes",
 )
 # The clinic's own details a listing cannot do without: a visitor searches by them.
 NEEDED_TO_PUBLISH = {"city": "city", "state": "state", "phone": "telephone"}
@@ -90,6 +92,12 @@ def profile_update(
     with transaction.atomic():
         profile = _locked(clinic)
         changes = audit.assign_and_diff(profile, EDITABLE, fields)
+        if profile.publish_outcomes and profile.outcomes_public_from is None:
+            profile.outcomes_public_from = clinic.today() + PREVIEW
+            changes["outcomes_public_from"] = {
+                "old": None,
+                "new": str(profile.outcomes_public_from),
+            }
         _check_protocols(clinic, list(profile.protocol_codes))
         _check_rems(clinic, profile)
         profile.save()

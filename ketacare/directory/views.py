@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
+from ketacare import clinical
 from ketacare.clinics.access import staff_view
 from ketacare.clinics.http import StaffRequest
 from ketacare.clinics.models import Clinic, Membership
@@ -23,6 +24,7 @@ from ketacare.directory.forms import ProfileForm, WithdrawForm, initial_of
 from ketacare.directory.jsonld import medical_clinic, script_text
 from ketacare.directory.listing import LANGUAGE_LABELS, ROUTE_LABELS, Listing, facts_of
 from ketacare.directory.models import ClinicProfile
+from ketacare.directory.outcomes import RouteOutcome, outcomes_now, published
 from ketacare.directory.protocol_text import published_protocols
 from ketacare.directory.search import SearchRefused, all_listings, places, search_from
 from ketacare.treatment.queries import library_versions
@@ -52,10 +54,16 @@ def clinic_directory(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/directory.html", context)
 
 
-def _profile_context(request: HttpRequest, clinic: Clinic, listing: Listing) -> dict[str, Any]:
+def _profile_context(
+    request: HttpRequest, clinic: Clinic, listing: Listing, outcomes: list[RouteOutcome]
+) -> dict[str, Any]:
     url = request.build_absolute_uri(reverse("directory:profile", args=[listing.slug]))
     return {
         "listing": listing,
+        "outcomes": outcomes,
+        "outcomes_public": listing.outcomes_public_on(clinic.today()),
+        "outcomes_public_from": listing.outcomes_public_date,
+        "min_patients": clinical.MIN_DENOMINATOR,
         "protocols": published_protocols(clinic, listing.protocol_codes),
         "canonical": url,
         "jsonld": mark_safe(script_text(medical_clinic(listing, url))),  # escaped by script_text
@@ -73,10 +81,11 @@ def clinic_profile(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if profile is None or profile.live is None:
         raise Http404("No published clinic has this address.")
-    listing = Listing.from_facts(profile.live)
-    return render(
-        request, "directory/profile.html", _profile_context(request, profile.clinic, listing)
-    )
+    clinic, listing = profile.clinic, Listing.from_facts(profile.live)
+    public = listing.outcomes_public_on(clinic.today())
+    shown = published(clinic, listing.routes) if public else []
+    context = _profile_context(request, clinic, listing, shown)
+    return render(request, "directory/profile.html", context)
 
 
 def _members(clinic: Clinic) -> list[Membership]:
@@ -123,7 +132,9 @@ def profile_edit(request: StaffRequest) -> HttpResponse:
 def profile_preview(request: StaffRequest) -> HttpResponse:
     clinic = request.membership.clinic
     listing = Listing.from_facts(facts_of(profiles.profile_of(clinic)))
-    context = _profile_context(request, clinic, listing) | {"preview": True}
+    # The clinic sees its outcomes as they stand today, public yet or not.
+    now = outcomes_now(clinic, listing.routes) if listing.publish_outcomes else []
+    context = _profile_context(request, clinic, listing, now) | {"preview": True}
     return render(request, "directory/profile.html", context)
 
 

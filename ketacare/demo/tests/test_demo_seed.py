@@ -5,6 +5,7 @@ These tests pin their own moments (the network is seeded once for the afternoon 
 the suite's moved clock does not change them."""
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -163,3 +164,6 @@ def test_both_clinics_are_in_the_public_directory_with_their_protocols(seeded: N
     lakeshore = visitor.get(f"/clinics/{CLINICS[1].slug}/?").content.decode()
     assert "56 mg at the first session, then 56 mg or 84 mg" in lakeshore
     assert visitor.get("/clinics/?rems=1").content.decode().count("<h3>") == 1
+    assert re.search(r"Response, of all courses started</th><td>\d+% \(\d+ of \d+\)", northside)
+    assert "Fewer than 11 patients" in northside  # its few IM courses
+    assert "Fewer than 11 patients" not in lakeshore

@@ -1,14 +1,21 @@
-"""Published profiles for the directory's tests, set up through the services."""
+"""Published profiles and treated courses for the directory's tests, set up through the
+services."""
 
+import datetime as dt
+import zoneinfo
 from typing import Any
 
-from conftest import World
+from conftest import Clock, World
+from ketacare.assessments.services import assessment_record
 from ketacare.clinics.actors import StaffActor
 from ketacare.clinics.models import Clinic, Membership, Role
 from ketacare.clinics.services import clinic_update
 from ketacare.directory.models import ClinicProfile
 from ketacare.directory.profile import profile_publish, profile_update
-from tests.factories import staff
+from ketacare.patients.models import Patient
+from ketacare.treatment.schedule import planned_session_complete
+from ketacare.treatment.tests.builders import started_course
+from tests.factories import PatientFactory, staff
 
 WEEKDAY_HOURS = {str(day): ["08:00", "17:00"] for day in range(5)}
 
@@ -32,3 +39,34 @@ def published(world: World, clinic: Clinic | None = None, **fields: Any) -> Clin
 def membership(actor: StaffActor) -> Membership:
     """The staff member's place in their clinic, as the profile's team lists it."""
     return Membership.objects.get(user=actor.user)
+
+
+def treated(world: World, clock: Clock, ends: list[int]) -> None:
+    """One IV course per PHQ-9 total in `ends`, each with a baseline of 20 and every induction
+    session given, its end-of-induction score the day after the last; then 70 days pass, so
+    the courses fall in the published period."""
+    courses = []
+    for number, _ in enumerate(ends):
+        patient = PatientFactory.create(clinic=world.harbor, actor=world.nina,
+                                        given_name=f"Treated{number}")  # fmt: skip
+        today = world.harbor.today()
+        monday = today - dt.timedelta(days=today.weekday())
+        course = started_course(patient, nurse=world.nina, prescriber=world.pia,
+                                start_date=monday)  # fmt: skip
+        _phq9(world, patient, monday - dt.timedelta(days=1), 20)
+        courses.append(course)
+    clock.advance(days=30)
+    for course, total in zip(courses, ends, strict=True):
+        induction = list(course.sessions.filter(stage="induction").order_by("scheduled_on"))
+        for planned in induction:
+            planned_session_complete(actor=world.nina, planned=planned)
+        _phq9(world, course.patient, induction[-1].scheduled_on + dt.timedelta(days=1), total)
+    clock.advance(days=70)
+
+
+def _phq9(world: World, patient: Patient, on: dt.date, total: int) -> None:
+    items = [min(3, max(0, total - 3 * i)) for i in range(8)]  # item 9 stays 0: no alert
+    answers = {str(i + 1): v for i, v in enumerate(items)} | {"9": 0}
+    zone = zoneinfo.ZoneInfo(world.harbor.timezone)
+    assessment_record(actor=world.nina, patient=patient, instrument="phq9", answers=answers,
+                      administered_at=dt.datetime.combine(on, dt.time(12), zone))  # fmt: skip
