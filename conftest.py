@@ -88,6 +88,12 @@ def empty_cache() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def documents_kept_apart(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Uploaded documents (credentials on file) go to a folder of the test run, not var/.
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("documents")
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Any) -> None:
     # Argon2 is deliberately slow; tests that are not about hashing need not pay for it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

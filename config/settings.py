@@ -217,6 +217,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Uploaded documents (credentials on file) are kept under var/documents/ and served only
+# through access-checked views: no MEDIA_URL, so nothing there is reachable by its path.
+MEDIA_ROOT = Path(os.environ.get("KETACARE_DOCUMENTS_DIR", VAR_DIR / "documents"))
 
 # Background work: the queue lives in the database (django-tasks' database backend), so the
 # default install needs no broker; `ketacare worker` runs it.

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -35,6 +36,8 @@ from ketacare.clinics.models import Role
 from ketacare.clinics.permissions import GRANTS, Perm, Scope
 from ketacare.core.http import AUTHENTICATED, PUBLIC
 from ketacare.core.models import AuditAction, AuditEvent, AuditOutcome
+from ketacare.directory.credentials import credential_add
+from ketacare.directory.models import StaffCredential
 from ketacare.dosing.models import DosingSession
 from ketacare.dosing.tests.builders import checked_in, course_today, matrix_body, matrix_session
 from ketacare.measurement.assignments import questionnaire_assign, questionnaire_submit
@@ -171,6 +174,8 @@ def _url(endpoint: Endpoint, world: World, user: Persona, other_clinic: bool) ->
         samples.setdefault("kind", "progress")  # a note's kind; a chart entry's is set above
     if "token" in endpoint.params:
         samples["token"] = "not-a-signed-invitation"
+    if "credential_id" in endpoint.params:
+        samples["credential_id"] = _credential(world, other_clinic).public_id
     if "slug" in endpoint.params:
         samples["slug"] = (world.summit if other_clinic else world.harbor).slug  # a profile
     if "token_id" in endpoint.params:
@@ -369,6 +374,19 @@ def _therapy_note(world: World, other_clinic: bool, action: str) -> TherapyNote:
     note = note_start(actor=therapist, session=session, kind="progress")
     note = note_save(actor=therapist, note=note, goals="Matrix", risk_check="none")
     return note_sign(actor=therapist, note=note) if signed else note
+
+
+def _credential(world: World, other_clinic: bool) -> StaffCredential:
+    clinic = world.summit if other_clinic else world.harbor
+    found = StaffCredential.objects.filter(clinic=clinic).first()
+    if found is not None:
+        return found
+    admin = staff(clinic, Role.CLINIC_ADMIN) if other_clinic else world.ada
+    return credential_add(
+        actor=admin, clinic=clinic, membership=None, kind="rems_setting",
+        issuer="SPRAVATO REMS", issued_on=dt.date(2026, 1, 5),
+        document=SimpleUploadedFile("cert.pdf", b"%PDF-1.4", content_type="application/pdf"),
+    )  # fmt: skip
 
 
 def _expected(rule: Any, user: Persona, world: World, other_clinic: bool) -> str:

@@ -83,7 +83,7 @@ from ketacare.clinical.rems import (
     rems_form_problems,
     setting_certification_required,
 )
-from ketacare.clinical.routes import ROUTES, Route
+from ketacare.clinical.routes import ROUTE_NAMES, ROUTES, Route
 from ketacare.clinical.safety import (
     ESKETAMINE_MIN_OBSERVATION_MIN,
     Readiness,
@@ -93,6 +93,7 @@ from ketacare.clinical.safety import (
 )
 from ketacare.clinical.scales import INSTRUMENTS, SCALES, Instrument, Scale, get_scale
 from ketacare.clinical.scoring import Score, score
+from ketacare.clinical.staffing import DEFAULT_ACLS_ROUTES, acls_finding
 from ketacare.clinical.suicide import (
     ALERT_LEVELS,
     REPORTED_THOUGHTS,
@@ -120,6 +121,7 @@ from ketacare.clinical.vitals import (
 
 __all__ = [
     "ALERT_LEVELS",
+    "DEFAULT_ACLS_ROUTES",
     "DEFAULT_MEASUREMENT_PLAN",
     "DEFAULT_WEIGHT_MAX_AGE_DAYS",
     "DEVICE_MG",
@@ -137,6 +139,7 @@ __all__ = [
     "RESPONSE_REDUCTION_PCT",
     "RISK_LEVELS",
     "ROUTES",
+    "ROUTE_NAMES",
     "SCALES",
     "SUGGESTED_IV_THRESHOLDS",
     "SUGGESTED_PRE_START_BP",
@@ -183,6 +186,7 @@ __all__ = [
     "VitalThresholds",
     "Vitals",
     "WeightBasis",
+    "acls_finding",
     "alert_level",
     "allowed_esketamine_doses",
     "assess_eligibility",

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from ketacare.clinical import ROUTE_NAMES, ROUTES
 from ketacare.clinics.models import Clinic
 from ketacare.clinics.services import CLINIC_CARE_SETTINGS, CLINIC_DETAILS
 
@@ -36,6 +37,15 @@ class PerCentsField(forms.Field):
 
 
 class ClinicCareForm(forms.ModelForm[Clinic]):
+    acls_routes = forms.MultipleChoiceField(
+        label="Treatments whose sessions need someone with current ACLS",
+        choices=[(route, ROUTE_NAMES[route]) for route in ROUTES],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="A dosing session of these warns when nobody recording on it holds a current "
+        "ACLS certification (kept on the Credentials page). REFERENCE §2.4 names ACLS for IV "
+        "ketamine; record your staff's certifications before choosing.",
+    )
     reminder_points = PerCentsField(
         label="Reminder points",
         required=False,

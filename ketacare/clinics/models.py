@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from ketacare.clinical import ROUTES
 from ketacare.core.models import PublicIdModel
 
 
@@ -60,6 +61,10 @@ class Clinic(PublicIdModel):
     )
     quiet_from = models.TimeField(default=dt.time(21, 0), help_text="No reminders from…")
     quiet_until = models.TimeField(default=dt.time(8, 0), help_text="…until (clinic time).")
+    # The routes whose dosing sessions need someone with a current ACLS certification
+    # (`clinical.acls_finding`; REFERENCE §2.4 names it for IV ketamine). None until the clinic
+    # chooses: asked before its staff's credentials are recorded, it would hold every session.
+    acls_routes = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -75,6 +80,8 @@ class Clinic(PublicIdModel):
             raise ValidationError(
                 {"reminder_points": "Give whole per cents from 0 (when it opens) to 99."}
             )
+        if not isinstance(self.acls_routes, list) or not set(self.acls_routes) <= set(ROUTES):
+            raise ValidationError({"acls_routes": "Choose from: " + ", ".join(ROUTES) + "."})
 
     def in_quiet_hours(self, moment: dt.datetime) -> bool:
         """Whether `moment` falls in the clinic's quiet hours (which may span midnight)."""

@@ -69,6 +69,7 @@ class Perm(StrEnum):
     THERAPY_NOTE_WRITE = "therapy_note.write"
     PROFILE_MANAGE = "profile.manage"
     OUTCOMES_PUBLISH = "outcomes.publish"
+    CREDENTIALS_MANAGE = "credentials.manage"
 
     @property
     def label(self) -> str:
@@ -126,6 +127,7 @@ PERM_LABELS = {
     Perm.THERAPY_NOTE_WRITE: "write therapy notes",
     Perm.PROFILE_MANAGE: "edit and publish the clinic's public profile",
     Perm.OUTCOMES_PUBLISH: "work out the outcomes the clinic publishes",
+    Perm.CREDENTIALS_MANAGE: "record and verify staff credentials",
 }
 
 
@@ -200,6 +202,7 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.OUTCOMES_VIEW,
             Perm.CARE_TEAM_MANAGE,
             Perm.PROFILE_MANAGE,  # DESIGN: the admin keeps the public profile
+            Perm.CREDENTIALS_MANAGE,  # DESIGN: "staff and their credentials"
         }
         | _ALERTS_SEEN
     ),

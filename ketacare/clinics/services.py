@@ -98,6 +98,7 @@ CLINIC_CARE_SETTINGS = (
     "reminder_max",
     "quiet_from",
     "quiet_until",
+    "acls_routes",
 )
 
 

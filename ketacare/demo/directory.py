@@ -4,14 +4,18 @@ languages, and their outcomes: turned on 40 days ago, so the 30-day preview is o
 worked out from the year of finished courses (Northside's few IM courses withheld)."""
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
+from ketacare import clinical
 from ketacare.accounts.models import User
-from ketacare.clinics.actors import SystemActor, staff_actor
+from ketacare.clinics.actors import StaffActor, SystemActor, staff_actor
 from ketacare.clinics.models import Clinic, Membership, Role
+from ketacare.clinics.services import clinic_update
 from ketacare.demo.network import DemoClinic, staff_email
 from ketacare.demo.sessions import clock_at
+from ketacare.directory.credentials import credential_add, credential_verify
 from ketacare.directory.listing import Listing
 from ketacare.directory.outcomes import published_outcomes_refresh
 from ketacare.directory.profile import profile_of, profile_publish, profile_update
@@ -42,6 +46,38 @@ PROFILES = {
 
 
 OUTCOMES_TURNED_ON = dt.timedelta(days=40)
+DAY = dt.timedelta(days=1)
+
+
+def _credentials(spec: DemoClinic, clinic: Clinic, admin: StaffActor) -> None:
+    """The prescriber's licence and DEA registration, the nurse's ACLS, the therapist's KAP
+    training expiring in 45 days, the prescriber's BLS expired 20 days ago (the clinic admin
+    is reminded of one, the profile shows the other as expired), and at Lakeshore its REMS
+    healthcare-setting certification; all but the BLS verified."""
+    today = clinic.today()
+    person = {role: Membership.objects.get(clinic=clinic, role=role) for role in SHOWN}
+    kept: list[tuple[Membership | None, dict[str, Any]]] = [
+        (person[Role.PRESCRIBER], {"kind": "licence", "issuer": f"{spec.state} Board of Medicine",
+         "state": spec.state, "number": f"MD-{spec.postal_code}", "licence_type": "MD",
+         "issued_on": today - 2000 * DAY, "expires_on": today + 500 * DAY}),
+        (person[Role.PRESCRIBER], {"kind": "dea_registration", "issuer": "DEA",
+         "state": spec.state, "number": "BO1234563", "issued_on": today - 300 * DAY,
+         "expires_on": today + 795 * DAY}),
+        (person[Role.NURSE], {"kind": "acls", "issuer": "American Heart Association",
+         "issued_on": today - 100 * DAY, "expires_on": today + 630 * DAY}),
+        (person[Role.THERAPIST], {"kind": "kap_training", "issuer": "KAP training institute",
+         "issued_on": today - 320 * DAY, "expires_on": today + 45 * DAY}),
+        (person[Role.PRESCRIBER], {"kind": "bls", "issuer": "American Heart Association",
+         "issued_on": today - 750 * DAY, "expires_on": today - 20 * DAY}),
+    ]  # fmt: skip
+    if spec.slug == "lakeshore":
+        kept.append((None, {"kind": "rems_setting", "issuer": "SPRAVATO REMS",
+                            "number": "HCS-60601", "issued_on": today - 400 * DAY}))  # fmt: skip
+    for membership, fields in kept:
+        credential = credential_add(actor=admin, clinic=clinic, membership=membership, **fields)
+        if fields["kind"] != "bls":
+            credential_verify(actor=admin, credential=credential,
+                              against=f"{fields['issuer']} online lookup")  # fmt: skip
 
 
 def seed_directory(spec: DemoClinic, clinic: Clinic) -> None:
@@ -50,6 +86,9 @@ def seed_directory(spec: DemoClinic, clinic: Clinic) -> None:
     if spec.slug == "northside":
         im = ProtocolVersion.objects.get(clinic=clinic, code="im_ketamine", is_builtin=True)
         protocol_version_create(actor=admin, base=im, change_note="Northside's IM schedule")
+    _credentials(spec, clinic, admin)
+    if spec.slug == "northside":  # IV sessions need someone with current ACLS (§2.4)
+        clinic_update(actor=admin, clinic=clinic, acls_routes=list(clinical.DEFAULT_ACLS_ROUTES))
     with clock_at(timezone.now() - OUTCOMES_TURNED_ON):
         profile_update(actor=admin, clinic=clinic, team=team, publish_outcomes=True,
                        **PROFILES[spec.slug])  # fmt: skip

@@ -7,4 +7,7 @@ class DirectoryConfig(AppConfig):
     verbose_name = "The public clinic directory"
 
     def ready(self) -> None:
-        from ketacare.directory import tasks  # noqa: F401  (registers the nightly refresh)
+        from ketacare.directory import (  # noqa: F401  (jobs, the ACLS receiver)
+            staffing,
+            tasks,
+        )

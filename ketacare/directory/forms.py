@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from ketacare.clinics.models import Membership
-from ketacare.directory.models import DESCRIPTION_MAX, WEEKDAYS, Language
+from ketacare.directory.models import DESCRIPTION_MAX, WEEKDAYS, CredentialKind, Language
 from ketacare.treatment.models import ProtocolVersion
 
 
@@ -119,3 +119,56 @@ class WithdrawForm(forms.Form):
         label="Why is the profile withdrawn?", max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}), help_text="Kept in the audit trail.",
     )  # fmt: skip
+
+
+CLINIC_ITSELF = "clinic"
+
+
+class CredentialForm(forms.Form):
+    holder = forms.ChoiceField(label="Whose credential")
+    kind = forms.ChoiceField(label="Credential", choices=CredentialKind.choices)
+    issuer = forms.CharField(
+        label="Issued by",
+        max_length=120,
+        help_text="e.g. the state board, the American Heart Association",
+    )
+    state = forms.CharField(
+        label="State", max_length=40, required=False, help_text="For a licence or DEA registration."
+    )
+    number = forms.CharField(label="Number", max_length=40, required=False)
+    licence_type = forms.CharField(
+        label="Licence type", max_length=40, required=False, help_text="e.g. MD, RN, NP, LCSW"
+    )
+    issued_on = forms.DateField(label="Issued on", widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = forms.DateField(
+        label="Expires on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty for training that does not expire.",
+    )
+    document = forms.FileField(label="Document on file", required=False,
+                               help_text="The certificate or licence: PDF, PNG or JPEG, at most "
+                               "10 MB. Kept for staff; never shown to the public.")  # fmt: skip
+
+    def __init__(self, *args: Any, members: list[Membership], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        people = [(str(m.public_id), f"{m.user.full_name} ({m.get_role_display().lower()})")
+                  for m in sorted(members, key=lambda m: m.user.full_name)]  # fmt: skip
+        self.fields["holder"].choices = [(CLINIC_ITSELF, "The clinic itself"), *people]  # type: ignore[attr-defined]
+        self.members = {str(m.public_id): m for m in members}
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        holder = data.pop("holder")
+        return data | {"membership": self.members.get(holder)}
+
+
+class VerifyForm(forms.Form):
+    against = forms.CharField(
+        label="Checked against", max_length=200,
+        help_text="The source you checked it with, e.g. the state board's licence lookup.",
+    )  # fmt: skip
+
+
+class RetireForm(forms.Form):
+    reason = forms.CharField(label="Why is it no longer held?", max_length=300)

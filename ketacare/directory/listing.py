@@ -22,6 +22,7 @@ class TeamMember:
     name: str
     role: str
     credentials: str
+    id: str = ""  # the membership's public id: their credential cards are read by it
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,12 @@ def _team(profile: ClinicProfile) -> list[dict[str, str]]:
         return []
     members = profile.team.filter(is_active=True, user__is_active=True).select_related("user")
     return [
-        {"name": m.user.full_name, "role": m.get_role_display(), "credentials": m.credentials}
+        {
+            "name": m.user.full_name,
+            "role": m.get_role_display(),
+            "credentials": m.credentials,
+            "id": str(m.public_id),
+        }
         for m in members.order_by("role", "user__full_name")
     ]
 

@@ -7,6 +7,7 @@ change is previewed before it goes live and the directory reads one JSON column 
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -132,3 +133,90 @@ class PublishedOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"Published outcomes of {self.route} at clinic {self.clinic_id}"
+
+
+class CredentialKind(models.TextChoices):
+    LICENCE = "licence", "Professional licence"
+    BOARD = "board_certification", "Board certification"
+    DEA = "dea_registration", "DEA registration"
+    ACLS = "acls", "ACLS (Advanced Cardiac Life Support)"
+    BLS = "bls", "BLS (Basic Life Support)"
+    REMS_SETTING = "rems_setting", "SPRAVATO REMS healthcare-setting certification"
+    KAP_TRAINING = "kap_training", "Ketamine-assisted psychotherapy training"
+
+
+# What the public never sees of a credential: a DEA number is a key to prescribing fraud.
+UNPUBLISHED_NUMBERS = {CredentialKind.DEA}
+
+
+class StaffCredential(PublicIdModel):
+    """A credential of a staff member (`membership`) or of the clinic itself (the REMS
+    setting certification, `membership` empty), with who verified it, when and against
+    what. A credential is never deleted: one no longer held is retired with the reason."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    membership = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=30, choices=CredentialKind.choices)
+    issuer = models.CharField(max_length=120, help_text="e.g. a state board, the AHA")
+    state = models.CharField(max_length=40, blank=True)
+    number = models.CharField(max_length=40, blank=True)
+    licence_type = models.CharField(max_length=40, blank=True, help_text="e.g. MD, RN, NP")
+    issued_on = models.DateField()
+    expires_on = models.DateField(null=True, blank=True)
+    document = models.FileField(upload_to="credentials/%Y/", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_against = models.CharField(max_length=200, blank=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+    retire_reason = models.CharField(max_length=300, blank=True)
+    # When the clinic admins were told it expires within 60 and within 30 days.
+    reminded_60_on = models.DateField(null=True, blank=True)
+    reminded_30_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "expires_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="rems_setting", membership__isnull=True)
+                | (~models.Q(kind="rems_setting") & models.Q(membership__isnull=False)),
+                name="credential_holder_fits_kind",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expires_on__isnull=True)
+                | models.Q(expires_on__gt=models.F("issued_on")),
+                name="credential_expires_after_issue",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(verified_at__isnull=True, verified_by__isnull=True)
+                | models.Q(verified_at__isnull=False, verified_by__isnull=False)
+                & ~models.Q(verified_against=""),
+                name="credential_verification_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.public_id})"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.kind == CredentialKind.LICENCE:
+            for name in ("state", "number", "licence_type"):
+                if not getattr(self, name).strip():
+                    errors[name] = "A licence needs its state, number and type."
+        if self.kind == CredentialKind.DEA and not self.number.strip():
+            errors["number"] = "A DEA registration needs its number."
+        if self.expires_on is not None and self.expires_on <= self.issued_on:
+            errors["expires_on"] = "A credential expires after it is issued."
+        if errors:
+            raise ValidationError(errors)
+
+    def current_on(self, day: dt.date) -> bool:
+        return self.retired_at is None and (self.expires_on is None or self.expires_on >= day)

@@ -1,17 +1,24 @@
-"""The nightly refresh of the outcomes clinics publish: every 15 minutes the worker queues, for
-each published clinic that publishes its outcomes and whose night has reached `REFRESH_AT` in
-its own zone, one refresh a day."""
+"""The directory's jobs. The nightly refresh of the outcomes clinics publish: every 15 minutes
+the worker queues, for each published clinic that publishes its outcomes and whose night has
+reached `REFRESH_AT` in its own zone, one refresh a day. The credential reminders: once each
+clinic morning (`REMINDER_AT`), its admins hear of the credentials that expire within 60 days
+and, again, within 30 (`REMIND_DAYS`), each credential once per step."""
 
 import datetime as dt
 import zoneinfo
 
+from django.urls import reverse
 from django.utils import timezone
 
 from ketacare.clinics.actors import SystemActor
 from ketacare.clinics.models import Clinic
+from ketacare.clinics.permissions import Perm
+from ketacare.clinics.queries import members_with
+from ketacare.core.email import email_on_commit, render_message
 from ketacare.core.jobs import background, enqueue_on_commit, enqueued_since, periodic
+from ketacare.directory.credentials import credentials_reminded
 from ketacare.directory.listing import Listing
-from ketacare.directory.models import ClinicProfile
+from ketacare.directory.models import ClinicProfile, StaffCredential
 from ketacare.directory.outcomes import published_outcomes_refresh
 
 # At night, when the clinic is closed: KetaCare's choice.
@@ -45,3 +52,58 @@ def outcomes_refreshes(*, clinic: str) -> None:
         night = _night_began(row, now)
         if now >= night and not enqueued_since(outcomes_refresh, row.public_id, night):
             enqueue_on_commit(outcomes_refresh, clinic_id=row.public_id)
+
+
+REMINDER_AT = dt.time(8, 0)
+REMIND_DAYS = (60, 30)  # the issue's steps; a step is sent once per credential
+REMINDER_TASK = "Credential expiry reminder"
+
+
+def _step_due(credential: StaffCredential, today: dt.date) -> int | None:
+    """The reminder step (60 or 30) now due for the credential, if any."""
+    if credential.expires_on is None or credential.expires_on < today:
+        return None
+    left = (credential.expires_on - today).days
+    if left <= 30 and credential.reminded_30_on is None:
+        return 30
+    if left <= 60 and credential.reminded_60_on is None and credential.reminded_30_on is None:
+        return 60
+    return None
+
+
+@background(REMINDER_TASK)
+def credential_reminder(*, clinic: str) -> None:
+    row = Clinic.objects.get(public_id=clinic)
+    today = row.today()
+    kept = StaffCredential.objects.filter(
+        clinic=row, retired_at__isnull=True, expires_on__gte=today,
+        expires_on__lte=today + dt.timedelta(days=max(REMIND_DAYS)),
+    ).select_related("membership__user")  # fmt: skip
+    due = [(credential, step) for credential in kept if (step := _step_due(credential, today))]
+    if not due:
+        return
+    credentials_reminded(actor=SystemActor(REMINDER_TASK, row), due=due, today=today)
+    expiring = [
+        {"holder": c.membership.user.full_name if c.membership else row.name,
+         "kind": c.get_kind_display(), "expires_on": c.expires_on,
+         "days": (c.expires_on - today).days if c.expires_on else 0}
+        for c, _ in due
+    ]  # fmt: skip
+    for person in members_with(row, Perm.CREDENTIALS_MANAGE):
+        message = render_message(
+            "directory/email/credentials_expiring", to=person.email, clinic_name=row.name,
+            context={"name": person.full_name, "expiring": expiring,
+                     "link": reverse("directory:credentials")},
+        )  # fmt: skip
+        email_on_commit(message, clinic_id=row.public_id)
+
+
+@periodic(every=dt.timedelta(minutes=15))
+@background("Queue the credential expiry reminders")
+def credential_reminders(*, clinic: str) -> None:
+    now = timezone.now()
+    for row in Clinic.objects.filter(pk__in=StaffCredential.objects.values("clinic_id")):
+        zone = zoneinfo.ZoneInfo(row.timezone)
+        morning = dt.datetime.combine(timezone.localtime(now, zone).date(), REMINDER_AT, zone)
+        if now >= morning and not enqueued_since(credential_reminder, row.public_id, morning):
+            enqueue_on_commit(credential_reminder, clinic_id=row.public_id)

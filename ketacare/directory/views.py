@@ -20,10 +20,11 @@ from ketacare.clinics.permissions import Perm
 from ketacare.core.forms import apply_errors
 from ketacare.core.http import public_view
 from ketacare.directory import profile as profiles
+from ketacare.directory.credentials import public_credentials
 from ketacare.directory.forms import ProfileForm, WithdrawForm, initial_of
 from ketacare.directory.jsonld import medical_clinic, script_text
 from ketacare.directory.listing import LANGUAGE_LABELS, ROUTE_LABELS, Listing, facts_of
-from ketacare.directory.models import ClinicProfile
+from ketacare.directory.models import UNPUBLISHED_NUMBERS, ClinicProfile
 from ketacare.directory.outcomes import RouteOutcome, outcomes_now, published
 from ketacare.directory.protocol_text import published_protocols
 from ketacare.directory.search import SearchRefused, all_listings, places, search_from
@@ -58,8 +59,13 @@ def _profile_context(
     request: HttpRequest, clinic: Clinic, listing: Listing, outcomes: list[RouteOutcome]
 ) -> dict[str, Any]:
     url = request.build_absolute_uri(reverse("directory:profile", args=[listing.slug]))
+    by_member, own = public_credentials(clinic, [member.id for member in listing.team])
     return {
         "listing": listing,
+        "team": [(member, by_member.get(member.id, [])) for member in listing.team],
+        "clinic_credentials": own,
+        "today": clinic.today(),
+        "unpublished_numbers": UNPUBLISHED_NUMBERS,
         "outcomes": outcomes,
         "outcomes_public": listing.outcomes_public_on(clinic.today()),
         "outcomes_public_from": listing.outcomes_public_date,

@@ -5,21 +5,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from ketacare.clinical import ENTRY_LIMITS, ROUTES
+from ketacare.clinical import ENTRY_LIMITS, ROUTE_NAMES, ROUTES
 from ketacare.clinical.vitals import VITAL_NAMES, VitalName
 from ketacare.clinics.models import Clinic
 from ketacare.core.models import PublicIdModel
 from ketacare.patients.models import ChartEntry, Patient
 
-_ROUTE_LABELS = {
-    "iv": "IV ketamine infusion",
-    "esketamine_nasal": "Esketamine nasal spray",
-    "im": "IM ketamine",
-    "sublingual": "Sublingual ketamine",
-    "oral": "Oral ketamine",
-}
-# The routes come from the clinical core; a route added there without a label fails loudly here.
-RouteChoices = [(route, _ROUTE_LABELS[route]) for route in ROUTES]
+# The routes and their names come from the clinical core.
+RouteChoices = [(route, ROUTE_NAMES[route]) for route in ROUTES]
 
 
 class IntakeStatus(models.TextChoices):

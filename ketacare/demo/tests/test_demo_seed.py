@@ -167,3 +167,6 @@ def test_both_clinics_are_in_the_public_directory_with_their_protocols(seeded: N
     assert re.search(r"Response, of all courses started</th><td>\d+% \(\d+ of \d+\)", northside)
     assert "Fewer than 11 patients" in northside  # its few IM courses
     assert "Fewer than 11 patients" not in lakeshore
+    assert 'tag-danger">expired' in northside  # the prescriber's BLS
+    assert "Ketamine-assisted psychotherapy training" in northside
+    assert "SPRAVATO REMS healthcare-setting certification" in lakeshore
