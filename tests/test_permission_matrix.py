@@ -34,10 +34,12 @@ from ketacare.clinics.actors import KioskActor, PatientActor, StaffActor, System
 from ketacare.clinics.context_processors import OUTBOX_BACKEND
 from ketacare.clinics.models import Role
 from ketacare.clinics.permissions import GRANTS, Perm, Scope
-from ketacare.core.http import AUTHENTICATED, PUBLIC
+from ketacare.core.http import AUTHENTICATED, MODERATOR, PUBLIC
 from ketacare.core.models import AuditAction, AuditEvent, AuditOutcome
 from ketacare.directory.credentials import credential_add
-from ketacare.directory.models import StaffCredential
+from ketacare.directory.models import ReviewReport, StaffCredential
+from ketacare.directory.reviews import review_report
+from ketacare.directory.tests.builders import published_review
 from ketacare.dosing.models import DosingSession
 from ketacare.dosing.tests.builders import checked_in, course_today, matrix_body, matrix_session
 from ketacare.measurement.assignments import questionnaire_assign, questionnaire_submit
@@ -176,6 +178,9 @@ def _url(endpoint: Endpoint, world: World, user: Persona, other_clinic: bool) ->
         samples["token"] = "not-a-signed-invitation"
     if "credential_id" in endpoint.params:
         samples["credential_id"] = _credential(world, other_clinic).public_id
+    if "review_id" in endpoint.params or "report_id" in endpoint.params:
+        report = _review_report(world)
+        samples.update(review_id=report.review.public_id, report_id=report.public_id)
     if "slug" in endpoint.params:
         samples["slug"] = (world.summit if other_clinic else world.harbor).slug  # a profile
     if "token_id" in endpoint.params:
@@ -389,11 +394,20 @@ def _credential(world: World, other_clinic: bool) -> StaffCredential:
     )  # fmt: skip
 
 
+def _review_report(world: World) -> ReviewReport:
+    found = ReviewReport.objects.select_related("review").first()
+    if found is not None:
+        return found
+    return review_report(review=published_review(world), reason="Matrix")
+
+
 def _expected(rule: Any, user: Persona, world: World, other_clinic: bool) -> str:
     if rule == PUBLIC:
         return "allowed"
     if user is None:
         return "login"
+    if rule == MODERATOR:
+        return "not_found"  # no persona is one of the platform's moderators
     if rule == AUTHENTICATED:
         return "allowed"
     if isinstance(rule, PortalRule):

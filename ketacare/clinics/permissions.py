@@ -70,6 +70,7 @@ class Perm(StrEnum):
     PROFILE_MANAGE = "profile.manage"
     OUTCOMES_PUBLISH = "outcomes.publish"
     CREDENTIALS_MANAGE = "credentials.manage"
+    REVIEWS_REPLY = "reviews.reply"
 
     @property
     def label(self) -> str:
@@ -128,6 +129,7 @@ PERM_LABELS = {
     Perm.PROFILE_MANAGE: "edit and publish the clinic's public profile",
     Perm.OUTCOMES_PUBLISH: "work out the outcomes the clinic publishes",
     Perm.CREDENTIALS_MANAGE: "record and verify staff credentials",
+    Perm.REVIEWS_REPLY: "reply to the clinic's reviews",
 }
 
 
@@ -203,6 +205,7 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.CARE_TEAM_MANAGE,
             Perm.PROFILE_MANAGE,  # DESIGN: the admin keeps the public profile
             Perm.CREDENTIALS_MANAGE,  # DESIGN: "staff and their credentials"
+            Perm.REVIEWS_REPLY,  # the reply is shown once the admin confirms it
         }
         | _ALERTS_SEEN
     ),

@@ -11,13 +11,14 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django_htmx.http import HttpResponseClientRedirect
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
+MODERATOR = "platform moderator"
 
 
 def signed_in(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -46,3 +47,18 @@ def authenticated_view(view: ViewFunc) -> ViewFunc:
 def public_view(view: ViewFunc) -> ViewFunc:
     view.permission_rule = PUBLIC  # type: ignore[attr-defined]
     return view
+
+
+def moderator_view(view: ViewFunc) -> ViewFunc:
+    """A page of the platform's own staff (`User.is_staff`: the review moderators), not of any
+    clinic; anyone else signed in gets the 404 of a page that is not there."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_staff:
+            raise Http404("Not found.")
+        return view(request, *args, **kwargs)
+
+    guarded = signed_in(wrapped)
+    guarded.permission_rule = MODERATOR  # type: ignore[attr-defined]
+    return guarded  # type: ignore[return-value]

@@ -32,6 +32,7 @@ from ketacare.demo.network import (
     staff_email,
 )
 from ketacare.demo.portal import seed_portal
+from ketacare.demo.reviews import seed_reviews
 from ketacare.demo.therapy import seed_therapy
 from ketacare.demo.today import lay_out_today
 from ketacare.patients import services as patients
@@ -160,6 +161,7 @@ def seed(progress: Callable[[str], None] = print) -> bool:
             seed_therapy(spec, seeded, nurse, prescriber)
             seed_history(clinic, nurse.user, prescriber.user)
             seed_directory(spec, clinic)
+            seed_reviews(spec, clinic, DEMO_PASSWORD)
     return True
 
 

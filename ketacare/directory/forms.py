@@ -5,7 +5,14 @@ from typing import Any
 from django import forms
 
 from ketacare.clinics.models import Membership
-from ketacare.directory.models import DESCRIPTION_MAX, WEEKDAYS, CredentialKind, Language
+from ketacare.directory.models import (
+    DESCRIPTION_MAX,
+    WEEKDAYS,
+    CredentialKind,
+    Language,
+    ReplyTemplate,
+    WithholdReason,
+)
 from ketacare.treatment.models import ProtocolVersion
 
 
@@ -172,3 +179,45 @@ class VerifyForm(forms.Form):
 
 class RetireForm(forms.Form):
     reason = forms.CharField(label="Why is it no longer held?", max_length=300)
+
+
+STARS = [(n, f"{n} of 5") for n in range(5, 0, -1)]
+
+
+def _stars(label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(label=label, choices=STARS, coerce=int, widget=forms.RadioSelect)
+
+
+class ReviewForm(forms.Form):
+    overall = _stars("Overall")
+    safety = _stars("Safety and monitoring")
+    communication = _stars("Explanations and communication")
+    comfort = _stars("Comfort of the setting")
+    text = forms.CharField(
+        label="Your review", max_length=2000, widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="At most 2,000 characters. Please do not name other patients or staff's "
+        "private details; see the moderation policy.",
+    )  # fmt: skip
+    display_name = forms.CharField(
+        label="Name shown with your review", max_length=40, required=False,
+        help_text="Leave empty to be shown as \"Verified patient\". Your real name is never "
+        "shown unless you type it here.",
+    )  # fmt: skip
+
+
+class ReportForm(forms.Form):
+    reason = forms.CharField(label="What is wrong with this review?", max_length=300)
+
+
+class WithholdForm(forms.Form):
+    reason = forms.ChoiceField(label="Ground under the policy", choices=WithholdReason.choices)
+
+
+class ReplyForm(forms.Form):
+    template = forms.ChoiceField(
+        label="Reply", choices=ReplyTemplate.choices, widget=forms.RadioSelect,
+        help_text="Replies never say or imply that the reviewer was a patient.",
+    )  # fmt: skip
+    confirm = forms.BooleanField(
+        label="I confirm this reply is shown under the review, once, as written."
+    )

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from ketacare.clinics.models import Clinic, Membership
@@ -220,3 +221,124 @@ class StaffCredential(PublicIdModel):
 
     def current_on(self, day: dt.date) -> bool:
         return self.retired_at is None and (self.expires_on is None or self.expires_on >= day)
+
+
+class WithholdReason(models.TextChoices):
+    """The moderation policy's only grounds for withholding a review (never its rating)."""
+
+    HEALTH_INFORMATION = "health_information", "It tells another person's health information"
+    THREAT = "threat", "It threatens someone"
+    PROFANITY = "profanity", "It uses profanity"
+    ADVERTISING = "advertising", "It advertises"
+    OFF_TOPIC = "off_topic", "It is not about care at this clinic"
+
+
+class ReplyTemplate(models.TextChoices):
+    """The clinic's only replies: none says or implies the reviewer was a patient, nor
+    anything about them (HIPAA; docs/decisions/0005). `{phone}` is the clinic's number."""
+
+    THANKS = "thanks", "Thank you for taking the time to share your experience."
+    PRIVATE = (
+        "private",
+        (
+            "Thank you for your feedback. We cannot discuss anyone's care in public; if you would "
+            "like to talk, please call us at {phone}."
+        ),
+    )
+    CONCERN = (
+        "concern",
+        (
+            "We are sorry to read this. We take every concern seriously; please call us at {phone} "
+            "so that we can listen."
+        ),
+    )
+
+
+class ReviewStatus(models.TextChoices):
+    PUBLISHED = "published", "Published"
+    WITHHELD = "withheld", "Withheld under the moderation policy"
+    WITHDRAWN = "withdrawn", "Withdrawn by its author"
+
+
+class ReviewInvitation(PublicIdModel):
+    """The platform's invitation to review one course: sent once the course ended with at
+    least one dose given. Only a SHA-256 of its link's random token is kept; the link works
+    once, until `expires_at`."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    course = models.OneToOneField(
+        "treatment.TreatmentCourse", on_delete=models.PROTECT, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Review invitation {self.public_id}"
+
+
+RATING = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class Review(PublicIdModel):
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    invitation = models.OneToOneField(ReviewInvitation, on_delete=models.PROTECT)
+    display_name = models.CharField(max_length=40, blank=True)
+    overall = models.PositiveSmallIntegerField(validators=RATING)
+    safety = models.PositiveSmallIntegerField(validators=RATING)
+    communication = models.PositiveSmallIntegerField(validators=RATING)
+    comfort = models.PositiveSmallIntegerField(validators=RATING)
+    text = models.TextField(max_length=2000)
+    status = models.CharField(
+        max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.PUBLISHED
+    )
+    withheld_reason = models.CharField(max_length=20, choices=WithholdReason.choices, blank=True)
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    # The clinic's one reply, from a template, shown once its admin confirmed it.
+    reply = models.CharField(max_length=20, choices=ReplyTemplate.choices, blank=True)
+    reply_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    reply_confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(status="withheld") & ~models.Q(withheld_reason=""))
+                | (~models.Q(status="withheld") & models.Q(withheld_reason="")),
+                name="withheld_review_has_its_reason",
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{name}__gte": 1, f"{name}__lte": 5}),
+                    name=f"review_{name}_one_to_five",
+                )
+                for name in ("overall", "safety", "communication", "comfort")
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"Review {self.public_id}"
+
+    @property
+    def reply_text(self) -> str:
+        """The reply as shown, the clinic's number filled in."""
+        return (
+            str(ReplyTemplate(self.reply).label).format(phone=self.clinic.phone)
+            if self.reply
+            else ""
+        )
+
+
+class ReviewReport(PublicIdModel):
+    """A visitor's report of a review, for the platform's moderators."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="reports")
+    reason = models.CharField(max_length=300)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Report of {self.review_id}"

@@ -7,6 +7,7 @@ and, again, within 30 (`REMIND_DAYS`), each credential once per step."""
 import datetime as dt
 import zoneinfo
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,12 +15,19 @@ from ketacare.clinics.actors import SystemActor
 from ketacare.clinics.models import Clinic
 from ketacare.clinics.permissions import Perm
 from ketacare.clinics.queries import members_with
-from ketacare.core.email import email_on_commit, render_message
+from ketacare.core.email import email_on_commit, render_message, send_now
 from ketacare.core.jobs import background, enqueue_on_commit, enqueued_since, periodic
 from ketacare.directory.credentials import credentials_reminded
 from ketacare.directory.listing import Listing
 from ketacare.directory.models import ClinicProfile, StaffCredential
 from ketacare.directory.outcomes import published_outcomes_refresh
+from ketacare.directory.reviews import (
+    INVITATION_DAYS,
+    courses_to_invite,
+    invitation_create,
+    invitee_email,
+)
+from ketacare.treatment.models import TreatmentCourse
 
 # At night, when the clinic is closed: KetaCare's choice.
 REFRESH_AT = dt.time(2, 0)
@@ -107,3 +115,30 @@ def credential_reminders(*, clinic: str) -> None:
         morning = dt.datetime.combine(timezone.localtime(now, zone).date(), REMINDER_AT, zone)
         if now >= morning and not enqueued_since(credential_reminder, row.public_id, morning):
             enqueue_on_commit(credential_reminder, clinic_id=row.public_id)
+
+
+INVITE_TASK = "Review invitations"
+
+
+@background("Invite a patient to review the clinic", attempts=3)
+def review_invite(*, clinic: str, course: str) -> None:
+    """Built and sent here, in the job, so the link (single use) is stored nowhere; sent last,
+    so a failed send rolls the invitation back for the retry."""
+    row = TreatmentCourse.objects.select_related("clinic", "patient").get(public_id=course)
+    if not courses_to_invite(row.clinic).filter(pk=row.pk).exists():
+        return  # invited meanwhile
+    _, token = invitation_create(actor=SystemActor(INVITE_TASK, row.clinic), course=row)
+    link = settings.SITE_URL + reverse("directory:review_write", args=[token])
+    context = {"link": link, "days": INVITATION_DAYS}
+    send_now(render_message("directory/email/review_invitation", to=invitee_email(row),
+                            clinic_name=row.clinic.name, context=context))  # fmt: skip
+
+
+@periodic(every=dt.timedelta(minutes=15))
+@background("Queue the review invitations")
+def review_invitations(*, clinic: str) -> None:
+    """For each published clinic, one invitation job per course newly ended with a dose."""
+    for profile in ClinicProfile.objects.filter(live__isnull=False).select_related("clinic"):
+        for course in courses_to_invite(profile.clinic).values_list("public_id", flat=True):
+            enqueue_on_commit(review_invite, clinic_id=profile.clinic.public_id,
+                              course=str(course))  # fmt: skip

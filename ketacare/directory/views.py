@@ -27,6 +27,7 @@ from ketacare.directory.listing import LANGUAGE_LABELS, ROUTE_LABELS, Listing, f
 from ketacare.directory.models import UNPUBLISHED_NUMBERS, ClinicProfile
 from ketacare.directory.outcomes import RouteOutcome, outcomes_now, published
 from ketacare.directory.protocol_text import published_protocols
+from ketacare.directory.reviews import reviews_of
 from ketacare.directory.search import SearchRefused, all_listings, places, search_from
 from ketacare.treatment.queries import library_versions
 
@@ -63,6 +64,7 @@ def _profile_context(
     return {
         "listing": listing,
         "team": [(member, by_member.get(member.id, [])) for member in listing.team],
+        "reviews": reviews_of(clinic),
         "clinic_credentials": own,
         "today": clinic.today(),
         "unpublished_numbers": UNPUBLISHED_NUMBERS,

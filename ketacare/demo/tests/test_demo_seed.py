@@ -170,3 +170,7 @@ def test_both_clinics_are_in_the_public_directory_with_their_protocols(seeded: N
     assert 'tag-danger">expired' in northside  # the prescriber's BLS
     assert "Ketamine-assisted psychotherapy training" in northside
     assert "SPRAVATO REMS healthcare-setting certification" in lakeshore
+    assert "from 6 reviews by verified patients" in northside
+    assert "A review is withheld under the" in northside
+    assert "neighbour" not in northside
+    assert "We cannot discuss anyone&#x27;s care in public" in lakeshore

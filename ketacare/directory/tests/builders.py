@@ -7,13 +7,17 @@ from typing import Any
 
 from conftest import Clock, World
 from ketacare.assessments.services import assessment_record
-from ketacare.clinics.actors import StaffActor
+from ketacare.clinics.actors import PUBLIC, StaffActor, SystemActor
 from ketacare.clinics.models import Clinic, Membership, Role
 from ketacare.clinics.services import clinic_update
-from ketacare.directory.models import ClinicProfile
+from ketacare.directory.models import ClinicProfile, Review, ReviewInvitation
 from ketacare.directory.profile import profile_publish, profile_update
+from ketacare.directory.reviews import invitation_create, review_submit
+from ketacare.dosing.tests.builders import administered, cleared
 from ketacare.patients.models import Patient
+from ketacare.treatment.models import TreatmentCourse
 from ketacare.treatment.schedule import planned_session_complete
+from ketacare.treatment.services import course_end
 from ketacare.treatment.tests.builders import started_course
 from tests.factories import PatientFactory, staff
 
@@ -70,3 +74,27 @@ def _phq9(world: World, patient: Patient, on: dt.date, total: int) -> None:
     zone = zoneinfo.ZoneInfo(world.harbor.timezone)
     assessment_record(actor=world.nina, patient=patient, instrument="phq9", answers=answers,
                       administered_at=dt.datetime.combine(on, dt.time(12), zone))  # fmt: skip
+
+
+def course_ended_after_a_dose(world: World, patient: Patient | None = None) -> TreatmentCourse:
+    """The patient's esketamine course, dosed today and then ended: one to invite."""
+    patient = patient or world.patient
+    session = cleared(patient, nurse=world.nina, prescriber=world.pia)
+    administered(session, world.nina, minutes_ago=15)
+    return course_end(actor=world.pia, course=session.course, reason="Course finished")
+
+
+def invited(world: World, patient: Patient | None = None) -> tuple[ReviewInvitation, str]:
+    """An invitation (and its link's token) for a course ended after a dose, at Harbor."""
+    course = course_ended_after_a_dose(world, patient)
+    return invitation_create(actor=SystemActor("Review invitations", world.harbor), course=course)
+
+
+def published_review(world: World, **fields: Any) -> Review:
+    """A review of Harbor published through its invitation (Harbor published first)."""
+    if not ClinicProfile.objects.filter(clinic=world.harbor, live__isnull=False).exists():
+        published(world)
+    _, token = invited(world)
+    ratings = {"overall": 4, "safety": 5, "communication": 4, "comfort": 3}
+    return review_submit(actor=PUBLIC, token=token, **(ratings | {"text": "Calm and safe."}
+                                                       | fields))  # fmt: skip

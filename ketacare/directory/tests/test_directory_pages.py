@@ -12,7 +12,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from conftest import Clock, World, client_for
 from ketacare.clinics.models import Role
 from ketacare.core.http import PUBLIC
-from ketacare.directory.tests.builders import membership, published
+from ketacare.directory.tests.builders import membership, published, published_review
 from ketacare.patients.models import Patient
 from ketacare.treatment.library import protocol_version_create
 from ketacare.treatment.tests.builders import builtin
@@ -77,7 +77,7 @@ def test_a_profile_shows_the_protocol_in_plain_words_with_schema_org_markup(
     world: World, django_assert_max_num_queries: Any
 ) -> None:
     published(world, team=[membership(world.pia)])
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(6):  # profile, protocols, credentials, reviews (2)
         page = Client().get(reverse("directory:profile", args=["harbor"]))
     text = page.content.decode()
     assert "0.5 mg per kg of body weight, as an infusion into a vein, over 40 minutes." in text
@@ -170,12 +170,13 @@ def _public_paths(resolver: URLResolver, prefix: str = "") -> list[str]:
 
 def test_no_public_page_carries_a_patient_identifier_or_the_visitors_name(world: World) -> None:
     _two_clinics(world)
+    published_review(world)  # the reviewer is Paula Rivera, a patient of Harbor
     secrets = [w for p in Patient.objects.all()
                for w in (p.given_name, p.family_name, p.mrn, str(p.public_id))]  # fmt: skip
     signed_in = client_for(world.ada)
     pages = [path.replace("<slug:slug>", "harbor") for path in _public_paths(get_resolver())]
     pages = [p for p in pages if "<" not in p and p.startswith(("clinics", "sitemap", "robots"))]
-    assert len(pages) == 4
+    assert len(pages) == 5
     for path in pages:
         for client in (Client(), signed_in):
             text = client.get("/" + path).content.decode()

@@ -72,7 +72,7 @@ def test_the_public_sees_the_outcomes_after_the_clinics_30_day_preview(
     assert "Your preview: the public sees these figures from" in preview
     clock.advance(days=31)
     _refresh(world)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(7):
         text = Client().get(page).content.decode()
     assert "75% (9 of 12)" in text
     assert "Fewer than 11 patients" in text  # esketamine: nobody treated
