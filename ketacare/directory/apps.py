@@ -7,7 +7,8 @@ class DirectoryConfig(AppConfig):
     verbose_name = "The public clinic directory"
 
     def ready(self) -> None:
-        from ketacare.directory import (  # noqa: F401  (jobs, the ACLS receiver)
+        from ketacare.directory import (  # noqa: F401  (jobs and receivers)
+            public_version,
             staffing,
             tasks,
         )

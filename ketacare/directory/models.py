@@ -80,6 +80,9 @@ class ClinicProfile(PublicIdModel):
     # When what the public sees last changed (published, republished or withdrawn): the
     # directory's cache is keyed on it.
     live_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Raised whenever something the public page shows changes beside `live` (a protocol
+    # version, a credential, a review, the outcomes): the cached page is keyed on it.
+    public_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         constraints = [

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from ketacare import clinical
@@ -22,7 +22,7 @@ from ketacare.clinics.permissions import Perm
 from ketacare.core import audit
 from ketacare.core.models import AuditAction
 from ketacare.directory.listing import ROUTE_LABELS
-from ketacare.directory.models import PublishedOutcome
+from ketacare.directory.models import ClinicProfile, PublishedOutcome
 from ketacare.measurement.course_outcomes import COUNTED, current_rows, refresh_stale
 from ketacare.measurement.outcomes import interval_text, rate_text
 
@@ -125,6 +125,7 @@ def published_outcomes_refresh(*, actor: Actor, clinic: Clinic, routes: list[str
     with transaction.atomic():
         PublishedOutcome.objects.filter(clinic=clinic).delete()
         PublishedOutcome.objects.bulk_create([_row(clinic, outcome) for outcome in outcomes])
+        ClinicProfile.objects.filter(clinic=clinic).update(public_version=F("public_version") + 1)
         changes = {o.route: {"courses": o.counts.started, "patients": o.patients}
                    for o in outcomes}  # fmt: skip
         entry = audit.AuditEntry(

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from ketacare.clinics.access import portal_view, staff_view
@@ -93,7 +94,10 @@ def _submit(request: ActorRequest, token: str, form: ReviewForm,
     return render(request, "directory/review_closed.html", context)
 
 
+# No CSRF token: the profile page that holds the form is the same for every visitor (and
+# kept by caches), and a report is an anonymous, rate-limited act that changes no account.
 @public_view
+@csrf_exempt
 @require_POST
 def review_report(request: ActorRequest, review_id: uuid.UUID) -> HttpResponse:
     review = (

@@ -75,12 +75,13 @@ def courses_to_invite(clinic: Clinic) -> Any:
 def invitation_create(*, actor: Actor, course: TreatmentCourse) -> tuple[ReviewInvitation, str]:
     """A new invitation for the course and the token of its link (kept nowhere else)."""
     token = secrets.token_urlsafe(32)
-    invitation = ReviewInvitation.objects.create(
-        clinic=course.clinic, course=course, token_hash=_hash(token),
-        expires_at=timezone.now() + dt.timedelta(days=INVITATION_DAYS),
-    )  # fmt: skip
-    audit.record(_entry(AuditAction.CREATE, invitation, {"course": str(course.public_id)},
-                        course), actor)  # fmt: skip
+    with transaction.atomic():
+        invitation = ReviewInvitation.objects.create(
+            clinic=course.clinic, course=course, token_hash=_hash(token),
+            expires_at=timezone.now() + dt.timedelta(days=INVITATION_DAYS),
+        )  # fmt: skip
+        audit.record(_entry(AuditAction.CREATE, invitation, {"course": str(course.public_id)},
+                            course), actor)  # fmt: skip
     return invitation, token
 
 

@@ -5,6 +5,7 @@ withdrawal or a nightly refresh shows at once on every server process."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, Max
@@ -39,7 +40,7 @@ class Search:
     telehealth: bool = False
     rems: bool = False
 
-    def matches(self, listing: Listing) -> bool:
+    def matches(self, listing: "Card") -> bool:
         return (
             (not self.state or listing.state.casefold() == self.state.casefold())
             and (not self.city or listing.city.casefold() == self.city.casefold())
@@ -88,18 +89,51 @@ def _version() -> str:
     return f"directory:{latest}:{seen['n']}"
 
 
-def all_listings() -> list[Listing]:
+@dataclass(frozen=True, slots=True)
+class Card:
+    """What the directory shows and searches of a listing (kept small: the cache holds one
+    for every published clinic, read on each search)."""
+
+    name: str
+    slug: str
+    city: str
+    state: str
+    routes: tuple[str, ...]
+    languages: tuple[str, ...]
+    accepting_new_patients: bool
+    telehealth: bool
+    rems_certified: bool
+
+    @property
+    def route_labels(self) -> list[str]:
+        return [ROUTE_LABELS[route] for route in self.routes]
+
+    @property
+    def language_labels(self) -> list[str]:
+        return [LANGUAGE_LABELS[code] for code in self.languages]
+
+
+def _card(live: dict[str, Any]) -> tuple[Any, ...]:
+    listing = Listing.from_facts(live)
+    return (listing.name, listing.slug, listing.city, listing.state, tuple(listing.routes),
+            tuple(listing.languages), listing.accepting_new_patients, listing.telehealth,
+            listing.rems_certified)  # fmt: skip
+
+
+def all_listings() -> list[Card]:
     """Every published listing by name: one query when the cache holds them, two when not."""
     key = _version()
-    facts = cache.get(key)
-    if facts is None:
+    cards = cache.get(key)
+    if cards is None:
         rows = ClinicProfile.objects.filter(live__isnull=False).values_list("live", flat=True)
-        facts = sorted(rows, key=lambda live: (live["name"].casefold(), live["slug"]))
-        cache.set(key, facts, CACHE_SECONDS)
-    return [Listing.from_facts(live) for live in facts]
+        cards = sorted(
+            (_card(live) for live in rows if live), key=lambda c: (c[0].casefold(), c[1])
+        )
+        cache.set(key, cards, CACHE_SECONDS)
+    return [Card(*card) for card in cards]
 
 
-def places(listings: list[Listing]) -> list[tuple[str, list[str]]]:
+def places(listings: list[Card]) -> list[tuple[str, list[str]]]:
     """The states listed, each with its cities, for the search form's choices."""
     by_state: dict[str, set[str]] = {}
     for listing in listings:

@@ -1,12 +1,16 @@
 """The public directory and clinic profiles, and the clinic admin's profile pages: edit the
 draft, preview it as the public would see it, publish or withdraw it."""
 
+import hashlib
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
@@ -33,6 +37,8 @@ from ketacare.treatment.queries import library_versions
 
 # Public pages show nothing of any visitor or patient, so browsers and proxies may keep them.
 PUBLIC_CACHE = cache_control(public=True, max_age=300)
+PAGE_SIZE = 20  # clinics per page of the directory
+PAGE_SECONDS = 3600  # a kept profile page, at most (its key changes with what it shows)
 
 
 @public_view
@@ -51,8 +57,11 @@ def clinic_directory(request: HttpRequest) -> HttpResponse:
     except SearchRefused as refused:
         context |= {"refused": refused, "found": []}
         return render(request, "directory/directory.html", context, status=400)
-    context["found"] = [listing for listing in listings if search.matches(listing)]
-    context["total"] = len(listings)
+    found = [listing for listing in listings if search.matches(listing)]
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    others = request.GET.copy()
+    others.pop("page", None)
+    context |= {"found": page.object_list, "page": page, "query": others.urlencode()}
     return render(request, "directory/directory.html", context)
 
 
@@ -89,11 +98,24 @@ def clinic_profile(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if profile is None or profile.live is None:
         raise Http404("No published clinic has this address.")
-    clinic, listing = profile.clinic, Listing.from_facts(profile.live)
+    clinic = profile.clinic
+    # The page is the same for every visitor: kept whole until what it shows changes (the
+    # listing, `public_version`) or the day does (credentials expire, outcomes go public).
+    parts = (profile.pk, profile.public_version, profile.live_changed_at, clinic.today())
+    key = "profile-page:" + hashlib.sha256(repr((*parts, request.get_host())).encode()).hexdigest()
+    page = cache.get(key)
+    if page is None:
+        page = _profile_page(request, clinic, Listing.from_facts(profile.live))
+        cache.set(key, page, PAGE_SECONDS)
+    return HttpResponse(page)
+
+
+def _profile_page(request: HttpRequest, clinic: Clinic, listing: Listing) -> str:
     public = listing.outcomes_public_on(clinic.today())
     shown = published(clinic, listing.routes) if public else []
-    context = _profile_context(request, clinic, listing, shown)
-    return render(request, "directory/profile.html", context)
+    return render_to_string(
+        "directory/profile.html", _profile_context(request, clinic, listing, shown)
+    )
 
 
 def _members(clinic: Clinic) -> list[Membership]:

@@ -16,7 +16,7 @@ from ketacare.directory.tests.builders import membership, published, published_r
 from ketacare.patients.models import Patient
 from ketacare.treatment.library import protocol_version_create
 from ketacare.treatment.tests.builders import builtin
-from tests.factories import staff
+from tests.factories import ClinicFactory, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +182,27 @@ def test_no_public_page_carries_a_patient_identifier_or_the_visitors_name(world:
             text = client.get("/" + path).content.decode()
             assert not [s for s in secrets if s in text], path
             assert "Ada Admin" not in text, path
+
+
+def test_a_kept_profile_page_costs_one_query_until_what_it_shows_changes(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    published(world)
+    page = reverse("directory:profile", args=["harbor"])
+    Client().get(page)
+    with django_assert_num_queries(1):
+        Client().get(page)
+    published_review(world, text="Kind nurses.")  # a new review shows at once
+    assert "Kind nurses." in Client().get(page).content.decode()
+
+
+def test_the_directory_lists_twenty_clinics_a_page_keeping_the_search(world: World) -> None:
+    for n in range(21):
+        clinic = ClinicFactory.create(name=f"Clinic {n:02}", slug=f"clinic-{n:02}")
+        published(world, clinic)
+    first = Client().get(reverse("directory:directory"), {"route": "iv"}).content.decode()
+    assert first.count("<h3>") == 20
+    assert "21 clinics found" in first
+    assert 'href="?route=iv&amp;page=2"' in first
+    second = Client().get(reverse("directory:directory"), {"route": "iv", "page": "2"})
+    assert second.content.decode().count("<h3>") == 1
