@@ -440,7 +440,8 @@ def _outcome(status: int, location: str) -> str:
 def test_pages_answer_each_persona_as_their_rule_says(endpoint: Endpoint, world: World) -> None:
     rule = endpoint.view.permission_rule
     uses_patient = bool(
-        {"patient_id", "protocol_id", "planned_id", "dosing_id", "alert_id"} & set(endpoint.params)
+        {"patient_id", "protocol_id", "planned_id", "dosing_id", "alert_id", "credential_id"}
+        & set(endpoint.params)
     )
     mismatches = []
     for persona, user in _personas(world).items():

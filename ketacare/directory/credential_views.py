@@ -7,9 +7,9 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
 
 from ketacare.clinics.access import staff_view
 from ketacare.clinics.http import StaffRequest
@@ -67,10 +67,13 @@ def _acted(request: StaffRequest, done: str, error: ValidationError | None) -> H
     return redirect("directory:credentials")
 
 
+# Each action finds its credential before it looks at the method, so another clinic's is a 404
+# whatever the method (the permission matrix asks this of every page).
 @staff_view(Perm.CREDENTIALS_MANAGE)
-@require_POST
 def credential_verify(request: StaffRequest, credential_id: uuid.UUID) -> HttpResponse:
     credential = credentials.credential_for(request.actor, credential_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = VerifyForm(request.POST)
     if not form.is_valid():
         return _acted(
@@ -85,9 +88,10 @@ def credential_verify(request: StaffRequest, credential_id: uuid.UUID) -> HttpRe
 
 
 @staff_view(Perm.CREDENTIALS_MANAGE)
-@require_POST
 def credential_retire(request: StaffRequest, credential_id: uuid.UUID) -> HttpResponse:
     credential = credentials.credential_for(request.actor, credential_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = RetireForm(request.POST)
     if not form.is_valid():
         return _acted(
@@ -104,9 +108,10 @@ def credential_retire(request: StaffRequest, credential_id: uuid.UUID) -> HttpRe
 
 
 @staff_view(Perm.CREDENTIALS_MANAGE)
-@require_GET
-def credential_document(request: StaffRequest, credential_id: uuid.UUID) -> FileResponse:
+def credential_document(request: StaffRequest, credential_id: uuid.UUID) -> HttpResponseBase:
     credential = credentials.credential_for(request.actor, credential_id)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     if not credential.document:
         raise Http404("No document is on file for this credential.")
     return FileResponse(credential.document.open("rb"), as_attachment=True)

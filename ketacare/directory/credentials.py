@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ketacare.clinics.actors import Actor, person_of
@@ -134,9 +135,8 @@ def public_credentials(
     """The credentials shown on the profile (one query): of each team member by membership
     id, and the clinic's own; retired ones left out, expired ones kept (shown as expired)."""
     rows = StaffCredential.objects.filter(clinic=clinic, retired_at__isnull=True).filter(
-        membership__isnull=True
-    ) | StaffCredential.objects.filter(
-        clinic=clinic, retired_at__isnull=True, membership__public_id__in=members
+        Q(membership__isnull=True)
+        | Q(membership__public_id__in=members, membership__is_active=True)
     )
     by_member: dict[str, list[StaffCredential]] = defaultdict(list)
     own = []
@@ -151,9 +151,11 @@ def public_credentials(
 def anyone_holds_current(users: list[int], clinic: Clinic, kind: CredentialKind,
                          day: dt.date) -> bool:  # fmt: skip
     """Whether any of `users` holds an unexpired, unretired `kind` at `clinic` on `day`."""
+    # Verified and held by someone still working there: an unchecked entry is not enough.
     held = StaffCredential.objects.filter(
-        clinic=clinic, kind=kind, membership__user_id__in=users, retired_at__isnull=True
-    )
+        clinic=clinic, kind=kind, membership__user_id__in=users, membership__is_active=True,
+        retired_at__isnull=True, verified_at__isnull=False,
+    )  # fmt: skip
     return held.filter(expires_on__gte=day).exists() or held.filter(expires_on=None).exists()
 
 

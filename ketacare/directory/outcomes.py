@@ -26,8 +26,8 @@ from ketacare.directory.models import ClinicProfile, PublishedOutcome
 from ketacare.measurement.course_outcomes import COUNTED, current_rows, refresh_stale
 from ketacare.measurement.outcomes import interval_text, rate_text
 
-# The courses counted: started in the two years before the refresh, leaving out the last 60
-# days, whose courses may still be in induction and would count as not responding. KetaCare's
+# The courses counted: started in the two years before the quarter that holds the day 60 days
+# ago (later courses may still be in induction and would count as not responding). KetaCare's
 # reporting choices, not clinical thresholds.
 PERIOD = dt.timedelta(days=730)
 SETTLING = dt.timedelta(days=60)
@@ -76,7 +76,11 @@ class RouteOutcome:
 
 
 def period_at(moment: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    until = moment - SETTLING
+    """Two years of courses up to the start of the calendar quarter (UTC) that holds
+    `moment - SETTLING`: the window moves a quarter at a time, so comparing one night's
+    figures with the next never isolates a single course's result."""
+    settled = moment - SETTLING
+    until = dt.datetime(settled.year, 3 * ((settled.month - 1) // 3) + 1, 1, tzinfo=dt.UTC)
     return until - PERIOD, until
 
 

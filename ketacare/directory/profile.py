@@ -130,9 +130,11 @@ def _check_publishable(profile: ClinicProfile) -> None:
 def _go_live(profile: ClinicProfile, live: dict[str, Any] | None) -> None:
     now = timezone.now()
     profile.live, profile.live_changed_at = live, now
+    profile.public_version += 1  # the row is locked: the directory's key moves on
     if live is not None:
         profile.published_at = now
-    profile.save(update_fields=["live", "published_at", "live_changed_at", "updated_at"])
+    fields = ["live", "published_at", "live_changed_at", "public_version", "updated_at"]
+    profile.save(update_fields=fields)
 
 
 def profile_publish(*, actor: Actor, clinic: Clinic) -> ClinicProfile:

@@ -39,7 +39,12 @@ def _over_limit(*keys: str) -> bool:
     over = False
     for key in keys:
         cache.add(key, 0, HOUR)
-        over = cache.incr(key) > POSTS_PER_HOUR or over
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between the two calls: this post starts a new hour
+            cache.set(key, 1, HOUR)
+            count = 1
+        over = count > POSTS_PER_HOUR or over
     return over
 
 
@@ -47,11 +52,12 @@ def _address(request: HttpRequest) -> str:
     return hashlib.sha256(request.META.get("REMOTE_ADDR", "").encode()).hexdigest()[:16]
 
 
-def _limited(request: HttpRequest, *keys: str) -> HttpResponse | None:
-    if not _over_limit(*keys, f"reviews:address:{_address(request)}"):
-        return None
-    context = {"message": "Too many tries from here; please wait an hour and try again."}
-    return render(request, "directory/review_closed.html", context, status=429)
+TOO_MANY = "Too many tries from here; please wait an hour and try again."
+
+
+def _limited(request: HttpRequest, kind: str, *keys: str) -> bool:
+    """Writing and reporting are counted apart, so reports cannot hold back reviews."""
+    return _over_limit(*keys, f"reviews:{kind}:address:{_address(request)}")
 
 
 @public_view
@@ -65,14 +71,16 @@ def review_write(request: ActorRequest, token: str) -> HttpResponse:
         return render(request, "directory/review_closed.html", {"message": str(unusable)},
                       status=410)  # fmt: skip
     form = ReviewForm(request.POST or None)
+    status = 200
     if request.method == "POST":
-        limited = _limited(request, f"reviews:link:{invitation.pk}")
-        if limited is not None:
-            return limited
+        if _limited(request, "write", f"reviews:link:{invitation.pk}"):
+            form.is_valid()  # the page shows what was typed, to send again later
+            context = {"form": form, "clinic": invitation.clinic, "too_many": TOO_MANY}
+            return render(request, "directory/review_form.html", context, status=429)
         if form.is_valid():
             return _submit(request, token, form, invitation)
-    status = 400 if form.errors else 200
-    context = {"form": form, "clinic": invitation.clinic, "policy": reviews.DIMENSIONS}
+        status = 400
+    context = {"form": form, "clinic": invitation.clinic}
     return render(request, "directory/review_form.html", context, status=status)
 
 
@@ -107,9 +115,9 @@ def review_report(request: ActorRequest, review_id: uuid.UUID) -> HttpResponse:
     )
     if review is None:
         raise Http404("No published review has this address.")
-    limited = _limited(request)
-    if limited is not None:
-        return limited
+    if _limited(request, "report"):
+        context = {"message": TOO_MANY, "clinic": review.clinic}
+        return render(request, "directory/review_closed.html", context, status=429)
     form = ReportForm(request.POST)
     if not form.is_valid():
         problem = "; ".join(str(e) for e in form.errors["reason"])

@@ -12,7 +12,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db.models import Avg, Count, Exists, OuterRef, Q, Value
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from ketacare.clinics.actors import PUBLIC, Actor, PatientActor, StaffActor, person_of
@@ -32,6 +33,9 @@ from ketacare.dosing.models import DosingSession
 from ketacare.treatment.models import CourseStatus, TreatmentCourse
 
 INVITATION_DAYS = 30
+# Courses ended longer ago are not invited (a clinic's first publication does not email every
+# patient it ever treated); KetaCare's choice.
+INVITE_WITHIN = dt.timedelta(days=90)
 DIMENSIONS = {
     "overall": "Overall",
     "safety": "Safety and monitoring",
@@ -50,24 +54,42 @@ def _hash(token: str) -> str:
 
 def _entry(action: AuditAction, obj: Review | ReviewInvitation, changes: dict[str, Any],
            course: TreatmentCourse) -> audit.AuditEntry:  # fmt: skip
-    # A review's events name no patient: the clinic's audit report must not tell its readers
-    # who wrote which review (the invitation's event names whom the platform invited).
-    patient = course.patient if isinstance(obj, ReviewInvitation) else None
-    return audit.entry_for(action, obj, changes, clinic=course.clinic, patient=patient)
+    """The invitation's event is the clinic's (whom the platform invited). A review's events
+    (written, edited, withdrawn, reported, moderated) go to the platform's own chain, naming
+    no patient: with the address and browser every event keeps, the clinic's audit report
+    would otherwise tell its readers who wrote which review."""
+    if isinstance(obj, ReviewInvitation):
+        return audit.entry_for(action, obj, changes, clinic=course.clinic, patient=course.patient)
+    changes = {"clinic": str(course.clinic.public_id), **changes}
+    return audit.AuditEntry(action=action, object_type="review", object_id=str(obj.public_id),
+                            changes=changes)  # fmt: skip
+
+
+def _staff_emails(clinic: Clinic) -> Any:
+    return Membership.objects.filter(clinic=clinic).annotate(e=Lower("user__email")).values("e")
 
 
 def courses_to_invite(clinic: Clinic) -> Any:
-    """The clinic's ended courses with a dose given and no invitation yet, of patients who are
-    not on the clinic's staff (staff cannot review their own clinic)."""
+    """The clinic's courses ended in the last `INVITE_WITHIN` with a dose given and no
+    invitation yet, of patients who can be reached (an active portal sign-in, else an email on
+    the record) and are not on the clinic's staff (staff cannot review their own clinic)."""
     dosed = DosingSession.objects.filter(course=OuterRef("pk"), dose_started_at__isnull=False)
     invited = ReviewInvitation.objects.filter(course=OuterRef("pk"))
-    staff_emails = Membership.objects.filter(clinic=clinic).values("user__email")
+    staff = _staff_emails(clinic)
+    reachable = Q(patient__account__user__is_active=True) | (
+        Q(patient__account__isnull=True) & ~Q(patient__email="")
+    )
     return (
         TreatmentCourse.objects.filter(clinic=clinic, status=CourseStatus.ENDED)
+        .filter(ended_at__gte=timezone.now() - INVITE_WITHIN)
         .filter(Exists(dosed), ~Exists(invited))
-        .filter(~Q(patient__email="") | Q(patient__account__isnull=False))
-        .exclude(patient__email__in=staff_emails)
-        .exclude(patient__account__user__email__in=staff_emails)
+        .filter(reachable)
+        .annotate(  # no sign-in reads as "", not NULL: NOT (NULL IN …) would drop the row
+            record_email=Lower("patient__email"),
+            sign_in=Coalesce(Lower("patient__account__user__email"), Value("")),
+        )
+        .exclude(record_email__in=staff)
+        .exclude(sign_in__in=staff)
         .select_related("patient", "clinic")
     )
 
@@ -106,12 +128,20 @@ def _refuse_staff(actor: Actor, clinic: Clinic) -> None:
         raise PermissionDenied("Staff of a clinic cannot review it.")
 
 
+def _refuse_staff_patient(invitation: ReviewInvitation) -> None:
+    """The invited patient is on the clinic's staff (they became so since the invitation)."""
+    email = invitee_email(invitation.course).lower()
+    if email and _staff_emails(invitation.clinic).filter(e=email).exists():
+        raise PermissionDenied("Staff of a clinic cannot review it.")
+
+
 def review_submit(*, actor: Actor, token: str, **fields: Any) -> Review:
     """Publish the review of the invitation's course and spend the link (its row locked, so
     a double submit writes one review)."""
     with transaction.atomic():
         invitation = invitation_for(token)
         _refuse_staff(actor, invitation.clinic)
+        _refuse_staff_patient(invitation)
         invitation = ReviewInvitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.used_at is not None:
             raise InvitationUnusable("This invitation has been used: each course has one review.")
@@ -127,8 +157,11 @@ def review_submit(*, actor: Actor, token: str, **fields: Any) -> Review:
 
 
 def review_withhold(*, actor: Actor, review: Review, reason: str) -> Review:
-    """Withhold a review on one of the policy's grounds (platform moderators only)."""
+    """Withhold a published review on one of the policy's grounds (platform moderators only,
+    and never one who works at the review's clinic)."""
     _moderator(actor)
+    if review.clinic_id in actor.clinic_ids:
+        raise PermissionDenied("A moderator who works at the clinic does not moderate its reviews.")
     if reason not in WithholdReason.values:
         raise ValidationError({"reason": "Choose one of: " + ", ".join(WithholdReason.values)})
     with transaction.atomic():
@@ -137,6 +170,8 @@ def review_withhold(*, actor: Actor, review: Review, reason: str) -> Review:
             .select_related("invitation__course")
             .get(pk=review.pk)
         )
+        if row.status != ReviewStatus.PUBLISHED:
+            raise ValidationError({"reason": "Only a published review is withheld."})
         row.status, row.withheld_reason, row.moderated_at = (
             ReviewStatus.WITHHELD, reason, timezone.now(),
         )  # fmt: skip
@@ -269,6 +304,7 @@ def review_withdraw(*, actor: PatientActor, review: Review) -> Review:
         row = _own(actor, review)
         row.status, row.withheld_reason = ReviewStatus.WITHDRAWN, ""
         row.save()
+        ReviewReport.objects.filter(review=row, closed_at=None).update(closed_at=timezone.now())
         audit.record(_entry(AuditAction.UPDATE, row, {"withdrawn": True},
                             row.invitation.course), PUBLIC)  # fmt: skip
         return row

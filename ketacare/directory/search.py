@@ -1,14 +1,14 @@
 """The public directory's search: every published listing, read once per change of what is
 published and kept in the cache, filtered in memory by the visitor's choices. The cache key
-carries the latest `live_changed_at` and the number of profiles, so a publication, a
-withdrawal or a nightly refresh shows at once on every server process."""
+carries the sum of the profiles' `public_version`s and their number, so a publication or a
+withdrawal shows at once on every server process."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count, Sum
 
 from ketacare.directory.listing import LANGUAGE_LABELS, ROUTE_LABELS, Listing
 from ketacare.directory.models import ClinicProfile
@@ -84,9 +84,10 @@ def search_from(params: Mapping[str, str]) -> Search:
 
 
 def _version() -> str:
-    seen = ClinicProfile.objects.aggregate(latest=Max("live_changed_at"), n=Count("pk"))
-    latest = seen["latest"].isoformat() if seen["latest"] else "never"
-    return f"directory:{latest}:{seen['n']}"
+    # Every publication or withdrawal raises its profile's `public_version` in its own
+    # transaction, so the sum moves with every change committed, whatever the clocks say.
+    seen = ClinicProfile.objects.aggregate(versions=Sum("public_version"), n=Count("pk"))
+    return f"directory:{seen['versions'] or 0}:{seen['n']}"
 
 
 @dataclass(frozen=True, slots=True)

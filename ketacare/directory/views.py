@@ -2,6 +2,8 @@
 draft, preview it as the public would see it, publish or withdraw it."""
 
 import hashlib
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -12,8 +14,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from ketacare import clinical
@@ -35,15 +38,31 @@ from ketacare.directory.reviews import reviews_of
 from ketacare.directory.search import SearchRefused, all_listings, places, search_from
 from ketacare.treatment.queries import library_versions
 
-# Public pages show nothing of any visitor or patient, so browsers and proxies may keep them.
-PUBLIC_CACHE = cache_control(public=True, max_age=300)
+PUBLIC_MAX_AGE = 300
+
+
+def public_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Public pages show nothing of any visitor or patient, so browsers and proxies may keep
+    them for an anonymous visitor; a signed-in one's response carries their session cookie,
+    so it keeps the no-store every signed-in response has (`core.middleware`)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if not request.user.is_authenticated:
+            patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        return response
+
+    return wrapped
+
+
 PAGE_SIZE = 20  # clinics per page of the directory
 PAGE_SECONDS = 3600  # a kept profile page, at most (its key changes with what it shows)
 
 
 @public_view
 @require_GET
-@PUBLIC_CACHE
+@public_cache
 def clinic_directory(request: HttpRequest) -> HttpResponse:
     listings = all_listings()
     context: dict[str, Any] = {
@@ -89,7 +108,7 @@ def _profile_context(
 
 @public_view
 @require_GET
-@PUBLIC_CACHE
+@public_cache
 def clinic_profile(request: HttpRequest, slug: str) -> HttpResponse:
     profile = (
         ClinicProfile.objects.filter(clinic__slug=slug, live__isnull=False)
@@ -113,9 +132,10 @@ def clinic_profile(request: HttpRequest, slug: str) -> HttpResponse:
 def _profile_page(request: HttpRequest, clinic: Clinic, listing: Listing) -> str:
     public = listing.outcomes_public_on(clinic.today())
     shown = published(clinic, listing.routes) if public else []
-    return render_to_string(
-        "directory/profile.html", _profile_context(request, clinic, listing, shown)
-    )
+    # Dates in the clinic's zone, whoever the first visitor was (a signed-in one has theirs).
+    with timezone.override(clinic.timezone):
+        context = _profile_context(request, clinic, listing, shown)
+        return render_to_string("directory/profile.html", context)
 
 
 def _members(clinic: Clinic) -> list[Membership]:

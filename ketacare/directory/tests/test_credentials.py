@@ -124,6 +124,8 @@ def test_an_iv_session_warns_when_nobody_recording_on_it_holds_a_current_acls(
     session = prepared(session_check_in(actor=world.nina, planned=planned), world.nina)
     assert session.status == Status.BLOCKED
     assert [f["code"] for f in session.findings if f["kind"] == "warning"] == ["acls_not_current"]
-    _acls(world, expires_on=world.harbor.today() + dt.timedelta(days=700))
+    current = _acls(world, expires_on=world.harbor.today() + dt.timedelta(days=700))
+    assert prepared(session, world.nina).status == Status.BLOCKED  # recorded, not yet verified
+    credential_verify(actor=world.ada, credential=current, against="AHA eCard lookup")
     session = prepared(session, world.nina)
     assert session.status == Status.CLEARED

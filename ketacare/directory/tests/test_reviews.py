@@ -13,9 +13,15 @@ from conftest import Clock, World, client_for
 from ketacare.accounts.models import User
 from ketacare.core.models import AuditEvent
 from ketacare.directory.models import Review, ReviewReport
-from ketacare.directory.reviews import review_withhold, reviews_of
-from ketacare.directory.tests.builders import invited, published, published_review
+from ketacare.directory.reviews import courses_to_invite, review_withhold, reviews_of
+from ketacare.directory.tests.builders import (
+    course_ended_after_a_dose,
+    invited,
+    published,
+    published_review,
+)
 from ketacare.patients.actors import actor_for
+from tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
 RATINGS = {"overall": "5", "safety": "5", "communication": "4", "comfort": "4"}
@@ -128,8 +134,9 @@ def test_a_report_reaches_the_moderators_who_withhold_on_a_ground_shown_on_the_p
     assert not ReviewReport.objects.filter(closed_at=None).exists()
     event = AuditEvent.objects.filter(object_type="review").order_by("-seq").first()
     assert event is not None
-    assert (event.changes, event.actor_email) == ({"withheld": "health_information"},
-                                                  "mo@ketacare.test")  # fmt: skip
+    assert (event.changes["withheld"], event.actor_email) == ("health_information",
+                                                              "mo@ketacare.test")  # fmt: skip
+    assert (event.chain, event.clinic_id) == ("system", None)  # not in the clinic's report
 
 
 def test_the_clinic_cannot_withhold_a_review_nor_is_a_reviewer_named_in_its_audit(
@@ -139,7 +146,8 @@ def test_the_clinic_cannot_withhold_a_review_nor_is_a_reviewer_named_in_its_audi
     with pytest.raises(PermissionDenied):
         review_withhold(actor=world.ada, review=review, reason="off_topic")
     written = AuditEvent.objects.get(object_type="review")
-    assert written.patient_id is None
+    assert (written.patient_id, written.clinic_id) == (None, None)
+    assert not AuditEvent.objects.filter(chain=str(world.harbor.public_id), object_type="review")
     moderator = actor_for(_moderator())
     with pytest.raises(ValidationError, match="Choose one of"):
         review_withhold(actor=moderator, review=review, reason="low_rating")
@@ -174,3 +182,37 @@ def test_the_patient_changes_or_withdraws_their_review_from_the_portal(world: Wo
     assert reviews_of(world.harbor).count == 0
     assert Review.objects.get().status == "withdrawn"
     assert client_for(world.ada).post(edit, RATINGS | {"text": "x"}).status_code == 404
+
+
+def test_a_moderator_on_the_clinics_staff_and_a_withdrawn_review_are_refused(world: World) -> None:
+    review = published_review(world)
+    world.ada.user.is_staff = True
+    world.ada.user.save(update_fields=["is_staff"])
+    with pytest.raises(PermissionDenied, match="works at the clinic"):
+        review_withhold(actor=actor_for(world.ada.user), review=review, reason="off_topic")
+    client_for(world.paula).post(reverse("directory:portal_review_withdraw",
+                                         args=[review.public_id]))  # fmt: skip
+    with pytest.raises(ValidationError, match="Only a published review"):
+        review_withhold(actor=actor_for(_moderator()), review=review, reason="off_topic")
+
+
+def test_a_signed_in_visitors_public_page_is_not_kept_by_shared_caches(world: World) -> None:
+    published(world)
+    page = reverse("directory:profile", args=["harbor"])
+    assert Client().get(page)["Cache-Control"] == "public, max-age=300"
+    assert "no-store" in client_for(world.nina).get(page)["Cache-Control"]
+
+
+def test_only_recent_courses_of_patients_not_on_the_staff_are_invited(
+    world: World, clock: Clock
+) -> None:
+    course = course_ended_after_a_dose(world)
+    no_portal = PatientFactory.create(clinic=world.harbor, actor=world.nina, email="n@example.test")
+    by_email = course_ended_after_a_dose(world, no_portal)
+    assert set(courses_to_invite(world.harbor)) == {course, by_email}
+    clock.advance(days=91)
+    assert not courses_to_invite(world.harbor).exists()
+    nurse_as_patient = PatientFactory.create(clinic=world.harbor, actor=world.nina,
+                                             email="NINA@harbor.test")  # fmt: skip
+    course_ended_after_a_dose(world, nurse_as_patient)
+    assert not courses_to_invite(world.harbor).exists()
