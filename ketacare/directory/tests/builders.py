@@ -5,12 +5,15 @@ import datetime as dt
 import zoneinfo
 from typing import Any
 
+from django.utils import timezone
+
 from conftest import Clock, World
 from ketacare.assessments.services import assessment_record
 from ketacare.clinics.actors import PUBLIC, StaffActor, SystemActor
 from ketacare.clinics.models import Clinic, Membership, Role
 from ketacare.clinics.services import clinic_update
 from ketacare.directory.models import ClinicProfile, Review, ReviewInvitation
+from ketacare.directory.outcomes import period_at
 from ketacare.directory.profile import profile_publish, profile_update
 from ketacare.directory.reviews import invitation_create, review_submit
 from ketacare.dosing.tests.builders import administered, cleared
@@ -47,8 +50,8 @@ def membership(actor: StaffActor) -> Membership:
 
 def treated(world: World, clock: Clock, ends: list[int]) -> None:
     """One IV course per PHQ-9 total in `ends`, each with a baseline of 20 and every induction
-    session given, its end-of-induction score the day after the last; then 70 days pass, so
-    the courses fall in the published period."""
+    session given, its end-of-induction score the day after the last; then time passes (70 days,
+    and more a month at a time) until the courses fall in the published period."""
     courses = []
     for number, _ in enumerate(ends):
         patient = PatientFactory.create(clinic=world.harbor, actor=world.nina,
@@ -66,6 +69,10 @@ def treated(world: World, clock: Clock, ends: list[int]) -> None:
             planned_session_complete(actor=world.nina, planned=planned)
         _phq9(world, course.patient, induction[-1].scheduled_on + dt.timedelta(days=1), total)
     clock.advance(days=70)
+    # The published period ends at a quarter's start: wait for one after the courses began.
+    latest = max(course.started_at for course in courses)
+    while period_at(timezone.now())[1] <= latest:
+        clock.advance(days=30)
 
 
 def _phq9(world: World, patient: Patient, on: dt.date, total: int) -> None:

@@ -19,8 +19,7 @@ from ketacare.directory.credentials import credential_add, credential_retire, cr
 from ketacare.directory.models import StaffCredential
 from ketacare.directory.tests.builders import membership, published
 from ketacare.dosing.models import Status
-from ketacare.dosing.services import session_check_in
-from ketacare.dosing.tests.builders import IV, course_today, prepared
+from ketacare.dosing.tests.builders import IV, checked_in, prepared
 from tests.factories import staff
 
 pytestmark = pytest.mark.django_db
@@ -119,9 +118,10 @@ def test_an_iv_session_warns_when_nobody_recording_on_it_holds_a_current_acls(
     clinic_update(actor=world.ada, clinic=world.harbor, acls_routes=["iv"])
     world.harbor.refresh_from_db()
     _acls(world, expires_on=world.harbor.today() - dt.timedelta(days=1))  # lapsed yesterday
-    course = course_today(world.patient, nurse=world.nina, prescriber=world.pia, code=IV)
-    planned = course.sessions.get(scheduled_on=world.harbor.today())
-    session = prepared(session_check_in(actor=world.nina, planned=planned), world.nina)
+    # Checked in hours back, as the dosing tests tell a session, so it holds at any hour.
+    session = prepared(
+        checked_in(world.patient, nurse=world.nina, prescriber=world.pia, code=IV), world.nina
+    )
     assert session.status == Status.BLOCKED
     assert [f["code"] for f in session.findings if f["kind"] == "warning"] == ["acls_not_current"]
     current = _acls(world, expires_on=world.harbor.today() + dt.timedelta(days=700))
