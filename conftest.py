@@ -99,22 +99,25 @@ def fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# The append-only tables: the audit trail and the controlled-substance ledger.
+GUARDED = {"core_auditevent": "audit events", "inventory_ledgerentry": "ledger entries"}
 GUARD_SQL = {
     "sqlite": (
         [
-            "DROP TRIGGER IF EXISTS core_auditevent_no_update",
-            "DROP TRIGGER IF EXISTS core_auditevent_no_delete",
+            f"DROP TRIGGER IF EXISTS {table}_no_{verb}"
+            for table in GUARDED
+            for verb in ("update", "delete")
         ],
         [
-            "CREATE TRIGGER IF NOT EXISTS core_auditevent_no_update BEFORE UPDATE ON "
-            "core_auditevent BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;",
-            "CREATE TRIGGER IF NOT EXISTS core_auditevent_no_delete BEFORE DELETE ON "
-            "core_auditevent BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;",
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_{verb} BEFORE {verb.upper()} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{what} are append-only'); END;"
+            for table, what in GUARDED.items()
+            for verb in ("update", "delete")
         ],
     ),
     "postgresql": (
-        ["ALTER TABLE core_auditevent DISABLE TRIGGER USER"],
-        ["ALTER TABLE core_auditevent ENABLE TRIGGER USER"],
+        [f"ALTER TABLE {table} DISABLE TRIGGER USER" for table in GUARDED],
+        [f"ALTER TABLE {table} ENABLE TRIGGER USER" for table in GUARDED],
     ),
 }
 

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "ketacare.assessments",
     "ketacare.screening",
     "ketacare.treatment",
+    "ketacare.inventory",
     "ketacare.dosing",
     "ketacare.rems",
     "ketacare.measurement",

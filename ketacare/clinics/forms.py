@@ -72,6 +72,9 @@ class ClinicCareForm(forms.ModelForm[Clinic]):
             "acknowledged an alert by then (5 to 1440).",
             "quiet_from": "In the clinic's time zone; suicide-risk alerts are never held back.",
             "quiet_until": "Equal times mean no quiet hours.",
+            "ledger_required": "Each dose then names the lot and place it is drawn from, and "
+            "the remainder is wasted with a witness. Turn it on once your stock is received "
+            "on the Controlled substances page.",
         }
         widgets = {
             "quiet_from": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),

@@ -65,6 +65,12 @@ class Clinic(PublicIdModel):
     # (`clinical.acls_finding`; REFERENCE §2.4 names it for IV ketamine). None until the clinic
     # chooses: asked before its staff's credentials are recorded, it would hold every session.
     acls_routes = models.JSONField(default=list, blank=True)
+    # Whether every dose must be drawn from a lot on the controlled-substance ledger. Off until
+    # the clinic has put its stock on the ledger (receipts at each location), since it would
+    # otherwise refuse every dose; the free-text lot number is kept only until then.
+    ledger_required = models.BooleanField(
+        "Doses are drawn from the controlled-substance ledger", default=False
+    )
 
     class Meta:
         ordering = ["name"]

@@ -71,6 +71,10 @@ class Perm(StrEnum):
     OUTCOMES_PUBLISH = "outcomes.publish"
     CREDENTIALS_MANAGE = "credentials.manage"
     REVIEWS_REPLY = "reviews.reply"
+    STOCK_VIEW = "stock.view"
+    STOCK_RECORD = "stock.record"
+    STOCK_WITNESS = "stock.witness"
+    STOCK_RESOLVE = "stock.resolve"
 
     @property
     def label(self) -> str:
@@ -130,6 +134,10 @@ PERM_LABELS = {
     Perm.OUTCOMES_PUBLISH: "work out the outcomes the clinic publishes",
     Perm.CREDENTIALS_MANAGE: "record and verify staff credentials",
     Perm.REVIEWS_REPLY: "reply to the clinic's reviews",
+    Perm.STOCK_VIEW: "read the controlled-substance ledger",
+    Perm.STOCK_RECORD: "receive, move, count and return controlled stock",
+    Perm.STOCK_WITNESS: "witness a waste, return, destruction or count adjustment",
+    Perm.STOCK_RESOLVE: "resolve a count discrepancy",
 }
 
 
@@ -187,6 +195,11 @@ _CLINICIAN_MEASURES = {Perm.QUESTIONNAIRE_ASSIGN, Perm.KIOSK_OPEN}
 # the role (HIPAA's psychotherapy notes; checked on the note, not in this table).
 _THERAPY_BOOKING = {Perm.THERAPY_BOOK}
 _NOTES_READ = {Perm.THERAPY_NOTE_READ}
+# The controlled-substance ledger (Schedule III, REFERENCE §1.1): those who hold and give the
+# drug keep its books (nurses, prescribers) and so does the clinic admin, who receives
+# deliveries; any of them witnesses another's waste. A count discrepancy is resolved by a
+# prescriber or the admin (the registrant's side), never by front desk or a therapist.
+_STOCK = {Perm.STOCK_VIEW, Perm.STOCK_RECORD, Perm.STOCK_WITNESS}
 
 GRANTS: dict[str, frozenset[Perm]] = {
     Role.CLINIC_ADMIN: frozenset(
@@ -206,8 +219,10 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.PROFILE_MANAGE,  # DESIGN: the admin keeps the public profile
             Perm.CREDENTIALS_MANAGE,  # DESIGN: "staff and their credentials"
             Perm.REVIEWS_REPLY,  # the reply is shown once the admin confirms it
+            Perm.STOCK_RESOLVE,
         }
         | _ALERTS_SEEN
+        | _STOCK
     ),
     Role.PRESCRIBER: frozenset(
         _FRONT_DESK
@@ -224,10 +239,12 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.PORTAL_MANAGE,
             Perm.OUTCOMES_VIEW,
             Perm.CARE_TEAM_MANAGE,
+            Perm.STOCK_RESOLVE,
         }
         | _THERAPY_BOOKING
         | _NOTES_READ
         | _SESSION_CHAIR
+        | _STOCK
         | _REMS_FORM
         | _ALERTS_WORKED
         | _CLINICIAN_MEASURES
@@ -242,6 +259,7 @@ GRANTS: dict[str, frozenset[Perm]] = {
         | _CLINICIAN_MEASURES
         | _THERAPY_BOOKING
         | _NOTES_READ
+        | _STOCK
         | {Perm.CHART_RECORD, Perm.REMS_ENROLL, Perm.PORTAL_MANAGE, Perm.CARE_TEAM_MANAGE}
     ),
     Role.THERAPIST: frozenset(

@@ -99,6 +99,7 @@ CLINIC_CARE_SETTINGS = (
     "quiet_from",
     "quiet_until",
     "acls_routes",
+    "ledger_required",
 )
 
 

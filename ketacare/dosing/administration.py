@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ketacare import clinical
+from ketacare.accounts.models import User
 from ketacare.clinical.administration import device_rest_findings
 from ketacare.clinics.actors import Actor, person_of
 from ketacare.clinics.permissions import Perm
@@ -42,6 +43,9 @@ from ketacare.dosing.services import (
     save_entry,
     save_session,
 )
+from ketacare.inventory.models import Form, LedgerEntry, Stock, amount
+from ketacare.inventory.queries import dose_units
+from ketacare.inventory.services import draw_waste, stock_draw, wasted
 from ketacare.patients.models import ChartEntry
 from ketacare.treatment.queries import latest_measurement
 from ketacare.treatment.schedule import schedule_changed
@@ -218,10 +222,12 @@ def session_record_administration(
     *,
     actor: Actor,
     session: DosingSession,
-    lot_number: str,
-    lot_expiry: dt.date,
     dose_mg: Decimal,
     started_at: dt.datetime,
+    lot_number: str = "",
+    lot_expiry: dt.date | None = None,
+    stock: Stock | None = None,
+    drawn_quantity: Decimal | None = None,
     concentration_mg_per_ml: Decimal | None = None,
     infusion_minutes: int | None = None,
     difference_reason: str = "",
@@ -232,7 +238,12 @@ def session_record_administration(
     missing REMS enrollment); a weight-based dose on a weight older than the protocol allows
     needs `weight_acknowledged` (kept on the record); a dose above the order or cap, or one
     the label does not allow next, needs a prescriber's override reason; any other difference
-    from the order needs a reason. IV rates come from `clinical.infusion`."""
+    from the order needs a reason. IV rates come from `clinical.infusion`.
+
+    The dose is drawn from `stock` (a lot at a place on the ledger; required when the clinic
+    keeps its doses on the ledger), `drawn_quantity` in the lot's unit (the dose's own
+    quantity when not given; esketamine: its devices); what is drawn beyond the dose is then
+    wasted with a witness (`session_record_waste`). Without the ledger the lot is typed."""
     check_effective_time("started_at", started_at)
     with transaction.atomic():
         row = locked(session, actor, Perm.SESSION_ADMINISTER)
@@ -240,9 +251,7 @@ def session_record_administration(
             raise SessionConflict("The dose is already recorded; correct that entry to redo it.")
         _hard_stops(row)
         _after_check_in(row, started_at)
-        # Judged on the day the dose was given: recording it after midnight changes nothing.
-        if lot_expiry < timezone.localtime(started_at, _zone(row)).date():
-            raise ValidationError({"lot_expiry": "This lot has expired: use another lot."})
+        lot_number, lot_expiry = _typed_lot(row, stock, lot_number, lot_expiry, started_at)
         order = ordered_dose(row)
         stale_acknowledged = _acknowledged(order, weight_acknowledged)
         dose = float(dose_mg)
@@ -257,8 +266,8 @@ def session_record_administration(
             recorded_by=person_of(actor),
             drug=row.course.protocol_version.drug,
             route=row.route,
-            lot_number=lot_number.strip(),
-            lot_expiry=lot_expiry,
+            lot_number=stock.lot.lot_number if stock else lot_number,
+            lot_expiry=stock.lot.expiry if stock else lot_expiry,
             dose_mg=dose_mg,
             ordered_dose_mg=Decimal(str(order.dose_mg)),
             weight_used_kg=_decimal(order.weight_used_kg),
@@ -272,9 +281,103 @@ def session_record_administration(
             overridden=overridden,
             **_route_details(row, dose, concentration_mg_per_ml, infusion_minutes),
         )
+        if stock is not None:
+            record.draw = _draw(actor, row, record, stock, drawn_quantity)
         save_entry(record, actor, ADMINISTRATION_FIELDS)
         _dose_started(row, actor, record)
         return record
+
+
+def _typed_lot(
+    session: DosingSession,
+    stock: Stock | None,
+    lot_number: str,
+    lot_expiry: dt.date | None,
+    started_at: dt.datetime,
+) -> tuple[str, dt.date]:
+    """The typed lot of a clinic not on the ledger, checked; a ledger lot is checked by the
+    draw. Judged on the day the dose was given: recording it after midnight changes nothing."""
+    if stock is not None:
+        return "", dt.date.min
+    if session.clinic.ledger_required:
+        raise ValidationError({"stock": "Choose the lot and place the dose is drawn from."})
+    problems = {}
+    if not lot_number.strip():
+        problems["lot_number"] = "Give the lot number on the vial or device."
+    if lot_expiry is None:
+        problems["lot_expiry"] = "Give the lot's expiry date."
+    if problems:
+        raise ValidationError(problems)
+    assert lot_expiry is not None
+    if lot_expiry < timezone.localtime(started_at, _zone(session)).date():
+        raise ValidationError({"lot_expiry": "This lot has expired: use another lot."})
+    return lot_number.strip(), lot_expiry
+
+
+def _draw(
+    actor: Actor,
+    session: DosingSession,
+    record: Administration,
+    stock: Stock,
+    drawn: Decimal | None,
+) -> LedgerEntry:
+    """Draw the dose from the ledger: at least the dose's own quantity (for esketamine
+    exactly its devices, which are never split)."""
+    needed = dose_units(stock.lot, record.dose_mg, record.devices_planned)
+    quantity = needed if drawn is None else drawn
+    unit = stock.lot.unit_name
+    if stock.lot.form == Form.DEVICE and quantity != needed:
+        devices = amount(needed)
+        message = f"A {amount(record.dose_mg)} mg dose uses {devices} devices: draw {devices}."
+        raise ValidationError({"drawn_quantity": message})
+    if quantity < needed:
+        message = f"The dose needs {amount(needed)} {unit} of this lot: draw at least that."
+        raise ValidationError({"drawn_quantity": message})
+    return stock_draw(
+        actor=actor,
+        stock=stock,
+        quantity=quantity,
+        drawn_at=record.started_at,
+        patient=session.patient,
+        drug=record.drug,
+    )
+
+
+def dose_remainder(record: Administration) -> Decimal:
+    """What of the dose's draw was not given and is not yet wasted."""
+    if record.draw is None:
+        return Decimal(0)
+    lot = record.draw.stock.lot
+    given = dose_units(lot, record.dose_mg, record.devices_planned)
+    return record.draw.quantity - given - wasted(record.draw)
+
+
+def session_record_waste(
+    *,
+    actor: Actor,
+    session: DosingSession,
+    waste_quantity: Decimal,
+    witness: User | None,
+    wasted_at: dt.datetime,
+) -> LedgerEntry:
+    """Waste what the dose's draw left, witnessed by a second staff member who signs. Also
+    after discharge: the patient need not wait in the chair for the books."""
+    with transaction.atomic():
+        actor.demand(Perm.SESSION_ADMINISTER, session.clinic)
+        row = DosingSession.objects.select_for_update().get(pk=session.pk)
+        record = valid_administration(row)
+        if record is None or record.draw is None:
+            raise SessionConflict("No dose drawn from the ledger is recorded on this session.")
+        lot = record.draw.stock.lot
+        given = dose_units(lot, record.dose_mg, record.devices_planned)
+        return draw_waste(
+            actor=actor,
+            draw=record.draw,
+            quantity=waste_quantity,
+            remainder=record.draw.quantity - given,
+            witness=witness,
+            wasted_at=wasted_at,
+        )
 
 
 def _decimal(value: float | None) -> Decimal | None:

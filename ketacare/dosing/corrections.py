@@ -18,6 +18,7 @@ from ketacare.dosing.models import (
     SessionScore,
 )
 from ketacare.dosing.services import SessionConflict, locked, refresh_clearance
+from ketacare.inventory.services import entry_reverse
 from ketacare.patients.models import ChartEntry
 from ketacare.patients.services import entry_mark_error
 
@@ -38,6 +39,10 @@ def session_entry_mark_error(
         if entry.entered_in_error:
             raise SessionConflict("This entry is already marked entered in error.")
         entry_mark_error(actor=actor, entry=entry, reason=reason, perm=perm)
+        if isinstance(entry, Administration) and entry.draw is not None:
+            # The dose never happened as recorded: its draw (and any waste) goes back on the
+            # ledger by reversing entries, so the balance is what is in the safe.
+            entry_reverse(actor=actor, entry=entry.draw, reason=reason, perm=perm)
         if isinstance(entry, SessionScore):
             _mark_assessment(actor, entry.assessment, reason)
         refresh_clearance(row, actor)

@@ -1,6 +1,7 @@
 """Forms of the session screen. Each maps onto one service's keyword arguments; the services
 do the checking, so a form only parses what was typed (times in the clinic's zone)."""
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -9,6 +10,7 @@ from django.utils import timezone
 from ketacare.core.forms import LocalTimeField
 from ketacare.dosing.models import Checkpoint, InterventionKind, Severity, SideEffectKind
 from ketacare.dosing.services import CHECKLIST_FIELDS, CHECKLIST_LABELS
+from ketacare.inventory.witness import WitnessedForm
 
 
 class When(LocalTimeField):
@@ -65,8 +67,21 @@ class ReasonForm(forms.Form):
 
 
 class AdministrationForm(forms.Form):
-    lot_number = forms.CharField(max_length=40)
-    lot_expiry = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    # The stock choices (lot and place, with what is left) are the session screen's to set.
+    stock = forms.UUIDField(
+        label="Drawn from (lot and place)", required=False, widget=forms.Select(choices=[])
+    )
+    drawn_quantity = forms.DecimalField(
+        label="Quantity drawn",
+        max_digits=10,
+        decimal_places=3,
+        min_value=Decimal("0.001"),
+        required=False,
+        help_text="In the lot's unit (mL, devices, tablets); leave empty when exactly the "
+        "dose is drawn. What is drawn beyond the dose is wasted with a witness.",
+    )
+    lot_number = forms.CharField(max_length=40, required=False)
+    lot_expiry = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     dose_mg = forms.DecimalField(label="Dose (mg)", max_digits=6, decimal_places=1, min_value=0)
     started_at = When(label="Started at")
     concentration_mg_per_ml = forms.DecimalField(
@@ -84,6 +99,14 @@ class AdministrationForm(forms.Form):
         required=False,
         help_text="Only asked when the screen warns about the weight's age.",
     )
+
+
+class WasteForm(WitnessedForm):
+    waste_quantity = forms.DecimalField(
+        label="Quantity wasted", max_digits=10, decimal_places=3, min_value=Decimal("0.001")
+    )
+    wasted_at = When(label="Wasted at")
+    field_order = ["waste_quantity", "wasted_at", "witness_email", "witness_password"]
 
 
 class DeviceForm(forms.Form):

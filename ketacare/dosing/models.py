@@ -14,6 +14,7 @@ from ketacare.assessments.models import Assessment
 from ketacare.clinical import ROUTES
 from ketacare.clinics.models import Clinic
 from ketacare.core.models import PublicIdModel
+from ketacare.inventory.models import LedgerEntry
 from ketacare.patients.models import ChartEntry, Patient
 from ketacare.screening.models import RouteChoices
 from ketacare.treatment.models import PlannedSession, TreatmentCourse
@@ -180,6 +181,11 @@ class Administration(SessionEntry):
     route = models.CharField(max_length=20, choices=RouteChoices)
     lot_number = models.CharField(max_length=40)
     lot_expiry = models.DateField()
+    # The ledger's draw for this dose (its lot and place); the lot number and expiry above are
+    # then copied from the lot. Empty for a clinic not yet on the ledger.
+    draw = models.OneToOneField(
+        LedgerEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="dose"
+    )
     dose_mg = models.DecimalField(max_digits=6, decimal_places=1)
     ordered_dose_mg = models.DecimalField(max_digits=6, decimal_places=1)
     weight_used_kg = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)

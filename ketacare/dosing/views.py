@@ -3,6 +3,7 @@ posts to its own small view (one service each) and comes back to the screen; bad
 re-renders the screen with the form's errors and what was typed."""
 
 import uuid
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -40,8 +41,9 @@ from ketacare.dosing.forms import (
     SideEffectForm,
     StopForm,
     VitalsForm,
+    WasteForm,
 )
-from ketacare.dosing.models import DosingSession
+from ketacare.dosing.models import Administration, DosingSession
 from ketacare.dosing.queries import (
     dosing_for,
     next_due,
@@ -52,6 +54,9 @@ from ketacare.dosing.queries import (
     todays_sessions,
 )
 from ketacare.dosing.readiness import discharge_outlook
+from ketacare.inventory.models import Stock
+from ketacare.inventory.queries import drawable
+from ketacare.inventory.witness import WitnessedForm
 from ketacare.patients.services import patient_chart_read
 
 Run = Callable[[Actor, DosingSession, Any], object]
@@ -88,6 +93,21 @@ def _call(service: Callable[..., object]) -> Run:
     return lambda actor, session, form: service(actor=actor, session=session, **form.cleaned_data)
 
 
+def _administer(actor: Actor, session: DosingSession, form: Any) -> object:
+    """The dose, with the ledger stock it is drawn from looked up in the session's clinic (a
+    lot of another clinic is refused by name, not found)."""
+    values = dict(form.cleaned_data)
+    chosen = values.pop("stock")
+    stock = None
+    if chosen is not None:
+        stock = Stock.objects.filter(public_id=chosen, clinic=session.clinic).first()
+        if stock is None:
+            raise ValidationError({"stock": "Choose a lot of this clinic from the list."})
+    return administration.session_record_administration(
+        actor=actor, session=session, stock=stock, **values
+    )
+
+
 ACTIONS: dict[str, Action] = {
     "checklist": Action(
         Perm.SESSION_RECORD,
@@ -106,8 +126,14 @@ ACTIONS: dict[str, Action] = {
     "administration": Action(
         Perm.SESSION_ADMINISTER,
         AdministrationForm,
-        _call(administration.session_record_administration),
+        _administer,
         "Administration recorded.",
+    ),
+    "waste": Action(
+        Perm.SESSION_ADMINISTER,
+        WasteForm,
+        _call(administration.session_record_waste),
+        "Waste recorded with its witness.",
     ),
     "device": Action(
         Perm.SESSION_ADMINISTER,
@@ -248,18 +274,45 @@ def _screen(
     protocol = protocol_for_session(session)
     readings = list(session.vitals.all())
     role = request.actor.scope_in(session.clinic)
+    administrations = list(session.administrations.select_related("draw__stock__lot"))
+    forms_shown = {name: bound.get(name) or _form(name) for name in ACTIONS}
+    _offer_stock(session, forms_shown["administration"])
+    valid = next((a for a in administrations if not a.entered_in_error), None)
     context = {
         "session": session,
         "protocol": protocol,
         "readings": readings,
-        "administrations": list(session.administrations.all()),
+        "administrations": administrations,
+        "remainder": _remainder(valid),
         "due": next_due(session, protocol, readings),
         "dose": _ordered(session),
         "discharge": discharge_outlook(session, readings, list(session.scores.all())),
-        "forms": {name: bound.get(name) or _form(name) for name in ACTIONS},
+        "forms": forms_shown,
         "may": {name: role_can(role, action.perm) for name, action in ACTIONS.items()},
     }
     return render(request, "dosing/session.html", context)
+
+
+def _offer_stock(session: DosingSession, form: forms.Form) -> None:
+    """The lots and places a dose may be drawn from today, with what each holds."""
+    if session.dose_started_at is not None:
+        return
+    day = timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(session.clinic.timezone)).date()
+    stocks = drawable(session.clinic, session.course.protocol_version.drug, day)
+    empty = "Choose the lot and place" if session.clinic.ledger_required else "Not from the ledger"
+    choices = [("", empty)] + [
+        (str(s.public_id), f"{s.lot} — {s.location}: {s.on_hand:g} {s.lot.unit_name}")  # type: ignore[attr-defined]
+        for s in stocks
+    ]
+    form.fields["stock"].widget.choices = choices
+
+
+def _remainder(record: Administration | None) -> dict[str, Any]:
+    """What the dose's draw left to waste, for the waste form."""
+    if record is None or record.draw is None:
+        return {}
+    left = administration.dose_remainder(record)
+    return {"quantity": left, "unit": record.draw.stock.lot.unit_name} if left > 0 else {}
 
 
 def _ordered(session: DosingSession) -> dict[str, Any]:
@@ -281,6 +334,8 @@ def _action_view(name: str, action: Action) -> Callable[..., HttpResponse]:
         form = _form(name, request.POST)
         if form.is_valid():
             try:
+                if isinstance(form, WitnessedForm):
+                    form.sign(request)
                 action.run(request.actor, session, form)
             except ValidationError as error:
                 apply_errors(form, error)

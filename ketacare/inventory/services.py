@@ -1,0 +1,503 @@
+"""Write paths of the controlled-substance ledger: locations, receipts, transfers, draws for a
+dose and the witnessed waste of their remainder, returns and destruction, reversals, counts and
+the resolution of a count's discrepancy.
+
+Every movement locks its stock row first (`_locked`), so two people moving one lot at one place
+queue and the balance, summed under the lock, never goes below zero; every entry is audited on
+the clinic's chain in the same transaction. Nothing is changed or deleted: a wrong entry is
+undone by a reversing entry that names the reason."""
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from ketacare.accounts.models import User
+from ketacare.clinics.actors import Actor, person_of, staff_actor
+from ketacare.clinics.models import Clinic
+from ketacare.clinics.permissions import Perm
+from ketacare.core import audit
+from ketacare.core.models import AuditAction, PublicIdModel
+from ketacare.core.validation import check_effective_time, require_reason
+from ketacare.inventory.models import (
+    Form,
+    Kind,
+    LedgerEntry,
+    Lot,
+    Stock,
+    StockCount,
+    StorageLocation,
+    amount,
+)
+from ketacare.patients.models import Patient
+
+ENTRY_FIELDS = (
+    "kind",
+    "quantity",
+    "change",
+    "occurred_at",
+    "reason",
+    "counterparty",
+    "reference",
+)
+LOT_FIELDS = (
+    "drug",
+    "product",
+    "ndc",
+    "form",
+    "mg_per_unit",
+    "package_size",
+    "lot_number",
+    "expiry",
+)
+
+
+def _audit(
+    actor: Actor, row: PublicIdModel, clinic: Clinic, changes: Mapping[str, object], **more: object
+) -> None:
+    patient = more.pop("patient", None)
+    entry = audit.entry_for(
+        AuditAction.CREATE,
+        row,
+        {**changes, **more},
+        clinic=clinic,
+        patient=patient if isinstance(patient, Patient) else None,
+    )
+    audit.record(entry, actor)
+
+
+def _local_day(clinic: Clinic, moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment, zoneinfo.ZoneInfo(clinic.timezone)).date()
+
+
+def balance(stock: Stock) -> Decimal:
+    """The running balance of a stock: the sum of its entries' changes."""
+    total = stock.entries.aggregate(total=Sum("change"))["total"]
+    return Decimal(total or 0)
+
+
+def _locked(actor: Actor, stock: Stock, perm: Perm) -> Stock:
+    actor.demand(perm, stock.clinic)
+    return (
+        Stock.objects.select_for_update()
+        .select_related("lot", "location", "clinic")
+        .get(pk=stock.pk)
+    )
+
+
+def _positive(name: str, quantity: Decimal) -> Decimal:
+    if quantity <= 0:
+        raise ValidationError({name: "Give a quantity above zero."})
+    return quantity
+
+
+def _post(actor: Actor, stock: Stock, entry: LedgerEntry) -> LedgerEntry:
+    """Write `entry` on `stock` (locked by the caller) and audit it; refused if it would take
+    the balance below zero."""
+    after = balance(stock) + entry.change
+    if after < 0:
+        have = balance(stock)
+        message = f"Only {amount(have)} {stock.lot.unit_name} of this lot are here."
+        raise ValidationError({"quantity": message})
+    entry.stock = stock
+    entry.clinic = stock.clinic
+    entry.recorded_by = person_of(actor)
+    entry.save()
+    values = audit.field_values(entry, ENTRY_FIELDS)
+    _audit(
+        actor,
+        entry,
+        stock.clinic,
+        values,
+        stock=str(stock.public_id),
+        lot=stock.lot.lot_number,
+        patient=entry.patient,
+    )
+    return entry
+
+
+def _witness(actor: Actor, clinic: Clinic, witness: User | None) -> User:
+    """A second staff member of the clinic, not the one recording, who may witness."""
+    if witness is None:
+        raise ValidationError({"witness_email": "A second staff member must witness this."})
+    if witness.pk == person_of(actor).pk:
+        raise ValidationError({"witness_email": "The witness must be someone else."})
+    if not staff_actor(witness).can(Perm.STOCK_WITNESS, clinic):
+        message = "The witness must be a nurse, prescriber or clinic admin of this clinic."
+        raise ValidationError({"witness_email": message})
+    return witness
+
+
+# --- locations and receipts --------------------------------------------------------------------
+
+
+def location_add(*, actor: Actor, clinic: Clinic, name: str) -> StorageLocation:
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Give the location a name."})
+    with transaction.atomic():
+        actor.demand(Perm.STOCK_RECORD, clinic)
+        if StorageLocation.objects.filter(clinic=clinic, name__iexact=name).exists():
+            raise ValidationError({"name": f"There is already a location named {name}."})
+        location = StorageLocation.objects.create(clinic=clinic, name=name)
+        _audit(actor, location, clinic, {"name": name})
+        return location
+
+
+@dataclass(frozen=True)
+class LotDetails:
+    """A lot as its label and the delivery note give it."""
+
+    drug: str
+    product: str
+    ndc: str
+    form: str
+    mg_per_unit: Decimal
+    package_size: Decimal
+    lot_number: str
+    expiry: dt.date
+
+
+def _lot(actor: Actor, clinic: Clinic, details: LotDetails) -> Lot:
+    """The clinic's lot of this NDC and number, created on its first delivery; a later delivery
+    must agree with it (a different expiry or strength is a different lot, or a typing slip)."""
+    ndc, number = details.ndc.strip(), details.lot_number.strip()
+    existing = Lot.objects.filter(clinic=clinic, ndc=ndc, lot_number=number).first()
+    if existing is None:
+        lot = Lot(clinic=clinic, **{**details.__dict__, "ndc": ndc, "lot_number": number})
+        lot.full_clean(exclude=["clinic"])
+        lot.save()
+        _audit(actor, lot, clinic, audit.field_values(lot, LOT_FIELDS))
+        return lot
+    differs = [
+        name
+        for name in ("expiry", "mg_per_unit", "form", "drug", "package_size")
+        if getattr(existing, name) != getattr(details, name)
+    ]
+    if differs:
+        raise ValidationError(
+            {name: f"Lot {number} is already on file with another value." for name in differs}
+        )
+    return existing
+
+
+def lot_receive(
+    *,
+    actor: Actor,
+    location: StorageLocation,
+    details: LotDetails,
+    packages: int,
+    received_at: dt.datetime,
+    supplier: str,
+    invoice: str,
+) -> LedgerEntry:
+    """A delivery: `packages` vials, devices or units of one lot put into `location`. A
+    Schedule III order needs no DEA Form 222; the supplier and invoice are the record."""
+    check_effective_time("received_at", received_at)
+    if packages <= 0:
+        raise ValidationError({"packages": "Give how many were delivered (1 or more)."})
+    if not supplier.strip():
+        raise ValidationError({"supplier": "Name the supplier."})
+    if not invoice.strip():
+        raise ValidationError({"invoice": "Give the invoice or packing-slip number."})
+    clinic = location.clinic
+    with transaction.atomic():
+        actor.demand(Perm.STOCK_RECORD, clinic)
+        if not location.active:
+            raise ValidationError({"location": "This location is no longer in use."})
+        lot = _lot(actor, clinic, details)
+        stock, _ = Stock.objects.get_or_create(clinic=clinic, lot=lot, location=location)
+        row = _locked(actor, stock, Perm.STOCK_RECORD)
+        quantity = Decimal(packages) * lot.package_size
+        entry = LedgerEntry(
+            kind=Kind.RECEIVED,
+            quantity=quantity,
+            change=quantity,
+            occurred_at=received_at,
+            counterparty=supplier.strip(),
+            reference=invoice.strip(),
+        )
+        return _post(actor, row, entry)
+
+
+def stock_transfer(
+    *,
+    actor: Actor,
+    stock: Stock,
+    to: StorageLocation,
+    quantity: Decimal,
+    moved_at: dt.datetime,
+) -> LedgerEntry:
+    """Move part of a stock to another location of the clinic: an entry out and one in."""
+    check_effective_time("moved_at", moved_at)
+    _positive("quantity", quantity)
+    if to.clinic_id != stock.clinic_id or to.pk == stock.location_id or not to.active:
+        raise ValidationError({"to": "Choose another location of this clinic that is in use."})
+    with transaction.atomic():
+        source = _locked(actor, stock, Perm.STOCK_RECORD)
+        target, _ = Stock.objects.get_or_create(clinic=source.clinic, lot=source.lot, location=to)
+        target = _locked(actor, target, Perm.STOCK_RECORD)
+        out = _post(
+            actor,
+            source,
+            LedgerEntry(
+                kind=Kind.TRANSFER_OUT,
+                quantity=quantity,
+                change=-quantity,
+                occurred_at=moved_at,
+                counterparty=to.name,
+            ),
+        )
+        entry = LedgerEntry(
+            kind=Kind.TRANSFER_IN,
+            quantity=quantity,
+            change=quantity,
+            occurred_at=moved_at,
+            counterparty=source.location.name,
+            related=out,
+        )
+        return _post(actor, target, entry)
+
+
+# --- draws and waste ---------------------------------------------------------------------------
+
+
+def stock_draw(
+    *,
+    actor: Actor,
+    stock: Stock,
+    quantity: Decimal,
+    drawn_at: dt.datetime,
+    patient: Patient,
+    drug: str,
+) -> LedgerEntry:
+    """Take the quantity a dose needs out of a stock. Called by the dose's write path, inside
+    its transaction: refused for another clinic's lot, another drug, a lot expired on the day
+    of the dose, or more than the balance."""
+    _positive("drawn_quantity", quantity)
+    if stock.clinic_id != patient.clinic_id:
+        raise ValidationError({"lot": "This lot is not one of this clinic's."})
+    row = _locked(actor, stock, Perm.SESSION_ADMINISTER)
+    lot = row.lot
+    if lot.drug != drug:
+        raise ValidationError(
+            {"lot": f"This lot is {lot.get_drug_display()}: choose a {drug} lot."}
+        )
+    if lot.expiry < _local_day(row.clinic, drawn_at):
+        raise ValidationError({"lot": "This lot has expired: use another lot."})
+    if lot.form == Form.DEVICE and quantity != quantity.to_integral_value():
+        raise ValidationError({"drawn_quantity": "Nasal spray devices are counted whole."})
+    have = balance(row)
+    if quantity > have:
+        held = f"{amount(have)} {lot.unit_name}"
+        message = f"Only {held} of lot {lot.lot_number} are in {row.location}."
+        raise ValidationError({"drawn_quantity": message})
+    entry = LedgerEntry(
+        kind=Kind.DRAWN,
+        quantity=quantity,
+        change=-quantity,
+        occurred_at=drawn_at,
+        patient=patient,
+    )
+    return _post(actor, row, entry)
+
+
+def wasted(draw: LedgerEntry) -> Decimal:
+    """What of a draw has been wasted so far (reversed wastes excluded)."""
+    total = draw.followers.filter(kind=Kind.WASTED, reversed_by__isnull=True).aggregate(
+        total=Sum("quantity")
+    )["total"]
+    return Decimal(total or 0)
+
+
+def draw_waste(
+    *,
+    actor: Actor,
+    draw: LedgerEntry,
+    quantity: Decimal,
+    remainder: Decimal,
+    witness: User | None,
+    wasted_at: dt.datetime,
+) -> LedgerEntry:
+    """Waste what was drawn and not given, witnessed by a second staff member. `remainder`
+    is what the dose left of the draw (the caller knows the dose); the waste must be all of
+    it, so that drawn = given + wasted."""
+    check_effective_time("wasted_at", wasted_at)
+    _positive("waste_quantity", quantity)
+    with transaction.atomic():
+        row = _locked(actor, draw.stock, Perm.SESSION_ADMINISTER)
+        signer = _witness(actor, row.clinic, witness)
+        left = remainder - wasted(draw)
+        if left <= 0:
+            raise ValidationError({"waste_quantity": "Nothing of this draw is left to waste."})
+        if quantity != left:
+            rest = f"{amount(left)} {row.lot.unit_name}"
+            message = f"{rest} of the draw were not given: waste {rest}."
+            raise ValidationError({"waste_quantity": message})
+        if wasted_at < draw.occurred_at:
+            raise ValidationError({"wasted_at": "The waste comes after the draw."})
+        entry = LedgerEntry(
+            kind=Kind.WASTED,
+            quantity=quantity,
+            change=Decimal(0),
+            occurred_at=wasted_at,
+            witness=signer,
+            related=draw,
+            patient=draw.patient,
+        )
+        return _post(actor, row, entry)
+
+
+# --- returns, destruction, reversals -----------------------------------------------------------
+
+
+def stock_remove(
+    *,
+    actor: Actor,
+    stock: Stock,
+    kind: str,
+    quantity: Decimal,
+    witness: User | None,
+    removed_at: dt.datetime,
+    counterparty: str,
+    reference: str,
+    reason: str,
+) -> LedgerEntry:
+    """Stock leaving the clinic other than as a dose: returned (to the supplier or a reverse
+    distributor) or destroyed (expired or damaged stock), witnessed by a second staff member."""
+    if kind not in (Kind.RETURNED, Kind.DESTROYED):
+        raise ValidationError({"kind": "Choose returned or destroyed."})
+    check_effective_time("removed_at", removed_at)
+    _positive("quantity", quantity)
+    if kind == Kind.RETURNED and not counterparty.strip():
+        raise ValidationError({"counterparty": "Name who the stock is returned to."})
+    with transaction.atomic():
+        row = _locked(actor, stock, Perm.STOCK_RECORD)
+        entry = LedgerEntry(
+            kind=kind,
+            quantity=quantity,
+            change=-quantity,
+            occurred_at=removed_at,
+            witness=_witness(actor, row.clinic, witness),
+            counterparty=counterparty.strip(),
+            reference=reference.strip(),
+            reason=require_reason("reason", reason),
+        )
+        return _post(actor, row, entry)
+
+
+def entry_reverse(
+    *, actor: Actor, entry: LedgerEntry, reason: str, perm: Perm = Perm.STOCK_RECORD
+) -> LedgerEntry:
+    """Undo a wrong entry with one that moves the opposite way. A draw is undone only with its
+    dose (marking the administration entered in error calls this with its permission), and
+    its wastes go with it; a transfer is undone at both ends, from either."""
+    reason = require_reason("reason", reason)
+    if entry.kind == Kind.REVERSAL:
+        raise ValidationError({NON_FIELD_ERRORS: ["A reversal is not reversed again."]})
+    if entry.kind == Kind.ADJUSTED:
+        raise ValidationError({NON_FIELD_ERRORS: ["Count again to correct a count."]})
+    if entry.kind in (Kind.DRAWN, Kind.WASTED) and perm != Perm.SESSION_ADMINISTER:
+        message = "Mark the dose entered in error on its session; its draw goes with it."
+        raise ValidationError({NON_FIELD_ERRORS: [message]})
+    first = entry.related if entry.kind == Kind.TRANSFER_IN and entry.related else entry
+    with transaction.atomic():
+        reversal = _reverse_one(actor, first, reason, perm)
+        for follower in first.followers.filter(reversed_by__isnull=True):
+            _reverse_one(actor, follower, reason, perm)
+        return reversal
+
+
+def _reverse_one(actor: Actor, entry: LedgerEntry, reason: str, perm: Perm) -> LedgerEntry:
+    row = _locked(actor, entry.stock, perm)
+    if LedgerEntry.objects.filter(reverses=entry).exists():
+        raise ValidationError({NON_FIELD_ERRORS: ["This entry is already reversed."]})
+    reversal = LedgerEntry(
+        kind=Kind.REVERSAL,
+        quantity=entry.quantity,
+        change=-entry.change,
+        occurred_at=timezone.now(),
+        reason=reason,
+        reverses=entry,
+        patient=entry.patient,
+    )
+    return _post(actor, row, reversal)
+
+
+# --- counts and discrepancies ------------------------------------------------------------------
+
+
+def location_count(
+    *,
+    actor: Actor,
+    location: StorageLocation,
+    counted: dict[Stock, Decimal],
+    counted_at: dt.datetime,
+) -> list[StockCount]:
+    """A physical count of the stocks at `location`, one figure per stock. A figure that
+    matches the running balance closes there; one that differs opens a discrepancy."""
+    check_effective_time("counted_at", counted_at)
+    if not counted:
+        raise ValidationError({NON_FIELD_ERRORS: ["Count at least one lot."]})
+    counts = []
+    with transaction.atomic():
+        for stock, figure in counted.items():
+            if stock.location_id != location.pk:
+                raise ValidationError({NON_FIELD_ERRORS: ["Count only what is at this place."]})
+            if figure < 0:
+                raise ValidationError({f"count_{stock.public_id}": "A count is 0 or more."})
+            row = _locked(actor, stock, Perm.STOCK_RECORD)
+            count = StockCount.objects.create(
+                clinic=row.clinic,
+                stock=row,
+                counted_at=counted_at,
+                counted_by=person_of(actor),
+                expected=balance(row),
+                counted=figure,
+            )
+            changes = {"expected": str(count.expected), "counted": str(figure)}
+            _audit(actor, count, row.clinic, changes, stock=str(row.public_id))
+            counts.append(count)
+    return counts
+
+
+def discrepancy_resolve(
+    *, actor: Actor, count: StockCount, reason: str, witness: User | None
+) -> StockCount:
+    """Close a count's discrepancy: the resolver's reason and a second signature, and an
+    adjustment that moves the balance by the difference found (later movements stand)."""
+    reason = require_reason("reason", reason)
+    with transaction.atomic():
+        row = _locked(actor, count.stock, Perm.STOCK_RESOLVE)
+        count = StockCount.objects.select_for_update().get(pk=count.pk)
+        if not count.open:
+            raise ValidationError({NON_FIELD_ERRORS: ["This count has no open discrepancy."]})
+        difference = count.difference
+        adjustment = _post(
+            actor,
+            row,
+            LedgerEntry(
+                kind=Kind.ADJUSTED,
+                quantity=abs(difference),
+                change=difference,
+                occurred_at=timezone.now(),
+                witness=_witness(actor, row.clinic, witness),
+                reason=reason,
+            ),
+        )
+        count.resolved_at = adjustment.occurred_at
+        count.resolved_by = person_of(actor)
+        count.resolution = reason
+        count.adjustment = adjustment
+        count.save(update_fields=["resolved_at", "resolved_by", "resolution", "adjustment"])
+        entry = audit.entry_for(
+            AuditAction.UPDATE, count, {"resolution": reason}, clinic=row.clinic
+        )
+        audit.record(entry, actor)
+        return count

@@ -1,0 +1,71 @@
+"""Two nurses drawing the last of one lot at the same moment: one draw stands, the other is
+refused, and the balance never goes below zero."""
+
+import threading
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import close_old_connections, connection
+
+from conftest import World
+from ketacare.clinics.actors import StaffActor
+from ketacare.dosing.administration import session_record_administration
+from ketacare.dosing.models import Administration, DosingSession
+from ketacare.dosing.tests.builders import ago, checked_in, prepared
+from ketacare.inventory.models import Stock
+from ketacare.inventory.services import balance
+from ketacare.inventory.tests.builders import delivered, spray_lot
+from tests.factories import PatientFactory
+
+
+def _dose(actor: StaffActor, session: DosingSession, stock: Stock) -> Callable[[], object]:
+    return lambda: session_record_administration(
+        actor=actor, session=session, stock=stock, dose_mg=Decimal(56), started_at=ago(5)
+    )
+
+
+def _in_thread(
+    work: Callable[[], object], barrier: threading.Barrier, outcomes: list[object]
+) -> threading.Thread:
+    def run() -> None:
+        try:
+            barrier.wait(timeout=10)
+            outcomes.append(work())
+        except BaseException as error:  # reported to the test thread
+            outcomes.append(error)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    return threading.Thread(target=run)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_draws_racing_for_the_last_devices_never_take_the_balance_below_zero(
+    world: World, audit_guards_lifted_for_flush: None
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's test database is one in-memory connection; PostgreSQL runs it")
+    stock = delivered(world.nina, spray_lot(world.harbor), packages=2)  # one 56 mg dose
+    other = PatientFactory.create(clinic=world.harbor, actor=world.nina, given_name="Omar")
+    sessions = [
+        prepared(checked_in(patient, nurse=world.nina, prescriber=world.pia), world.nina)
+        for patient in (world.patient, other)
+    ]
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = []
+    threads = [
+        _in_thread(_dose(world.nina, sessions[0], stock), barrier, outcomes),
+        _in_thread(_dose(world.pia, sessions[1], stock), barrier, outcomes),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    given = [o for o in outcomes if isinstance(o, Administration)]
+    refused = [o for o in outcomes if isinstance(o, ValidationError)]
+    assert (len(given), len(refused)) == (1, 1), outcomes
+    assert "drawn_quantity" in refused[0].message_dict
+    assert balance(stock) == 0
