@@ -122,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ketacare.clinics.context_processors.active_clinic",
+                "ketacare.inventory.context_processors.stock_discrepancies",
             ],
         },
     },

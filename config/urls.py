@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("ketacare.measurement.urls")),
     path("", include("ketacare.therapy.urls")),
     path("", include("ketacare.directory.urls")),
+    path("controlled-substances/", include("ketacare.inventory.urls")),
     path("reports/", include("ketacare.reports.urls")),
     path("demo/", include("ketacare.demo.urls")),
     path("api/v1/", api.urls),

@@ -42,6 +42,9 @@ from ketacare.directory.reviews import review_report
 from ketacare.directory.tests.builders import published_review
 from ketacare.dosing.models import DosingSession
 from ketacare.dosing.tests.builders import checked_in, course_today, matrix_body, matrix_session
+from ketacare.inventory.models import StockCount
+from ketacare.inventory.services import location_count
+from ketacare.inventory.tests.builders import delivered, spray_lot
 from ketacare.measurement.assignments import questionnaire_assign, questionnaire_submit
 from ketacare.measurement.models import QuestionnaireAssignment
 from ketacare.patients.models import Patient
@@ -178,6 +181,13 @@ def _url(endpoint: Endpoint, world: World, user: Persona, other_clinic: bool) ->
         samples["token"] = "not-a-signed-invitation"
     if "credential_id" in endpoint.params:
         samples["credential_id"] = _credential(world, other_clinic).public_id
+    if {"stock_id", "location_id", "count_id"} & set(endpoint.params):
+        count = _stock_count(world, other_clinic)
+        samples.update(
+            stock_id=count.stock.public_id,
+            location_id=count.stock.location.public_id,
+            count_id=count.public_id,
+        )
     if "review_id" in endpoint.params or "report_id" in endpoint.params:
         report = _review_report(world)
         samples.update(review_id=report.review.public_id, report_id=report.public_id)
@@ -394,6 +404,20 @@ def _credential(world: World, other_clinic: bool) -> StaffCredential:
     )  # fmt: skip
 
 
+def _stock_count(world: World, other_clinic: bool) -> StockCount:
+    """An open count discrepancy of the clinic's one stock (a delivery, then a short count)."""
+    clinic = world.summit if other_clinic else world.harbor
+    found = StockCount.objects.filter(clinic=clinic).select_related("stock__location").first()
+    if found is not None:
+        return found
+    nurse = world.sol if other_clinic else world.nina
+    stock = delivered(nurse, spray_lot(clinic))
+    (count,) = location_count(
+        actor=nurse, location=stock.location, counted={stock: Decimal(9)}, counted_at=timezone.now()
+    )
+    return count
+
+
 def _review_report(world: World) -> ReviewReport:
     found = ReviewReport.objects.select_related("review").first()
     if found is not None:
@@ -440,7 +464,10 @@ def _outcome(status: int, location: str) -> str:
 def test_pages_answer_each_persona_as_their_rule_says(endpoint: Endpoint, world: World) -> None:
     rule = endpoint.view.permission_rule
     uses_patient = bool(
-        {"patient_id", "protocol_id", "planned_id", "dosing_id", "alert_id", "credential_id"}
+        (
+            {"patient_id", "protocol_id", "planned_id", "dosing_id", "alert_id", "credential_id"}
+            | {"stock_id", "location_id", "count_id"}
+        )
         & set(endpoint.params)
     )
     mismatches = []

@@ -36,6 +36,13 @@ class LocalTimeField(forms.DateTimeField):
         return aware_local(naive, zone, timezone.now())
 
 
+class When(LocalTimeField):
+    """When something happened, typed as it happens: defaults to now, in the clinic's zone."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(initial=lambda: timezone.localtime().replace(second=0), **kwargs)
+
+
 def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's `ValidationError` on the form: each message on its field when the form
     has that field, else at the top, so the page re-renders with what was typed."""

@@ -5,19 +5,11 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
-from ketacare.core.forms import LocalTimeField
+from ketacare.core.forms import When
 from ketacare.dosing.models import Checkpoint, InterventionKind, Severity, SideEffectKind
 from ketacare.dosing.services import CHECKLIST_FIELDS, CHECKLIST_LABELS
 from ketacare.inventory.witness import WitnessedForm
-
-
-class When(LocalTimeField):
-    """A time typed at the chair: defaults to now, shown in the clinic's zone."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(initial=lambda: timezone.localtime().replace(second=0), **kwargs)
 
 
 class ChecklistForm(forms.Form):

@@ -19,6 +19,8 @@ from ketacare.inventory.models import Form, LedgerEntry, Lot, Stock, StockCount
 
 # The ledger keeps quantities to a thousandth of the lot's unit (a microlitre of a vial).
 QUANTUM = Decimal("0.001")
+# A stock's page shows its newest entries; the reports hold the whole history.
+PAGE = 100
 Row = TypeVar("Row", bound=PublicIdModel)
 
 

@@ -21,3 +21,21 @@ class AuditFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", "The end date must be on or after the start date.")
         return data
+
+
+# The biennial inventory looks back two years; a longer period is a typing slip.
+LONGEST_PERIOD_DAYS = 800
+
+
+class LedgerPeriodForm(forms.Form):
+    first = forms.DateField(widget=DATE, label="From")
+    last = forms.DateField(widget=DATE, label="To (and inventory at the end of)")
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        first, last = data.get("first"), data.get("last")
+        if first and last and first > last:
+            self.add_error("last", "The end date must be on or after the start date.")
+        elif first and last and (last - first).days > LONGEST_PERIOD_DAYS:
+            self.add_error("first", f"Choose at most {LONGEST_PERIOD_DAYS} days.")
+        return data

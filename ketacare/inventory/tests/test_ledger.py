@@ -116,7 +116,8 @@ def test_the_remainder_of_an_iv_draw_is_wasted_only_with_another_staff_members_w
             waste(quantity, witness)
         assert field in refused.value.message_dict, case
     entry = waste("0.2", world.pia.user)
-    assert (entry.kind, entry.witness, entry.change) == (Kind.WASTED, world.pia.user, 0)
+    assert entry.kind == Kind.WASTED
+    assert (entry.witness, entry.change) == (world.pia.user, Decimal(0))
     assert dose_remainder(Administration.objects.get(pk=record.pk)) == 0
     assert balance(stock) == Decimal("99.0")  # the 1 mL drawn left the stock; waste moves none
     with pytest.raises(ValidationError):
@@ -190,7 +191,8 @@ def test_a_wrong_receipt_is_corrected_by_a_reversing_entry_once(world: World) ->
     reversal = entry_reverse(
         actor=world.nina, entry=receipt, reason="Delivered to the wrong clinic"
     )
-    assert (reversal.kind, reversal.change, balance(stock)) == (Kind.REVERSAL, -10, 0)
+    assert reversal.kind == Kind.REVERSAL
+    assert (reversal.change, balance(stock)) == (Decimal(-10), Decimal(0))
     with pytest.raises(ValidationError):
         entry_reverse(actor=world.nina, entry=receipt, reason="again")
     with pytest.raises(ValidationError):
@@ -222,10 +224,8 @@ def test_a_draw_is_undone_only_with_its_dose_and_its_waste_goes_with_it(world: W
         actor=world.nina, session=record.session, entry=record, reason="Wrong lot chosen"
     )
     assert balance(stock) == Decimal(100)
-    reversed_kinds = sorted(
-        e.reverses.kind
-        for e in stock.entries.filter(kind=Kind.REVERSAL)  # type: ignore[union-attr]
-    )
+    reversals = stock.entries.filter(kind=Kind.REVERSAL)
+    reversed_kinds = sorted(e.reverses.kind for e in reversals if e.reverses is not None)
     assert reversed_kinds == [Kind.DRAWN, Kind.WASTED]
 
 
@@ -235,11 +235,11 @@ def test_a_transfer_moves_stock_between_places_and_is_undone_at_both_ends(world:
     arrived = stock_transfer(
         actor=world.nina, stock=stock, to=room, quantity=Decimal(4), moved_at=ago(30)
     )
-    assert (balance(stock), balance(arrived.stock)) == (6, 4)
+    assert (balance(stock), balance(arrived.stock)) == (Decimal(6), Decimal(4))
     with pytest.raises(ValidationError):
         stock_transfer(actor=world.nina, stock=stock, to=room, quantity=Decimal(7), moved_at=ago(1))
     entry_reverse(actor=world.nina, entry=arrived, reason="Moved the wrong box")
-    assert (balance(stock), balance(arrived.stock)) == (10, 0)
+    assert (balance(stock), balance(arrived.stock)) == (Decimal(10), Decimal(0))
 
 
 def test_a_return_or_destruction_is_witnessed_and_names_who_took_it(world: World) -> None:
@@ -290,6 +290,9 @@ def test_a_count_that_differs_opens_a_discrepancy_until_resolved_with_a_second_s
         actor=world.pia, count=short, reason="Device dropped and broken", witness=world.nina.user
     )
     assert resolved.adjustment is not None
-    assert (resolved.adjustment.change, resolved.adjustment.witness) == (-1, world.nina.user)
+    assert (resolved.adjustment.change, resolved.adjustment.witness) == (
+        Decimal(-1),
+        world.nina.user,
+    )
     assert balance(stock) == Decimal(9)
     assert list(open_discrepancies(world.harbor)) == []
