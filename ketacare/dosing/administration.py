@@ -300,7 +300,7 @@ def _typed_lot(
     if stock is not None:
         return "", dt.date.min
     if session.clinic.ledger_required:
-        raise ValidationError({"stock": "Choose the lot and place the dose is drawn from."})
+        raise ValidationError({"stock_id": "Choose the lot and place the dose is drawn from."})
     problems = {}
     if not lot_number.strip():
         problems["lot_number"] = "Give the lot number on the vial or device."
@@ -368,6 +368,8 @@ def session_record_waste(
         record = valid_administration(row)
         if record is None or record.draw is None:
             raise SessionConflict("No dose drawn from the ledger is recorded on this session.")
+        if dose_remainder(record) <= 0:
+            raise SessionConflict("Nothing of this dose's draw is left to waste.")
         lot = record.draw.stock.lot
         given = dose_units(lot, record.dose_mg, record.devices_planned)
         return draw_waste(

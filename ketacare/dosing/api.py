@@ -55,7 +55,11 @@ from ketacare.dosing.schemas import (
     TodayOut,
     VitalsIn,
     VitalsOut,
+    WasteIn,
+    WasteOut,
 )
+from ketacare.inventory.queries import stock_in
+from ketacare.inventory.witness import witness_signature
 from ketacare.patients.queries import patient_read_for
 from ketacare.patients.services import patient_chart_read
 from ketacare.treatment.models import PlannedSession
@@ -217,9 +221,25 @@ def administer(
 
     def write() -> tuple[int, dict[str, Any]]:
         give = administration.session_record_administration
-        return 201, _json(AdministrationOut, _run(request, session, give, **payload.dict()))
+        values = payload.dict()
+        stock = _act(lambda: stock_in(session.clinic, values.pop("stock_id")))
+        record = _run(request, session, give, stock=stock, **values)
+        return 201, _json(AdministrationOut, record)
 
     return idempotent(request, write)
+
+
+@router.post("/dosing-sessions/{uuid:dosing_id}/waste", response={201: WasteOut})
+@requires(Perm.SESSION_ADMINISTER)
+def waste(request: StaffRequest, dosing_id: uuid.UUID, payload: WasteIn) -> Status[Any]:
+    """Waste what the dose's draw left, signed by a second staff member with their own email
+    and password (a wrong one counts towards that account's lockout, as a sign-in does)."""
+    session = _session(request, dosing_id, Perm.SESSION_ADMINISTER)
+    values = payload.dict()
+    email, password = values.pop("witness_email"), values.pop("witness_password")
+    witness = _act(lambda: witness_signature(request, email, password))
+    entry = _run(request, session, administration.session_record_waste, witness=witness, **values)
+    return Status(201, entry)
 
 
 @router.post("/dosing-sessions/{uuid:dosing_id}/devices", response={201: DeviceOut})

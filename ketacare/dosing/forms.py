@@ -60,7 +60,7 @@ class ReasonForm(forms.Form):
 
 class AdministrationForm(forms.Form):
     # The stock choices (lot and place, with what is left) are the session screen's to set.
-    stock = forms.UUIDField(
+    stock_id = forms.UUIDField(
         label="Drawn from (lot and place)", required=False, widget=forms.Select(choices=[])
     )
     drawn_quantity = forms.DecimalField(

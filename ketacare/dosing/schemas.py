@@ -49,8 +49,13 @@ class ScoreIn(InputSchema):
 
 
 class AdministrationIn(InputSchema):
-    lot_number: str
-    lot_expiry: dt.date
+    # A clinic on the controlled-substance ledger names the stock (lot at a place) the dose is
+    # drawn from, and what was drawn in the lot's unit (the dose's own quantity if left out);
+    # otherwise it types the lot number and expiry.
+    stock_id: uuid.UUID | None = None
+    drawn_quantity: Decimal | None = Field(None, gt=0, max_digits=10, decimal_places=3)
+    lot_number: str = ""
+    lot_expiry: dt.date | None = None
     dose_mg: Decimal = Field(gt=0, max_digits=6, decimal_places=1)
     started_at: dt.datetime
     concentration_mg_per_ml: Decimal | None = Field(None, gt=0, max_digits=6, decimal_places=2)
@@ -60,6 +65,24 @@ class AdministrationIn(InputSchema):
     # True acknowledges a weight older than the protocol's weight_max_age_days; without it
     # such a dose is refused (422 naming this field) until a fresh weight is recorded.
     weight_acknowledged: bool = False
+
+
+class WasteIn(InputSchema):
+    waste_quantity: Decimal = Field(gt=0, max_digits=10, decimal_places=3)
+    wasted_at: dt.datetime
+    witness_email: str
+    witness_password: str
+
+
+class WasteOut(Schema):
+    id: uuid.UUID = Field(alias="public_id")
+    quantity: Decimal
+    occurred_at: dt.datetime
+    witness: str
+
+    @staticmethod
+    def resolve_witness(obj: Any) -> str:
+        return str(obj.witness.email)
 
 
 class DeviceIn(InputSchema):
@@ -195,6 +218,16 @@ class AdministrationOut(EntryOut):
     overridden: list[str]
     devices: list[DeviceOut] = []
     pauses: list[PauseOut] = []
+    stock_id: uuid.UUID | None = None
+    drawn_quantity: Decimal | None = None
+
+    @staticmethod
+    def resolve_stock_id(obj: Any) -> uuid.UUID | None:
+        return obj.draw.stock.public_id if obj.draw_id else None
+
+    @staticmethod
+    def resolve_drawn_quantity(obj: Any) -> Decimal | None:
+        return obj.draw.quantity if obj.draw_id else None
 
     @staticmethod
     def resolve_devices(obj: Any) -> list[Any]:

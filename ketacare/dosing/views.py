@@ -54,8 +54,7 @@ from ketacare.dosing.queries import (
     todays_sessions,
 )
 from ketacare.dosing.readiness import discharge_outlook
-from ketacare.inventory.models import Stock
-from ketacare.inventory.queries import drawable
+from ketacare.inventory.queries import drawable, stock_in
 from ketacare.inventory.witness import WitnessedForm
 from ketacare.patients.services import patient_chart_read
 
@@ -97,12 +96,7 @@ def _administer(actor: Actor, session: DosingSession, form: Any) -> object:
     """The dose, with the ledger stock it is drawn from looked up in the session's clinic (a
     lot of another clinic is refused by name, not found)."""
     values = dict(form.cleaned_data)
-    chosen = values.pop("stock")
-    stock = None
-    if chosen is not None:
-        stock = Stock.objects.filter(public_id=chosen, clinic=session.clinic).first()
-        if stock is None:
-            raise ValidationError({"stock": "Choose a lot of this clinic from the list."})
+    stock = stock_in(session.clinic, values.pop("stock_id"))
     return administration.session_record_administration(
         actor=actor, session=session, stock=stock, **values
     )
@@ -304,7 +298,7 @@ def _offer_stock(session: DosingSession, form: forms.Form) -> None:
         (str(s.public_id), f"{s.lot} — {s.location}: {s.on_hand:g} {s.lot.unit_name}")  # type: ignore[attr-defined]
         for s in stocks
     ]
-    form.fields["stock"].widget.choices = choices
+    form.fields["stock_id"].widget.choices = choices
 
 
 def _remainder(record: Administration | None) -> dict[str, Any]:

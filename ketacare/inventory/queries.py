@@ -7,6 +7,7 @@ import uuid
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db.models import DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -32,6 +33,17 @@ def row_for(actor: Actor, queryset: QuerySet[Row], public_id: uuid.UUID, perm: P
         raise access_denied(actor=actor, model=queryset.model, public_id=public_id)
     actor.demand(perm, row.clinic)  # type: ignore[attr-defined]
     return row
+
+
+def stock_in(clinic: Clinic, public_id: uuid.UUID | None) -> Stock | None:
+    """The stock a dose names, if any, looked up in the dose's clinic: a lot of another clinic
+    is refused by name, as not found."""
+    if public_id is None:
+        return None
+    stock = Stock.objects.select_related("lot", "location").filter(public_id=public_id).first()
+    if stock is None or stock.clinic_id != clinic.pk:
+        raise ValidationError({"stock_id": "Choose a lot of this clinic from the list."})
+    return stock
 
 
 def dose_units(lot: Lot, dose_mg: Decimal, devices: int | None = None) -> Decimal:

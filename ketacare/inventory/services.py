@@ -282,15 +282,15 @@ def stock_draw(
     of the dose, or more than the balance."""
     _positive("drawn_quantity", quantity)
     if stock.clinic_id != patient.clinic_id:
-        raise ValidationError({"lot": "This lot is not one of this clinic's."})
+        raise ValidationError({"stock_id": "This lot is not one of this clinic's."})
     row = _locked(actor, stock, Perm.SESSION_ADMINISTER)
     lot = row.lot
     if lot.drug != drug:
         raise ValidationError(
-            {"lot": f"This lot is {lot.get_drug_display()}: choose a {drug} lot."}
+            {"stock_id": f"This lot is {lot.get_drug_display()}: choose a {drug} lot."}
         )
     if lot.expiry < _local_day(row.clinic, drawn_at):
-        raise ValidationError({"lot": "This lot has expired: use another lot."})
+        raise ValidationError({"stock_id": "This lot has expired: use another lot."})
     if lot.form == Form.DEVICE and quantity != quantity.to_integral_value():
         raise ValidationError({"drawn_quantity": "Nasal spray devices are counted whole."})
     have = balance(row)

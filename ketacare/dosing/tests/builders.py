@@ -37,6 +37,7 @@ from ketacare.patients.services import measurement_record
 from ketacare.treatment.models import ProtocolVersion, TreatmentCourse
 from ketacare.treatment.services import course_end, rems_enrollment_record
 from ketacare.treatment.tests.builders import started_course
+from tests.factories import PASSWORD
 
 ESKETAMINE = "esketamine_trd"
 IV = "iv_ketamine_twice_weekly"
@@ -238,6 +239,13 @@ def matrix_body(path: str, patient: Patient) -> dict[str, object] | None:
             "started_at": now,
         },
         "/devices": {"administered_at": now},
+        # Signed by the clinic admin, who witnesses but does not dose, for whoever doses.
+        "/waste": {
+            "waste_quantity": "0.2",
+            "wasted_at": now,
+            "witness_email": "ada@harbor.test",
+            "witness_password": PASSWORD,
+        },
         "/pauses": {"paused_at": now, "reason": "Matrix"},
         "/resume": {"resumed_at": now},
         "/stop": {"stopped_at": now, "reason": "Matrix"},

@@ -138,14 +138,14 @@ def test_a_dose_from_an_expired_lot_is_refused(world: World) -> None:
     old = delivered(world.nina, spray_lot(world.harbor, expiry=yesterday, number="OLD"))
     with pytest.raises(ValidationError) as refused:
         _dose(world, old)
-    assert "expired" in str(refused.value.message_dict["lot"])
+    assert "expired" in str(refused.value.message_dict["stock_id"])
 
 
 def test_a_dose_from_another_clinics_lot_is_refused(world: World) -> None:
     theirs = delivered(world.sol, spray_lot(world.summit))
     with pytest.raises(ValidationError) as refused:
         _dose(world, theirs)
-    assert "lot" in refused.value.message_dict
+    assert "stock_id" in refused.value.message_dict
     assert balance(theirs) == Decimal(10)
 
 
@@ -162,7 +162,7 @@ def test_a_clinic_on_the_ledger_refuses_a_dose_without_a_lot(world: World) -> No
             dose_mg=Decimal(56),
             started_at=ago(10),
         )
-    assert "stock" in refused.value.message_dict
+    assert "stock_id" in refused.value.message_dict
 
 
 def test_ledger_entries_are_never_changed_or_deleted_not_even_by_raw_sql(world: World) -> None:

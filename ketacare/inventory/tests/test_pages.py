@@ -73,7 +73,7 @@ def test_a_stock_page_names_the_patients_it_shows_in_one_audited_read(world: Wor
     )
     client_for(world.nina).post(
         reverse("dosing:administration", args=[session.public_id]),
-        {"stock": str(stock.public_id), "dose_mg": "56", "started_at": _local(ago(10))},
+        {"stock_id": str(stock.public_id), "dose_mg": "56", "started_at": _local(ago(10))},
     )
     assert Administration.objects.get().draw is not None
     response = client_for(world.pia).get(reverse("inventory:stock", args=[stock.public_id]))
@@ -91,7 +91,7 @@ def test_the_waste_at_the_chair_is_signed_with_the_witnesss_own_password(world: 
     given = nurse.post(
         reverse("dosing:administration", args=[session.public_id]),
         {
-            "stock": str(stock.public_id),
+            "stock_id": str(stock.public_id),
             "drawn_quantity": "1",
             "dose_mg": "40",
             "concentration_mg_per_ml": "1",
