@@ -25,7 +25,7 @@ class ReceiveForm(forms.Form):
     drug = forms.ChoiceField(choices=Drug.choices)
     product = forms.CharField(max_length=120, help_text="As on the label.")
     ndc = forms.CharField(label="NDC", max_length=13)
-    form = forms.ChoiceField(label="Form", choices=Form.choices)
+    form = forms.ChoiceField(label="Dosage form", choices=Form.choices)
     mg_per_unit = forms.DecimalField(
         label="Strength (mg per mL, device or unit)", max_digits=7, decimal_places=2, min_value=0
     )
