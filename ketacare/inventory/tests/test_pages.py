@@ -5,6 +5,8 @@ import datetime as dt
 import zoneinfo
 from decimal import Decimal
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,7 +15,7 @@ from ketacare.core.models import AuditEvent
 from ketacare.dosing.models import Administration
 from ketacare.dosing.tests.builders import IV, ago, checked_in, prepared
 from ketacare.inventory.models import Kind, LedgerEntry, StockCount
-from ketacare.inventory.services import balance
+from ketacare.inventory.services import balance, stock_transfer
 from ketacare.inventory.tests.builders import delivered, safe, spray_lot, vial_lot
 from tests.factories import PASSWORD
 
@@ -149,3 +151,27 @@ def test_another_clinics_stock_answers_404_whatever_the_method(world: World) -> 
         url = reverse(name, args=[theirs.public_id])
         assert nurse.get(url).status_code == 404
         assert nurse.post(url, {"reason": "x"}).status_code == 404
+
+
+def test_the_ledger_and_a_stock_page_take_the_same_queries_however_long_the_history(
+    world: World,
+) -> None:
+    stock = delivered(world.nina, spray_lot(world.harbor), packages=40)
+    pia = client_for(world.pia)
+    pages = (reverse("inventory:ledger"), reverse("inventory:stock", args=[stock.public_id]))
+
+    def queries_for(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert pia.get(url).status_code == 200
+        return len(captured)
+
+    few = [queries_for(url) for url in pages]
+    for _ in range(12):
+        stock_transfer(
+            actor=world.nina,
+            stock=stock,
+            to=safe(world.harbor, world.nina, "Room 2"),
+            quantity=Decimal(1),
+            moved_at=ago(30),
+        )
+    assert [queries_for(url) for url in pages] == few
