@@ -96,6 +96,7 @@ class RemoveForm(WitnessedForm):
 
 
 class ReverseForm(forms.Form):
+    entry = forms.UUIDField(widget=forms.HiddenInput)
     reason = forms.CharField(label="Why this entry is wrong", max_length=300)
 
 

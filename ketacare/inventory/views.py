@@ -156,19 +156,11 @@ def _stock_action(
 
 
 def _reverse(request: StaffRequest, stock: Stock, form: forms.Form) -> object:
-    wanted = request.POST.get("entry", "")
-    entry = stock.entries.filter(public_id=wanted).first() if _is_uuid(wanted) else None
+    entry = stock.entries.filter(public_id=form.cleaned_data["entry"]).first()
     if entry is None:
         raise ValidationError({"reason": "Choose an entry of this stock to reverse."})
-    return services.entry_reverse(actor=request.actor, entry=entry, **form.cleaned_data)
-
-
-def _is_uuid(text: str) -> bool:
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True
+    reason = form.cleaned_data["reason"]
+    return services.entry_reverse(actor=request.actor, entry=entry, reason=reason)
 
 
 transfer = _stock_action(

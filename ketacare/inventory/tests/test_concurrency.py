@@ -1,13 +1,12 @@
 """Two nurses drawing the last of one lot at the same moment: one draw stands, the other is
 refused, and the balance never goes below zero."""
 
-import threading
 from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections, connection
+from django.db import connection
 
 from conftest import World
 from ketacare.clinics.actors import StaffActor
@@ -18,28 +17,13 @@ from ketacare.inventory.models import Stock
 from ketacare.inventory.services import balance
 from ketacare.inventory.tests.builders import delivered, spray_lot
 from tests.factories import PatientFactory
+from tests.threads import run_together
 
 
 def _dose(actor: StaffActor, session: DosingSession, stock: Stock) -> Callable[[], object]:
     return lambda: session_record_administration(
         actor=actor, session=session, stock=stock, dose_mg=Decimal(56), started_at=ago(5)
     )
-
-
-def _in_thread(
-    work: Callable[[], object], barrier: threading.Barrier, outcomes: list[object]
-) -> threading.Thread:
-    def run() -> None:
-        try:
-            barrier.wait(timeout=10)
-            outcomes.append(work())
-        except BaseException as error:  # reported to the test thread
-            outcomes.append(error)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    return threading.Thread(target=run)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -54,16 +38,9 @@ def test_two_draws_racing_for_the_last_devices_never_take_the_balance_below_zero
         prepared(checked_in(patient, nurse=world.nina, prescriber=world.pia), world.nina)
         for patient in (world.patient, other)
     ]
-    barrier = threading.Barrier(2)
-    outcomes: list[object] = []
-    threads = [
-        _in_thread(_dose(world.nina, sessions[0], stock), barrier, outcomes),
-        _in_thread(_dose(world.pia, sessions[1], stock), barrier, outcomes),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes = run_together(
+        _dose(world.nina, sessions[0], stock), _dose(world.pia, sessions[1], stock)
+    )
     given = [o for o in outcomes if isinstance(o, Administration)]
     refused = [o for o in outcomes if isinstance(o, ValidationError)]
     assert (len(given), len(refused)) == (1, 1), outcomes
