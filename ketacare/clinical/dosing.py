@@ -29,6 +29,7 @@ __all__ = [
     "dosing_weight",
     "esketamine_devices",
     "ideal_body_weight",
+    "infused_mg",
     "infusion",
     "stale_weight_finding",
     "weight_age_days",
@@ -221,6 +222,16 @@ def infusion(dose_mg: float, minutes: float, concentration_mg_per_ml: float) -> 
         volume_ml=_round(dose / strength, "0.01"),
         notes=notes,
     )
+
+
+def infused_mg(dose_mg: float, minutes: float, running_minutes: float) -> float:
+    """What an infusion of `dose_mg` over `minutes` at its constant rate (REFERENCE §2.1) has
+    given after running `running_minutes` (its pauses left out), to 0.01 mg: the whole dose
+    once it has run its time, so an infusion stopped early leaves the rest in the bag."""
+    dose = require_number("dose_mg", dose_mg, 0, 2000, low_exclusive=True)
+    duration = require_number("minutes", minutes, 0, 24 * 60, low_exclusive=True)
+    running = require_number("running_minutes", running_minutes, 0, 7 * 24 * 60)
+    return _round(dose * min(running, duration) / duration, "0.01")
 
 
 def _round(value: float, step: str) -> float:

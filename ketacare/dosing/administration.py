@@ -298,6 +298,9 @@ def _typed_lot(
     """The typed lot of a clinic not on the ledger, checked; a ledger lot is checked by the
     draw. Judged on the day the dose was given: recording it after midnight changes nothing."""
     if stock is not None:
+        if lot_number.strip() or lot_expiry is not None:
+            message = "The dose is drawn from the ledger's lot chosen: leave the typed lot empty."
+            raise ValidationError({"lot_number": message})
         return "", dt.date.min
     if session.clinic.ledger_required:
         raise ValidationError({"stock_id": "Choose the lot and place the dose is drawn from."})
@@ -343,13 +346,38 @@ def _draw(
     )
 
 
+def _running_minutes(record: Administration, stopped_at: dt.datetime) -> float:
+    """How long the infusion ran up to `stopped_at`, its pauses left out (one still open
+    when it stopped ends there)."""
+    paused = dt.timedelta()
+    for pause in record.pauses.all():  # prefetched by the reconciliation
+        if not pause.entered_in_error:
+            paused += (pause.resumed_at or stopped_at) - pause.paused_at
+    return max((stopped_at - record.started_at - paused).total_seconds() / 60, 0.0)
+
+
+def given_units(record: Administration) -> Decimal:
+    """What the dose took of its lot, in the lot's unit: for esketamine the devices used once
+    the session is aborted (else those planned; the dose ends when the last is used), for an
+    IV infusion stopped before its time what it gave (`clinical.infused_mg`), else the dose."""
+    assert record.draw is not None
+    lot = record.draw.stock.lot
+    if record.devices_planned is not None and record.session.status == Status.ABORTED:
+        used = [d for d in record.devices.all() if not d.entered_in_error]
+        return dose_units(lot, record.dose_mg, len(used))
+    given = record.dose_mg
+    if record.stopped_at is not None and record.infusion_minutes:
+        running = _running_minutes(record, record.stopped_at)
+        infused = clinical.infused_mg(float(record.dose_mg), record.infusion_minutes, running)
+        given = min(Decimal(str(infused)), record.dose_mg)
+    return dose_units(lot, given, record.devices_planned)
+
+
 def dose_remainder(record: Administration) -> Decimal:
     """What of the dose's draw was not given and is not yet wasted."""
     if record.draw is None:
         return Decimal(0)
-    lot = record.draw.stock.lot
-    given = dose_units(lot, record.dose_mg, record.devices_planned)
-    return record.draw.quantity - given - wasted(record.draw)
+    return record.draw.quantity - given_units(record) - wasted(record.draw)
 
 
 def session_record_waste(
@@ -370,13 +398,11 @@ def session_record_waste(
             raise SessionConflict("No dose drawn from the ledger is recorded on this session.")
         if dose_remainder(record) <= 0:
             raise SessionConflict("Nothing of this dose's draw is left to waste.")
-        lot = record.draw.stock.lot
-        given = dose_units(lot, record.dose_mg, record.devices_planned)
         return draw_waste(
             actor=actor,
             draw=record.draw,
             quantity=waste_quantity,
-            remainder=record.draw.quantity - given,
+            remainder=record.draw.quantity - given_units(record),
             witness=witness,
             wasted_at=wasted_at,
         )

@@ -12,6 +12,8 @@ from django.utils import timezone
 from ketacare import clinical
 from ketacare.clinics.actors import Actor, person_of
 from ketacare.clinics.permissions import Perm
+from ketacare.core import audit
+from ketacare.core.models import AuditAction
 from ketacare.core.validation import check_effective_time, require_reason
 from ketacare.dosing.models import (
     Administration,
@@ -25,9 +27,10 @@ from ketacare.dosing.models import (
     Status,
     VitalsReading,
 )
-from ketacare.dosing.queries import latest_score, protocol_for_session
+from ketacare.dosing.queries import latest_score, protocol_for_session, valid_administration
 from ketacare.dosing.services import (
     SessionConflict,
+    entry_audit,
     locked,
     save_session,
     snapshot,
@@ -162,12 +165,26 @@ def _after_the_timeline(session: DosingSession, left: dt.datetime) -> None:
 
 
 def session_abort(*, actor: Actor, session: DosingSession, reason: str) -> DosingSession:
-    """End the session without (or part way through) the dose, with the reason. The planned
-    session is not completed: it stays as it was on the schedule (see docs/architecture.md)."""
+    """End the session without (or part way through) the dose, with the reason. An infusion
+    still running stops now, so what it gave is known and the rest of its draw can be wasted.
+    The planned session is not completed: it stays as it was on the schedule (see
+    docs/architecture.md)."""
     reason = require_reason("reason", reason)
     with transaction.atomic():
         row = locked(session, actor, Perm.SESSION_ADMINISTER)
+        _stop_running_infusion(row, actor, reason)
         before = snapshot(row, "abort_reason")
         row.status, row.abort_reason = Status.ABORTED, reason[:300]
         save_session(row, actor, before)
         return row
+
+
+def _stop_running_infusion(session: DosingSession, actor: Actor, reason: str) -> None:
+    record = valid_administration(session)
+    if record is None or not record.infusion_minutes or record.stopped_at is not None:
+        return
+    stopped_at = timezone.now()
+    record.stopped_at, record.stop_reason = stopped_at, reason[:300]
+    record.save(update_fields=["stopped_at", "stop_reason", "updated_at"])
+    changes = {"stopped_at": {"old": None, "new": stopped_at}}
+    audit.record(entry_audit(AuditAction.UPDATE, record, changes), actor)

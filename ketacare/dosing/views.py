@@ -54,6 +54,7 @@ from ketacare.dosing.queries import (
     todays_sessions,
 )
 from ketacare.dosing.readiness import discharge_outlook
+from ketacare.inventory.models import amount
 from ketacare.inventory.queries import drawable, stock_in
 from ketacare.inventory.witness import WitnessedForm
 from ketacare.patients.services import patient_chart_read
@@ -295,7 +296,7 @@ def _offer_stock(session: DosingSession, form: forms.Form) -> None:
     stocks = drawable(session.clinic, session.course.protocol_version.drug, day)
     empty = "Choose the lot and place" if session.clinic.ledger_required else "Not from the ledger"
     choices = [("", empty)] + [
-        (str(s.public_id), f"{s.lot} — {s.location}: {s.on_hand:g} {s.lot.unit_name}")  # type: ignore[attr-defined]
+        (str(s.public_id), f"{s.lot} — {s.location}: {amount(s.on_hand)} {s.lot.unit_name}")  # type: ignore[attr-defined]
         for s in stocks
     ]
     form.fields["stock_id"].widget.choices = choices

@@ -1,13 +1,15 @@
 """The ledger's forms. Quantities are typed in the lot's unit (mL, devices, tablets); the
 witness signs on the recorder's screen (`WitnessedForm`)."""
 
+import uuid
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from ketacare.core.forms import When
-from ketacare.inventory.models import Drug, Form, Kind, Stock, StorageLocation
+from ketacare.inventory.models import Drug, Form, Kind, LedgerEntry, Stock, StorageLocation, amount
 from ketacare.inventory.services import LotDetails
 from ketacare.inventory.witness import WitnessedForm
 
@@ -27,7 +29,10 @@ class ReceiveForm(forms.Form):
     ndc = forms.CharField(label="NDC", max_length=13)
     form = forms.ChoiceField(label="Dosage form", choices=Form.choices)
     mg_per_unit = forms.DecimalField(
-        label="Strength (mg per mL, device or unit)", max_digits=7, decimal_places=2, min_value=0
+        label="Strength (mg per mL, device or unit)",
+        max_digits=7,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
     )
     package_size = forms.DecimalField(
         label="Units per package",
@@ -95,9 +100,25 @@ class RemoveForm(WitnessedForm):
     ]  # fmt: skip
 
 
-class ReverseForm(forms.Form):
-    entry = forms.UUIDField(widget=forms.HiddenInput)
+class ReverseForm(WitnessedForm):
+    """A wrong entry of the stock undone, chosen from those that can be (a dose's draw and
+    waste go with the dose's own correction; a count is corrected by counting again)."""
+
+    entry = forms.TypedChoiceField(label="Entry to reverse", coerce=uuid.UUID)
     reason = forms.CharField(label="Why this entry is wrong", max_length=300)
+    field_order = ["entry", "reason", "witness_email", "witness_password"]
+
+    def __init__(self, *args: Any, stock: Stock, entries: list[LedgerEntry], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        unit = stock.lot.unit_name
+        self.fields["entry"].choices = [  # type: ignore[attr-defined]
+            (str(e.public_id), _entry_label(e, unit)) for e in entries
+        ]
+
+
+def _entry_label(entry: LedgerEntry, unit: str) -> str:
+    when = timezone.localtime(entry.occurred_at)  # in the clinic's zone, as the page is
+    return f"{when:%d %b %Y, %H:%M} · {entry.get_kind_display()} of {amount(entry.quantity)} {unit}"
 
 
 class CountForm(forms.Form):

@@ -238,6 +238,10 @@ class StockCount(PublicIdModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     resolution = models.CharField(max_length=300, blank=True)
+    # The second staff member who signed the resolution, also when no adjustment was due.
+    witness = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     adjustment = models.OneToOneField(
         LedgerEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="count"
     )

@@ -16,7 +16,7 @@ from ketacare.clinics.models import Clinic
 from ketacare.clinics.permissions import Perm
 from ketacare.clinics.services import access_denied
 from ketacare.core.models import PublicIdModel
-from ketacare.inventory.models import Form, LedgerEntry, Lot, Stock, StockCount
+from ketacare.inventory.models import Form, Kind, LedgerEntry, Lot, Stock, StockCount
 
 # The ledger keeps quantities to a thousandth of the lot's unit (a microlitre of a vial).
 QUANTUM = Decimal("0.001")
@@ -105,6 +105,17 @@ def entries_of(stock: Stock) -> QuerySet[LedgerEntry]:
     return stock.entries.select_related(
         "recorded_by", "witness", "patient", "reverses", "related"
     ).order_by("-occurred_at", "-pk")
+
+
+# What the stock page can reverse: a dose's draw and waste go with the dose's correction, a
+# count's adjustment with a new count, and a reversal is not reversed again.
+REVERSIBLE = (Kind.RECEIVED, Kind.TRANSFER_IN, Kind.TRANSFER_OUT, Kind.RETURNED, Kind.DESTROYED)
+
+
+def reversible(stock: Stock) -> list[LedgerEntry]:
+    """The stock's newest entries that may still be reversed."""
+    entries = stock.entries.filter(kind__in=REVERSIBLE, reversed_by__isnull=True)
+    return list(entries.order_by("-occurred_at", "-pk")[:PAGE])
 
 
 def entries_between(clinic: Clinic, start: dt.datetime, end: dt.datetime) -> QuerySet[LedgerEntry]:

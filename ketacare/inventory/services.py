@@ -46,6 +46,8 @@ ENTRY_FIELDS = (
     "counterparty",
     "reference",
 )
+# The largest quantity an entry holds (ten digits, three after the point).
+MOST_ENTERED = Decimal("9999999.999")
 LOT_FIELDS = (
     "drug",
     "product",
@@ -76,19 +78,31 @@ def _local_day(clinic: Clinic, moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment, zoneinfo.ZoneInfo(clinic.timezone)).date()
 
 
-def balance(stock: Stock) -> Decimal:
-    """The running balance of a stock: the sum of its entries' changes."""
-    total = stock.entries.aggregate(total=Sum("change"))["total"]
+def balance(stock: Stock, at: dt.datetime | None = None) -> Decimal:
+    """The running balance of a stock: the sum of its entries' changes (those that happened
+    by `at`, when given)."""
+    entries = stock.entries.all() if at is None else stock.entries.filter(occurred_at__lte=at)
+    total = entries.aggregate(total=Sum("change"))["total"]
     return Decimal(total or 0)
 
 
 def _locked(actor: Actor, stock: Stock, perm: Perm) -> Stock:
-    actor.demand(perm, stock.clinic)
-    return (
+    return _locked_all(actor, [stock], perm)[stock.pk]
+
+
+def _locked_all(actor: Actor, stocks: list[Stock], perm: Perm) -> dict[int, Stock]:
+    """Lock stock rows, always in the order of their keys: a movement that touches two stocks
+    (a transfer, its reversal, a count at a place) then never waits on one that locked the
+    same two the other way round, which would deadlock."""
+    for clinic in {stock.clinic for stock in stocks}:
+        actor.demand(perm, clinic)
+    rows = (
         Stock.objects.select_for_update()
         .select_related("lot", "location", "clinic")
-        .get(pk=stock.pk)
+        .filter(pk__in=[stock.pk for stock in stocks])
+        .order_by("pk")
     )
+    return {row.pk: row for row in rows}
 
 
 def _positive(name: str, quantity: Decimal) -> Decimal:
@@ -103,7 +117,8 @@ def _post(actor: Actor, stock: Stock, entry: LedgerEntry) -> LedgerEntry:
     after = balance(stock) + entry.change
     if after < 0:
         have = balance(stock)
-        message = f"Only {amount(have)} {stock.lot.unit_name} of this lot are here."
+        held = f"{amount(have)} {stock.lot.unit_name}"
+        message = f"Only {held} of lot {stock.lot.lot_number} are in {stock.location}."
         raise ValidationError({"quantity": message})
     entry.stock = stock
     entry.clinic = stock.clinic
@@ -187,6 +202,15 @@ def _lot(actor: Actor, clinic: Clinic, details: LotDetails) -> Lot:
     return existing
 
 
+def _stock_at(actor: Actor, lot: Lot, location: StorageLocation) -> Stock:
+    """The lot's stock at a place, created (and audited) when the lot first comes there."""
+    stock, created = Stock.objects.get_or_create(clinic=lot.clinic, lot=lot, location=location)
+    if created:
+        changes = {"lot": lot.lot_number, "location": location.name}
+        _audit(actor, stock, lot.clinic, changes)
+    return stock
+
+
 def lot_receive(
     *,
     actor: Actor,
@@ -212,9 +236,11 @@ def lot_receive(
         if not location.active:
             raise ValidationError({"location": "This location is no longer in use."})
         lot = _lot(actor, clinic, details)
-        stock, _ = Stock.objects.get_or_create(clinic=clinic, lot=lot, location=location)
-        row = _locked(actor, stock, Perm.STOCK_RECORD)
+        row = _locked(actor, _stock_at(actor, lot, location), Perm.STOCK_RECORD)
         quantity = Decimal(packages) * lot.package_size
+        if quantity > MOST_ENTERED:
+            most = f"{amount(MOST_ENTERED)} {lot.unit_name}"
+            raise ValidationError({"packages": f"One delivery holds at most {most}."})
         entry = LedgerEntry(
             kind=Kind.RECEIVED,
             quantity=quantity,
@@ -240,9 +266,9 @@ def stock_transfer(
     if to.clinic_id != stock.clinic_id or to.pk == stock.location_id or not to.active:
         raise ValidationError({"to": "Choose another location of this clinic that is in use."})
     with transaction.atomic():
-        source = _locked(actor, stock, Perm.STOCK_RECORD)
-        target, _ = Stock.objects.get_or_create(clinic=source.clinic, lot=source.lot, location=to)
-        target = _locked(actor, target, Perm.STOCK_RECORD)
+        target = _stock_at(actor, stock.lot, to)
+        rows = _locked_all(actor, [stock, target], Perm.STOCK_RECORD)
+        source, target = rows[stock.pk], rows[target.pk]
         out = _post(
             actor,
             source,
@@ -393,11 +419,18 @@ def stock_remove(
 
 
 def entry_reverse(
-    *, actor: Actor, entry: LedgerEntry, reason: str, perm: Perm = Perm.STOCK_RECORD
+    *,
+    actor: Actor,
+    entry: LedgerEntry,
+    reason: str,
+    witness: User | None = None,
+    perm: Perm = Perm.STOCK_RECORD,
 ) -> LedgerEntry:
-    """Undo a wrong entry with one that moves the opposite way. A draw is undone only with its
-    dose (marking the administration entered in error calls this with its permission), and
-    its wastes go with it; a transfer is undone at both ends, from either."""
+    """Undo a wrong entry with one that moves the opposite way, witnessed by a second staff
+    member as any stock leaving the books is. A draw is undone only with its dose (marking
+    the administration entered in error calls this with its permission: the dose's own
+    correction is the record, no witness), and its wastes go with it; a transfer is undone
+    at both ends, from either."""
     reason = require_reason("reason", reason)
     if entry.kind == Kind.REVERSAL:
         raise ValidationError({NON_FIELD_ERRORS: ["A reversal is not reversed again."]})
@@ -408,14 +441,18 @@ def entry_reverse(
         raise ValidationError({NON_FIELD_ERRORS: [message]})
     first = entry.related if entry.kind == Kind.TRANSFER_IN and entry.related else entry
     with transaction.atomic():
-        reversal = _reverse_one(actor, first, reason, perm)
-        for follower in first.followers.filter(reversed_by__isnull=True):
-            _reverse_one(actor, follower, reason, perm)
+        followers = list(first.followers.filter(reversed_by__isnull=True))
+        rows = _locked_all(actor, [e.stock for e in (first, *followers)], perm)
+        signer = None if perm == Perm.SESSION_ADMINISTER else _witness(actor, entry.clinic, witness)
+        reversal = _reverse_one(actor, first, reason, rows[first.stock_id], signer)
+        for follower in followers:
+            _reverse_one(actor, follower, reason, rows[follower.stock_id], signer)
         return reversal
 
 
-def _reverse_one(actor: Actor, entry: LedgerEntry, reason: str, perm: Perm) -> LedgerEntry:
-    row = _locked(actor, entry.stock, perm)
+def _reverse_one(
+    actor: Actor, entry: LedgerEntry, reason: str, row: Stock, witness: User | None
+) -> LedgerEntry:
     if LedgerEntry.objects.filter(reverses=entry).exists():
         raise ValidationError({NON_FIELD_ERRORS: ["This entry is already reversed."]})
     reversal = LedgerEntry(
@@ -425,6 +462,7 @@ def _reverse_one(actor: Actor, entry: LedgerEntry, reason: str, perm: Perm) -> L
         occurred_at=timezone.now(),
         reason=reason,
         reverses=entry,
+        witness=witness,
         patient=entry.patient,
     )
     return _post(actor, row, reversal)
@@ -440,25 +478,28 @@ def location_count(
     counted: dict[Stock, Decimal],
     counted_at: dt.datetime,
 ) -> list[StockCount]:
-    """A physical count of the stocks at `location`, one figure per stock. A figure that
-    matches the running balance closes there; one that differs opens a discrepancy."""
+    """A physical count of the stocks at `location`, one figure per stock, at `counted_at`. A
+    figure that matches the balance at that moment closes there; one that differs opens a
+    discrepancy. A stock's counts come in order: one is never dated before the last."""
     check_effective_time("counted_at", counted_at)
     if not counted:
         raise ValidationError({NON_FIELD_ERRORS: ["Count at least one lot."]})
     counts = []
     with transaction.atomic():
+        rows = _locked_all(actor, list(counted), Perm.STOCK_RECORD)
         for stock, figure in counted.items():
             if stock.location_id != location.pk:
                 raise ValidationError({NON_FIELD_ERRORS: ["Count only what is at this place."]})
             if figure < 0:
                 raise ValidationError({f"count_{stock.public_id}": "A count is 0 or more."})
-            row = _locked(actor, stock, Perm.STOCK_RECORD)
+            row = rows[stock.pk]
+            _after_last_count(row, counted_at)
             count = StockCount.objects.create(
                 clinic=row.clinic,
                 stock=row,
                 counted_at=counted_at,
                 counted_by=person_of(actor),
-                expected=balance(row),
+                expected=balance(row, at=counted_at),
                 counted=figure,
             )
             changes = {"expected": str(count.expected), "counted": str(figure)}
@@ -467,37 +508,53 @@ def location_count(
     return counts
 
 
+def _after_last_count(stock: Stock, counted_at: dt.datetime) -> None:
+    last = stock.counts.filter(counted_at__gte=counted_at).order_by("-counted_at").first()
+    if last is not None:
+        when = timezone.localtime(last.counted_at, zoneinfo.ZoneInfo(stock.clinic.timezone))
+        counted = f"{when:%Y-%m-%d %H:%M}"
+        message = f"Lot {stock.lot.lot_number} here was counted at {counted}: count after that."
+        raise ValidationError({"counted_at": message})
+
+
 def discrepancy_resolve(
     *, actor: Actor, count: StockCount, reason: str, witness: User | None
 ) -> StockCount:
-    """Close a count's discrepancy: the resolver's reason and a second signature, and an
-    adjustment that moves the balance by the difference found (later movements stand)."""
+    """Close a count's discrepancy with the resolver's reason and a second signature. The
+    latest count of a stock posts an adjustment, dated at the count, that makes the balance
+    then what was counted (later movements stand; the difference is taken again, so a draw
+    recorded late for before the count is not adjusted twice). An earlier count closes with
+    no adjustment: the later count is what the stock held, and it settles the balance."""
     reason = require_reason("reason", reason)
     with transaction.atomic():
         row = _locked(actor, count.stock, Perm.STOCK_RESOLVE)
         count = StockCount.objects.select_for_update().get(pk=count.pk)
         if not count.open:
             raise ValidationError({NON_FIELD_ERRORS: ["This count has no open discrepancy."]})
-        difference = count.difference
-        adjustment = _post(
-            actor,
-            row,
-            LedgerEntry(
-                kind=Kind.ADJUSTED,
-                quantity=abs(difference),
-                change=difference,
-                occurred_at=timezone.now(),
-                witness=_witness(actor, row.clinic, witness),
-                reason=reason,
-            ),
-        )
-        count.resolved_at = adjustment.occurred_at
+        signer = _witness(actor, row.clinic, witness)
+        later = row.counts.filter(counted_at__gt=count.counted_at).exists()
+        difference = Decimal(0) if later else count.counted - balance(row, at=count.counted_at)
+        if difference:
+            count.adjustment = _post(
+                actor,
+                row,
+                LedgerEntry(
+                    kind=Kind.ADJUSTED,
+                    quantity=abs(difference),
+                    change=difference,
+                    occurred_at=count.counted_at,
+                    witness=signer,
+                    reason=reason,
+                ),
+            )
+        count.resolved_at = timezone.now()
         count.resolved_by = person_of(actor)
         count.resolution = reason
-        count.adjustment = adjustment
-        count.save(update_fields=["resolved_at", "resolved_by", "resolution", "adjustment"])
-        entry = audit.entry_for(
-            AuditAction.UPDATE, count, {"resolution": reason}, clinic=row.clinic
+        count.witness = signer
+        count.save(
+            update_fields=["resolved_at", "resolved_by", "resolution", "witness", "adjustment"]
         )
+        changes = {"resolution": reason, "witness": str(signer.public_id)}
+        entry = audit.entry_for(AuditAction.UPDATE, count, changes, clinic=row.clinic)
         audit.record(entry, actor)
         return count

@@ -116,7 +116,7 @@ def _stock_page(
         ),
         "transfer": bound.get("transfer") or TransferForm(stock=stock, auto_id="id_transfer_%s"),
         "remove": bound.get("remove") or RemoveForm(auto_id="id_remove_%s"),
-        "reverse_form": bound.get("reverse") or ReverseForm(auto_id="id_reverse_%s"),
+        "reverse_form": bound.get("reverse") or _reverse_form(stock, None),
         "can_record": request.actor.can(Perm.STOCK_RECORD, stock.clinic),
     }
     return render(request, "inventory/stock.html", context)
@@ -155,12 +155,17 @@ def _stock_action(
     return view
 
 
+def _reverse_form(stock: Stock, data: Any) -> ReverseForm:
+    entries = queries.reversible(stock)
+    return ReverseForm(data, stock=stock, entries=entries, auto_id="id_reverse_%s")
+
+
 def _reverse(request: StaffRequest, stock: Stock, form: forms.Form) -> object:
-    entry = stock.entries.filter(public_id=form.cleaned_data["entry"]).first()
-    if entry is None:
-        raise ValidationError({"reason": "Choose an entry of this stock to reverse."})
-    reason = form.cleaned_data["reason"]
-    return services.entry_reverse(actor=request.actor, entry=entry, reason=reason)
+    data = form.cleaned_data
+    entry = stock.entries.get(public_id=data["entry"])  # one of the form's choices
+    return services.entry_reverse(
+        actor=request.actor, entry=entry, reason=data["reason"], witness=data["witness"]
+    )
 
 
 transfer = _stock_action(
@@ -181,9 +186,9 @@ remove = _stock_action(
 )
 reverse_entry = _stock_action(
     "reverse",
-    lambda stock, data: ReverseForm(data, auto_id="id_reverse_%s"),
+    _reverse_form,
     _reverse,
-    "Reversing entry recorded.",
+    "Reversing entry recorded with its witness.",
 )
 
 

@@ -1,4 +1,7 @@
+import datetime as dt
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from ketacare.core.models import AuditAction, AuditOutcome
 
@@ -27,9 +30,26 @@ class AuditFilterForm(forms.Form):
 LONGEST_PERIOD_DAYS = 800
 
 
+# The dates a ledger report may cover: a date outside is a typing slip (and the day after
+# 9999-12-31 cannot be computed).
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+
+def _report_date(label: str) -> forms.DateField:
+    message = f"Choose a date from {EARLIEST:%d %b %Y} to {LATEST:%d %b %Y}."
+    return forms.DateField(
+        widget=DATE,
+        label=label,
+        validators=[
+            MinValueValidator(EARLIEST, message=message),
+            MaxValueValidator(LATEST, message=message),
+        ],
+    )
+
+
 class LedgerPeriodForm(forms.Form):
-    first = forms.DateField(widget=DATE, label="From")
-    last = forms.DateField(widget=DATE, label="To (and inventory at the end of)")
+    first = _report_date("From")
+    last = _report_date("To (and inventory at the end of)")
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

@@ -6,16 +6,17 @@ each lot's unit with their mg beside them."""
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Sum
 
 from ketacare.clinics.models import Clinic
+from ketacare.dosing.administration import given_units
 from ketacare.dosing.models import Administration
 from ketacare.inventory.models import Kind, LedgerEntry, Lot, amount
-from ketacare.inventory.queries import dose_units, entries_between, stocks_with_balance
+from ketacare.inventory.queries import entries_between, stocks_with_balance
 
 INVENTORY_COLUMNS = (
     "Place",
@@ -129,6 +130,7 @@ class DayLot:
     day: dt.date
     lot: str
     unit: str = ""
+    lot_id: int | None = None  # None for a lot typed on a dose, not on the ledger
     doses: int = 0
     given: Decimal = Decimal(0)
     drawn: Decimal = Decimal(0)
@@ -165,16 +167,22 @@ def reconciliation(clinic: Clinic, first: dt.date, last: dt.date) -> list[DayLot
     lot's balance at the day's end. A row is flagged when draw ≠ dose + waste, when a dose
     names no ledger lot, or when a draw stands for no dose."""
     start, end = day_start(clinic, first), day_start(clinic, last + dt.timedelta(days=1))
-    rows: dict[tuple[dt.date, str], DayLot] = {}
+    # Keyed by the lot itself: two lots may share a number (other NDCs), and a number typed on
+    # a dose is not the ledger's lot of that number.
+    rows: dict[tuple[dt.date, int | str], DayLot] = {}
 
-    def at(day: dt.date, lot: str, unit: str = "") -> DayLot:
-        row = rows.setdefault((day, lot), DayLot(day, lot, unit))
-        row.unit = row.unit or unit
-        return row
+    def at(day: dt.date, lot: Lot | str) -> DayLot:
+        if isinstance(lot, str):
+            return rows.setdefault((day, lot), DayLot(day, lot))
+        return rows.setdefault((day, lot.pk), DayLot(day, lot.lot_number, lot.unit_name, lot.pk))
 
-    doses = Administration.objects.filter(
-        clinic=clinic, entered_in_error=False, started_at__gte=start, started_at__lt=end
-    ).select_related("draw__stock__lot")
+    doses = (
+        Administration.objects.filter(
+            clinic=clinic, entered_in_error=False, started_at__gte=start, started_at__lt=end
+        )
+        .select_related("draw__stock__lot", "session")
+        .prefetch_related("pauses", "devices")
+    )
     for dose in doses:
         day = _local(clinic, dose.started_at).date()
         if dose.draw is None:
@@ -182,12 +190,11 @@ def reconciliation(clinic: Clinic, first: dt.date, last: dt.date) -> list[DayLot
             row.doses += 1
             row.problems.append("a dose names no lot on the ledger")
             continue
-        lot = dose.draw.stock.lot
-        row = at(day, lot.lot_number, lot.unit_name)
+        row = at(day, dose.draw.stock.lot)
         row.doses += 1
-        row.given += dose_units(lot, dose.dose_mg, dose.devices_planned)
+        row.given += given_units(dose)
     _add_draws(clinic, start, end, at)
-    _add_balances(clinic, start, end, rows)
+    _add_balances(clinic, start, end, rows.values())
     return sorted(rows.values(), key=lambda r: (r.day, r.lot))
 
 
@@ -208,11 +215,10 @@ def _standing(clinic: Clinic, start: dt.datetime, end: dt.datetime) -> list[Ledg
 
 
 def _add_draws(
-    clinic: Clinic, start: dt.datetime, end: dt.datetime, at: Callable[[dt.date, str, str], DayLot]
+    clinic: Clinic, start: dt.datetime, end: dt.datetime, at: Callable[[dt.date, Lot], DayLot]
 ) -> None:
     for draw in _standing(clinic, start, end):
-        lot = draw.stock.lot
-        row = at(_local(clinic, draw.occurred_at).date(), lot.lot_number, lot.unit_name)
+        row = at(_local(clinic, draw.occurred_at).date(), draw.stock.lot)
         row.drawn += draw.quantity
         row.wasted += sum(
             (
@@ -228,29 +234,25 @@ def _add_draws(
 
 
 def _add_balances(
-    clinic: Clinic, start: dt.datetime, end: dt.datetime, rows: dict[tuple[dt.date, str], DayLot]
+    clinic: Clinic, start: dt.datetime, end: dt.datetime, rows: Iterable[DayLot]
 ) -> None:
     """Each lot's balance (over all places) at the end of each day shown: the balance before
     the period, then the period's entries day by day."""
-    lots = {row.lot for row in rows.values()}
-    known = {
-        lot.lot_number: lot.pk for lot in Lot.objects.filter(clinic=clinic, lot_number__in=lots)
-    }
+    rows = list(rows)
+    known = {row.lot_id for row in rows if row.lot_id is not None}
     opening = dict(
-        LedgerEntry.objects.filter(
-            clinic=clinic, stock__lot__in=known.values(), occurred_at__lt=start
-        )
+        LedgerEntry.objects.filter(clinic=clinic, stock__lot__in=known, occurred_at__lt=start)
         .values_list("stock__lot")
         .annotate(total=Sum("change"))
         .values_list("stock__lot", "total")
     )
     changes: dict[tuple[int, dt.date], Decimal] = defaultdict(Decimal)
     for lot_id, moment, change in LedgerEntry.objects.filter(
-        clinic=clinic, stock__lot__in=known.values(), occurred_at__gte=start, occurred_at__lt=end
+        clinic=clinic, stock__lot__in=known, occurred_at__gte=start, occurred_at__lt=end
     ).values_list("stock__lot", "occurred_at", "change"):
         changes[(lot_id, _local(clinic, moment).date())] += change
-    for (day, number), row in rows.items():
-        found = known.get(number)
+    for row in rows:
+        found, day = row.lot_id, row.day
         if found is None:
             continue
         total = Decimal(opening.get(found) or 0)

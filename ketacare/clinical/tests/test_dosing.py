@@ -9,6 +9,7 @@ from ketacare.clinical import (
     allowed_esketamine_doses,
     dosing_weight,
     esketamine_devices,
+    infused_mg,
     infusion,
     weight_based_dose,
 )
@@ -252,3 +253,24 @@ def test_infusion_rate_times_duration_gives_the_volume(
     assert result.rate_mg_per_h * minutes / 60 == pytest.approx(
         dose, abs=0.01 * minutes / 60 + 1e-9
     )
+
+
+@pytest.mark.parametrize(
+    ("running", "given"), [(0, 0.0), (10, 8.75), (39.5, 34.56), (40, 35.0), (55, 35.0)]
+)
+def test_an_infusion_gives_its_dose_in_proportion_to_the_time_it_ran_and_never_more(
+    running: float, given: float
+) -> None:
+    assert infused_mg(35, 40, running) == given
+
+
+@pytest.mark.parametrize(
+    ("dose", "minutes", "running", "field"),
+    [(0, 40, 10, "dose_mg"), (35, 0, 10, "minutes"), (35, 40, -1, "running_minutes")],
+)
+def test_what_an_infusion_gave_needs_a_dose_a_duration_and_a_time_run_of_zero_or_more(
+    dose: float, minutes: float, running: float, field: str
+) -> None:
+    with pytest.raises(ClinicalInputError) as caught:
+        infused_mg(dose, minutes, running)
+    assert caught.value.field == field

@@ -21,8 +21,8 @@ def spray_lot(
 ) -> LotDetails:
     return LotDetails(
         drug="esketamine",
-        product="SPRAVATO 28 mg nasal spray device",
-        ndc="50458-028-02",
+        product="SPRAVATO 28 mg/0.2 mL nasal spray device",
+        ndc="50458-028-00",  # REFERENCE §8: the single device
         form="device",
         mg_per_unit=Decimal("28"),
         package_size=Decimal("1"),

@@ -1,5 +1,6 @@
-"""Two nurses drawing the last of one lot at the same moment: one draw stands, the other is
-refused, and the balance never goes below zero."""
+"""Writes on the ledger at the same moment: two nurses drawing the last of one lot (one draw
+stands, the other is refused, the balance never goes below zero), and movements between two
+places in opposite directions, which both stand instead of deadlocking."""
 
 from collections.abc import Callable
 from decimal import Decimal
@@ -13,9 +14,9 @@ from ketacare.clinics.actors import StaffActor
 from ketacare.dosing.administration import session_record_administration
 from ketacare.dosing.models import Administration, DosingSession
 from ketacare.dosing.tests.builders import ago, checked_in, prepared
-from ketacare.inventory.models import Stock
-from ketacare.inventory.services import balance
-from ketacare.inventory.tests.builders import delivered, spray_lot
+from ketacare.inventory.models import LedgerEntry, Stock
+from ketacare.inventory.services import balance, entry_reverse, stock_transfer
+from ketacare.inventory.tests.builders import delivered, safe, spray_lot
 from tests.factories import PatientFactory
 from tests.threads import run_together
 
@@ -46,3 +47,40 @@ def test_two_draws_racing_for_the_last_devices_never_take_the_balance_below_zero
     assert (len(given), len(refused)) == (1, 1), outcomes
     assert "drawn_quantity" in refused[0].message_dict
     assert balance(stock) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_movements_between_two_places_in_opposite_directions_both_stand(
+    world: World, audit_guards_lifted_for_flush: None
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's test database is one in-memory connection; PostgreSQL runs it")
+    stock = delivered(world.nina, spray_lot(world.harbor), packages=20)
+    room = safe(world.harbor, world.nina, "Treatment room")
+    arrived = stock_transfer(
+        actor=world.nina, stock=stock, to=room, quantity=Decimal(6), moved_at=ago(30)
+    )
+    for _ in range(5):  # each round locks the two stocks from opposite ends
+        outcomes = run_together(
+            lambda: stock_transfer(
+                actor=world.nina, stock=stock, to=room, quantity=Decimal(1), moved_at=ago(5)
+            ),
+            lambda: stock_transfer(
+                actor=world.pia,
+                stock=arrived.stock,
+                to=stock.location,
+                quantity=Decimal(1),
+                moved_at=ago(5),
+            ),
+        )
+        assert all(isinstance(o, LedgerEntry) for o in outcomes), outcomes
+    outcomes = run_together(
+        lambda: entry_reverse(
+            actor=world.nina, entry=arrived, reason="Moved the wrong box", witness=world.ada.user
+        ),
+        lambda: stock_transfer(
+            actor=world.pia, stock=stock, to=room, quantity=Decimal(2), moved_at=ago(5)
+        ),
+    )
+    assert all(isinstance(o, LedgerEntry) for o in outcomes), outcomes
+    assert (balance(stock), balance(arrived.stock)) == (Decimal(18), Decimal(2))

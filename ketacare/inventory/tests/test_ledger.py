@@ -7,18 +7,22 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from conftest import World
 from ketacare.core.models import AuditEvent
 from ketacare.dosing.administration import (
     dose_remainder,
     session_record_administration,
+    session_record_device,
     session_record_waste,
+    session_stop_infusion,
 )
 from ketacare.dosing.corrections import session_entry_mark_error
+from ketacare.dosing.discharge import session_abort
 from ketacare.dosing.models import Administration
 from ketacare.dosing.tests.builders import IV, ago, checked_in, prepared
-from ketacare.inventory.models import Kind, LedgerEntry, LedgerImmutable, Stock
+from ketacare.inventory.models import Kind, LedgerEntry, LedgerImmutable, Stock, StockCount
 from ketacare.inventory.queries import open_discrepancies
 from ketacare.inventory.services import (
     balance,
@@ -60,6 +64,7 @@ def test_a_delivery_puts_its_packages_on_the_lots_balance_and_is_audited(world: 
         "INV-1001",
     )
     assert AuditEvent.objects.filter(object_id=str(receipt.public_id)).count() == 1
+    assert AuditEvent.objects.filter(object_id=str(stock.public_id)).count() == 1  # its place
 
 
 def test_a_second_delivery_of_a_lot_with_another_expiry_is_refused(world: World) -> None:
@@ -187,14 +192,21 @@ def test_a_wrong_receipt_is_corrected_by_a_reversing_entry_once(world: World) ->
     stock = delivered(world.nina, spray_lot(world.harbor))
     receipt = stock.entries.get()
     with pytest.raises(ValidationError):
-        entry_reverse(actor=world.nina, entry=receipt, reason="  ")
+        entry_reverse(actor=world.nina, entry=receipt, reason="  ", witness=world.pia.user)
+    for witness in (None, world.nina.user):  # nobody, or the nurse herself
+        with pytest.raises(ValidationError) as refused:
+            entry_reverse(actor=world.nina, entry=receipt, reason="Wrong clinic", witness=witness)
+        assert "witness_email" in refused.value.message_dict
     reversal = entry_reverse(
-        actor=world.nina, entry=receipt, reason="Delivered to the wrong clinic"
+        actor=world.nina,
+        entry=receipt,
+        reason="Delivered to the wrong clinic",
+        witness=world.pia.user,
     )
-    assert reversal.kind == Kind.REVERSAL
+    assert (reversal.kind, reversal.witness) == (Kind.REVERSAL, world.pia.user)
     assert (reversal.change, balance(stock)) == (Decimal(-10), Decimal(0))
     with pytest.raises(ValidationError):
-        entry_reverse(actor=world.nina, entry=receipt, reason="again")
+        entry_reverse(actor=world.nina, entry=receipt, reason="again", witness=world.pia.user)
     with pytest.raises(ValidationError):
         entry_reverse(actor=world.nina, entry=reversal, reason="undo the undo")
 
@@ -203,7 +215,12 @@ def test_a_receipt_already_drawn_from_cannot_be_reversed_below_zero(world: World
     stock = delivered(world.nina, spray_lot(world.harbor), packages=2)
     _dose(world, stock)
     with pytest.raises(ValidationError) as refused:
-        entry_reverse(actor=world.nina, entry=stock.entries.get(kind=Kind.RECEIVED), reason="x")
+        entry_reverse(
+            actor=world.nina,
+            entry=stock.entries.get(kind=Kind.RECEIVED),
+            reason="x",
+            witness=world.pia.user,
+        )
     assert "quantity" in refused.value.message_dict
 
 
@@ -238,7 +255,9 @@ def test_a_transfer_moves_stock_between_places_and_is_undone_at_both_ends(world:
     assert (balance(stock), balance(arrived.stock)) == (Decimal(6), Decimal(4))
     with pytest.raises(ValidationError):
         stock_transfer(actor=world.nina, stock=stock, to=room, quantity=Decimal(7), moved_at=ago(1))
-    entry_reverse(actor=world.nina, entry=arrived, reason="Moved the wrong box")
+    entry_reverse(
+        actor=world.nina, entry=arrived, reason="Moved the wrong box", witness=world.pia.user
+    )
     assert (balance(stock), balance(arrived.stock)) == (Decimal(10), Decimal(0))
 
 
@@ -296,3 +315,102 @@ def test_a_count_that_differs_opens_a_discrepancy_until_resolved_with_a_second_s
     )
     assert balance(stock) == Decimal(9)
     assert list(open_discrepancies(world.harbor)) == []
+
+
+def _waste(world: World, record: Administration, quantity: str) -> LedgerEntry:
+    return session_record_waste(
+        actor=world.nina,
+        session=record.session,
+        waste_quantity=Decimal(quantity),
+        witness=world.pia.user,
+        wasted_at=timezone.now(),
+    )
+
+
+def test_an_infusion_stopped_early_leaves_what_it_did_not_give_to_be_wasted(
+    world: World,
+) -> None:
+    stock = delivered(world.nina, vial_lot(world.harbor))
+    record = _dose(world, stock, drawn_quantity=Decimal("1.0"))  # 40 mg: 0.8 mL, 40 minutes
+    assert dose_remainder(record) == Decimal("0.2")
+    stopped = session_stop_infusion(
+        actor=world.nina, session=record.session, stopped_at=ago(0), reason="Nausea"
+    )
+    assert dose_remainder(stopped) == Decimal("0.8")  # a quarter ran: 10 mg, 0.2 mL given
+    with pytest.raises(ValidationError) as refused:
+        _waste(world, stopped, "0.2")
+    assert "0.8 mL" in str(refused.value.message_dict["waste_quantity"])
+    _waste(world, stopped, "0.8")
+    assert dose_remainder(Administration.objects.get(pk=record.pk)) == 0
+
+
+def test_an_infusion_still_running_when_its_session_is_aborted_stops_there(
+    world: World,
+) -> None:
+    stock = delivered(world.nina, vial_lot(world.harbor))
+    record = _dose(world, stock, drawn_quantity=Decimal("0.8"))
+    session_abort(actor=world.nina, session=record.session, reason="Patient asked to stop")
+    aborted = Administration.objects.get(pk=record.pk)
+    assert aborted.stopped_at is not None
+    assert dose_remainder(aborted) == Decimal("0.6")
+
+
+def test_devices_not_used_before_an_esketamine_session_is_aborted_are_wasted(
+    world: World,
+) -> None:
+    stock = delivered(world.nina, spray_lot(world.harbor))
+    record = _dose(world, stock)
+    session_record_device(actor=world.nina, session=record.session, administered_at=ago(9))
+    assert dose_remainder(record) == 0  # the second device may still be given
+    session_abort(actor=world.nina, session=record.session, reason="Dissociation too strong")
+    aborted = Administration.objects.get(pk=record.pk)
+    assert dose_remainder(aborted) == Decimal(1)
+    assert _waste(world, aborted, "1").quantity == Decimal(1)
+
+
+def test_a_count_is_held_against_the_balance_at_the_moment_it_was_counted(
+    world: World,
+) -> None:
+    stock = delivered(world.nina, spray_lot(world.harbor))
+    _dose(world, stock)  # two devices drawn ten minutes ago
+    (before_the_dose,) = location_count(
+        actor=world.nina, location=stock.location, counted={stock: Decimal(10)}, counted_at=ago(20)
+    )
+    assert (before_the_dose.expected, before_the_dose.open) == (Decimal(10), False)
+    with pytest.raises(ValidationError) as refused:
+        location_count(
+            actor=world.nina,
+            location=stock.location,
+            counted={stock: Decimal(10)},
+            counted_at=ago(30),
+        )
+    assert "counted_at" in refused.value.message_dict  # a lot's counts come in order
+
+
+@pytest.mark.parametrize("first", ["earlier", "later"])
+def test_two_open_counts_of_one_shortfall_take_it_off_the_balance_once(
+    world: World, first: str
+) -> None:
+    stock = delivered(world.nina, spray_lot(world.harbor))
+    counts = {
+        when: location_count(
+            actor=world.nina, location=stock.location, counted={stock: Decimal(9)}, counted_at=at
+        )[0]
+        for when, at in (("earlier", ago(20)), ("later", ago(10)))
+    }
+    assert len(open_discrepancies(world.harbor)) == 2
+    for when in (first, *(w for w in counts if w != first)):
+        discrepancy_resolve(
+            actor=world.pia, count=counts[when], reason="Device broken", witness=world.nina.user
+        )
+    assert balance(stock) == Decimal(9)
+    assert not open_discrepancies(world.harbor).exists()
+    assert {c.witness for c in StockCount.objects.all()} == {world.nina.user}
+
+
+def test_a_dose_from_a_ledger_lot_refuses_a_lot_number_typed_beside_it(world: World) -> None:
+    stock = delivered(world.nina, spray_lot(world.harbor))
+    with pytest.raises(ValidationError) as refused:
+        _dose(world, stock, lot_number="SPR-7")
+    assert "leave the typed lot empty" in str(refused.value.message_dict["lot_number"])
+    assert balance(stock) == Decimal(10)

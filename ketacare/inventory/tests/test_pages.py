@@ -21,13 +21,13 @@ from tests.factories import PASSWORD
 
 RECEIPT = {
     "drug": "esketamine",
-    "product": "SPRAVATO 28 mg nasal spray device",
+    "product": "SPRAVATO 56 mg dose kit",
     "ndc": "50458-028-02",
     "form": "device",
     "mg_per_unit": "28",
-    "package_size": "1",
+    "package_size": "2",  # devices in a kit
     "lot_number": "SPR-9",
-    "packages": "12",
+    "packages": "6",
     "supplier": "Cardinal Health",
     "invoice": "INV-77",
 }
@@ -64,7 +64,7 @@ def test_a_delivery_missing_its_invoice_is_refused_by_name_and_keeps_what_was_ty
     page = response.content.decode()
     assert response.status_code == 200
     assert "Invoice or packing slip: This field is required." in page
-    assert 'value="SPRAVATO 28 mg nasal spray device"' in page
+    assert 'value="SPRAVATO 56 mg dose kit"' in page
     assert not LedgerEntry.objects.exists()
 
 
@@ -142,6 +142,30 @@ def test_a_short_count_is_resolved_on_its_page_by_a_prescriber_with_a_witness(wo
     assert done.status_code == 302
     assert balance(stock) == Decimal(8)
     assert "discrepancy open" not in nurse.get(reverse("patients:list")).content.decode()
+
+
+def test_a_wrong_delivery_is_reversed_on_its_page_with_a_witness_and_a_refusal_keeps_the_reason(
+    world: World,
+) -> None:
+    stock = delivered(world.nina, spray_lot(world.harbor))
+    receipt = stock.entries.get()
+    nurse = client_for(world.nina)
+    page = nurse.get(reverse("inventory:stock", args=[stock.public_id])).content.decode()
+    assert "Reverse a wrong entry" in page
+    assert "Received of 10 devices" in page
+    url = reverse("inventory:reverse", args=[stock.public_id])
+    typed = {"entry": str(receipt.public_id), "reason": "Booked to the wrong clinic"}
+    refused = nurse.post(url, typed | {"witness_email": "nina@harbor.test"})
+    assert refused.status_code == 200
+    assert "Witness&#x27;s password: This field is required." in refused.content.decode()
+    assert "Booked to the wrong clinic" in refused.content.decode()
+    signed = typed | {"witness_email": "pia@harbor.test", "witness_password": PASSWORD}
+    assert nurse.post(url, signed).status_code == 302
+    reversal = LedgerEntry.objects.get(kind=Kind.REVERSAL)
+    assert (reversal.reverses, reversal.witness) == (receipt, world.pia.user)
+    assert balance(stock) == 0
+    again = nurse.get(reverse("inventory:stock", args=[stock.public_id])).content.decode()
+    assert "Reverse a wrong entry" not in again  # nothing left that can be reversed
 
 
 def test_another_clinics_stock_answers_404_whatever_the_method(world: World) -> None:

@@ -101,3 +101,25 @@ def test_a_period_ending_before_it_starts_is_refused_by_name(world: World) -> No
     )
     assert response.status_code == 400
     assert "The end date must be on or after the start date." in response.content.decode()
+
+
+def test_a_period_reaching_beyond_the_calendar_is_refused_by_name_not_answered_500(
+    world: World,
+) -> None:
+    for url in (reverse("reports:ledger"), reverse("reports:ledger_log_csv")):
+        response = client_for(world.pia).get(url, {"first": "2026-05-02", "last": "9999-12-31"})
+        assert response.status_code == 400, url
+    assert "Choose a date from 01 Jan 2000 to 31 Dec 2100." in response.content.decode()
+
+
+def test_two_lots_of_one_number_from_different_products_are_reconciled_apart(
+    world: World,
+) -> None:
+    ours = delivered(world.nina, vial_lot(world.harbor), packages=1)
+    other = vial_lot(world.harbor)
+    other = type(other)(**{**other.__dict__, "ndc": "42023-113-10", "product": "Ketalar"})
+    delivered(world.nina, other, packages=2)
+    _waste(world, _iv_dose(world, ours))
+    rows = reconciliation(world.harbor, world.harbor.today(), world.harbor.today())
+    assert [(r.lot, r.drawn, r.balance) for r in rows] == [("KET-1", Decimal(1), Decimal(9))]
+    assert rows[0].balanced
