@@ -13,8 +13,8 @@ from ketacare.accounts.models import User
 from ketacare.clinics.actors import StaffActor, SystemActor, staff_actor
 from ketacare.clinics.models import Clinic, Membership, Role
 from ketacare.clinics.services import clinic_update
+from ketacare.demo.clock import clock_at
 from ketacare.demo.network import DemoClinic, staff_email
-from ketacare.demo.sessions import clock_at
 from ketacare.directory.credentials import credential_add, credential_verify
 from ketacare.directory.listing import Listing
 from ketacare.directory.outcomes import published_outcomes_refresh

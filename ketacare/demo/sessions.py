@@ -13,18 +13,17 @@ demo closes what the last board left open and lays out that day's board (`close_
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
-from unittest import mock
 
 from django.utils import timezone
 
 from ketacare.assessments.models import Assessment
-from ketacare.clinics.actors import Actor
+from ketacare.clinics.actors import Actor, person_of
 from ketacare.clinics.models import Clinic
+from ketacare.demo import ledger
+from ketacare.demo.clock import clock_at
 from ketacare.dosing import administration, discharge, services
 from ketacare.dosing.models import DosingSession, Status
 from ketacare.patients.models import Patient
@@ -66,13 +65,6 @@ MINUTES_NEEDED: dict[Stage, int] = {
 class Staff:
     nurse: Actor
     prescriber: Actor
-
-
-@contextmanager
-def clock_at(moment: dt.datetime) -> Iterator[None]:
-    # In UTC, as Django's own clock answers: the audit trail hashes the time as stored.
-    with mock.patch.object(timezone, "now", return_value=moment.astimezone(dt.UTC)):
-        yield
 
 
 def _local_time(planned: PlannedSession, moment: dt.datetime) -> dt.time:
@@ -178,18 +170,33 @@ def _weigh(patient: Patient, nurse: Actor, when: dt.datetime) -> None:
 
 
 def _dose(session: DosingSession, staff: Staff, dose_at: dt.datetime) -> None:
+    """The dose drawn from the ledger (`ledger.stock_for`: the soonest-expiring lot in hand,
+    from the treatment room cabinet first); what an IV draw left over the dose is wasted
+    with the prescriber as witness right after."""
     nurse = staff.nurse
     with clock_at(_at(dose_at, 1)):
         order = administration.ordered_dose(session)
+        dose_mg = Decimal(str(order.dose_mg))
+        stock, drawn = ledger.stock_for(nurse, session, dose_mg, dose_at)
         record = administration.session_record_administration(
             actor=nurse,
             session=session,
-            lot_number=f"LOT-{session.clinic.mrn_prefix}-{dose_at:%y%m}",
-            lot_expiry=session.clinic.today() + dt.timedelta(days=180),
-            dose_mg=Decimal(str(order.dose_mg)),
+            stock=stock,
+            drawn_quantity=drawn,
+            dose_mg=dose_mg,
             started_at=dose_at,
             concentration_mg_per_ml=Decimal("1.0") if session.route == "iv" else None,
         )
+    remainder = administration.dose_remainder(record)
+    if remainder > 0:
+        with clock_at(_at(dose_at, 3)):
+            administration.session_record_waste(
+                actor=nurse,
+                session=session,
+                waste_quantity=remainder,
+                witness=person_of(staff.prescriber),
+                wasted_at=_at(dose_at, 2),
+            )
     # Esketamine devices 5 minutes apart (REFERENCE §1.4); the first starts the dose. A dose
     # still under way today has only the devices given by now.
     for device in range(record.devices_planned or 0):

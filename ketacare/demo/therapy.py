@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from ketacare.accounts.models import User
 from ketacare.clinics.actors import StaffActor, staff_actor
+from ketacare.demo.clock import clock_at
 from ketacare.demo.network import DemoClinic, staff_email
-from ketacare.demo.sessions import clock_at
 from ketacare.dosing.models import DosingSession, Status
 from ketacare.patients.models import Patient
 from ketacare.therapy.appointments import (

@@ -10,6 +10,7 @@ from ketacare.clinics.models import Clinic
 from ketacare.core.audit import verify_chains
 from ketacare.demo.seed import seed
 from ketacare.demo.tests.boards import assert_full_board, boston
+from ketacare.demo.tests.ledger import assert_ledger_matches_every_dose
 from ketacare.demo.tests.network import quiet
 from ketacare.dosing.models import DosingSession, Status
 from ketacare.treatment.models import PlannedSession
@@ -41,4 +42,5 @@ def test_started_on_a_later_day_it_closes_the_last_board_and_lays_out_todays(clo
         assert not earlier.exclude(status__in=[Status.DISCHARGED, Status.ABORTED]).exists()
         missed = PlannedSession.objects.filter(clinic=clinic, cancel_reason="Did not attend.")
         assert missed.count() == 1
+    assert_ledger_matches_every_dose()
     assert verify_chains() == []

@@ -7,9 +7,11 @@ the suite's moved clock does not change them."""
 import datetime as dt
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db.models import F
 from django.test import Client
 
 from conftest import Clock
@@ -21,11 +23,15 @@ from ketacare.demo.network import CLINICS
 from ketacare.demo.portal import portal_email
 from ketacare.demo.seed import seed
 from ketacare.demo.tests.boards import assert_full_board
+from ketacare.demo.tests.ledger import assert_ledger_matches_every_dose
 from ketacare.demo.tests.network import quiet, seeded_once
 from ketacare.dosing.models import AdverseEvent, DosingSession
+from ketacare.inventory.models import Kind, LedgerEntry, StockCount
+from ketacare.inventory.queries import open_discrepancies
 from ketacare.patients.models import Patient
 from ketacare.rems.models import RemsMonitoringForm
 from ketacare.rems.queries import forms_due
+from ketacare.reports.ledger import reconciliation
 from ketacare.screening.models import EligibilityDecision, Intake
 from ketacare.therapy.models import CareTeamMember, TherapyNote, TherapySession
 from ketacare.treatment.models import PlannedSession, ProtocolVersion, TreatmentCourse
@@ -109,6 +115,47 @@ def test_rems_forms_of_earlier_sessions_are_submitted_and_recent_ones_are_due(
     assert any(form.overdue for form in due)
     assert any(not form.overdue for form in due)
     assert verify_chains() == []
+
+
+def test_every_demo_dose_is_drawn_from_a_lot_on_the_ledger_and_no_balance_goes_below_zero(
+    seeded: None,
+) -> None:
+    assert set(Clinic.objects.values_list("ledger_required", flat=True)) == {True}
+    assert_ledger_matches_every_dose()
+    received = LedgerEntry.objects.filter(kind=Kind.RECEIVED)
+    assert {(e.clinic.slug, e.stock.location.name) for e in received} == {
+        ("northside", "Main safe"),
+        ("lakeshore", "Main safe"),
+    }
+    assert set(received.values_list("stock__lot__ndc", flat=True)) == {
+        "0409-2051-05",
+        "50458-028-02",
+    }
+    wasted = LedgerEntry.objects.filter(kind=Kind.WASTED)
+    assert wasted.exists()
+    assert set(wasted.values_list("clinic__slug", flat=True)) == {"northside"}  # IV remainders
+
+
+def test_the_reconciliation_of_every_demo_day_balances_to_zero(seeded: None) -> None:
+    for clinic in Clinic.objects.all():
+        first = min(LedgerEntry.objects.filter(clinic=clinic).values_list("occurred_at", flat=True))
+        rows = reconciliation(clinic, first.date() - dt.timedelta(days=1), clinic.today())
+        assert sum(row.doses for row in rows) > 0, clinic
+        assert [row.row() for row in rows if not row.balanced] == [], clinic
+
+
+def test_one_small_count_discrepancy_is_open_at_northside_and_every_other_count_agrees(
+    seeded: None,
+) -> None:
+    northside, lakeshore = (Clinic.objects.get(slug=spec.slug) for spec in CLINICS)
+    (short,) = open_discrepancies(northside)
+    assert short.difference == Decimal("-0.2")
+    assert short.stock.location.name == "Treatment room cabinet"
+    assert not open_discrepancies(lakeshore).exists()
+    assert StockCount.objects.filter(clinic=lakeshore).exists()
+    assert StockCount.objects.exclude(pk=short.pk).filter(counted=F("expected")).count() == (
+        StockCount.objects.count() - 1
+    )
 
 
 def test_seeding_again_the_same_day_changes_nothing(seeded: None) -> None:
