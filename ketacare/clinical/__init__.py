@@ -92,6 +92,14 @@ from ketacare.clinical.safety import (
     evaluate_vitals,
     pre_dose_check,
 )
+from ketacare.clinical.safety_watch import (
+    WATCH_KINDS,
+    WatchCheck,
+    WatchDue,
+    sbp_rise,
+    watch_due,
+    watch_positive,
+)
 from ketacare.clinical.scales import INSTRUMENTS, SCALES, Instrument, Scale, get_scale
 from ketacare.clinical.scoring import Score, score
 from ketacare.clinical.staffing import DEFAULT_ACLS_ROUTES, acls_finding
@@ -144,6 +152,7 @@ __all__ = [
     "SCALES",
     "SUGGESTED_IV_THRESHOLDS",
     "SUGGESTED_PRE_START_BP",
+    "WATCH_KINDS",
     "AlertLevel",
     "BloodPressure",
     "ClinicalInputError",
@@ -186,6 +195,8 @@ __all__ = [
     "TriageSettings",
     "VitalThresholds",
     "Vitals",
+    "WatchCheck",
+    "WatchDue",
     "WeightBasis",
     "acls_finding",
     "alert_level",
@@ -220,6 +231,7 @@ __all__ = [
     "rems_form_due",
     "rems_form_problems",
     "reported_thoughts_level",
+    "sbp_rise",
     "score",
     "setting_certification_required",
     "stale_weight_finding",
@@ -227,6 +239,8 @@ __all__ = [
     "summary_from_counts",
     "trend_flags",
     "vitals_acceptable",
+    "watch_due",
+    "watch_positive",
     "weight_age_days",
     "weight_based_dose",
     "wilson_interval",

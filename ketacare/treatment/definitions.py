@@ -8,6 +8,7 @@ from typing import Any
 from ketacare import clinical
 from ketacare.clinical.measurement_plans import DEFAULT_MEASUREMENT_PLAN, MeasurementRule
 from ketacare.clinical.protocols import PreDoseRule
+from ketacare.clinical.safety_watch import DEFAULT_WATCH, WatchCheck
 
 
 def protocol_to_dict(protocol: clinical.Protocol) -> dict[str, Any]:
@@ -34,6 +35,11 @@ def protocol_from_dict(data: dict[str, Any]) -> clinical.Protocol:
                 for rule in data.get(
                     "measurement", map(dataclasses.asdict, DEFAULT_MEASUREMENT_PLAN)
                 )
+            ),
+            # And before the safety watch, the default watch (listed, nothing scheduled).
+            "watch": tuple(
+                WatchCheck(**{**check, "questions": tuple(check["questions"])})
+                for check in data.get("watch", map(dataclasses.asdict, DEFAULT_WATCH))
             ),
         }
     )

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 
 from ketacare import clinical
 from ketacare.clinical.protocols import WEEKDAY_NAMES
+from ketacare.clinical.safety_watch import TITLES as WATCH_TITLES
 from ketacare.treatment.models import Indication, ProtocolVersion, WeightBasis
 from ketacare.treatment.protocol_settings import (
     THRESHOLD_GROUPS,
@@ -81,9 +82,41 @@ def _therapy_field(name: str) -> forms.Field:
     return field
 
 
+WATCH_CUT_OFFS = {
+    "blood_pressure": "Positive at a rise of … mmHg (systolic, before the dose)",
+    "liver": "Positive above an ALT of … U/L",
+}
+
+
+def _watch_field(name: str) -> forms.Field:
+    if name.endswith("_every_weeks"):
+        kind = name.removeprefix("watch_").removesuffix("_every_weeks")
+        field = _number(f"{WATCH_TITLES[kind]}: every … weeks in maintenance", integer=True)
+        field.help_text = (
+            "The clinic's setting (the reference gives no schedule). Empty: not checked."
+        )
+        return field
+    if name.endswith("_questions"):
+        kind = name.removeprefix("watch_").removesuffix("_questions")
+        return forms.CharField(
+            label=f"{WATCH_TITLES[kind]}: questions",
+            widget=forms.Textarea(attrs={"rows": 3}),
+            required=False,
+            help_text="One yes-or-no question a line (empty keeps the base version's). The "
+            "clinic's content: the reference names the harm, not an instrument.",
+        )
+    kind = name.removeprefix("watch_").removesuffix("_positive_at")
+    label = WATCH_CUT_OFFS.get(kind, "Positive at … yes answers")
+    field = _number(f"{WATCH_TITLES[kind]}: {label[0].lower()}{label[1:]}", integer=True)
+    field.help_text = "The clinic's cut-off (the reference gives none)."
+    return field
+
+
 def _setting_field(name: str) -> forms.Field:
     if name.startswith("measure_"):
         return _measure_field(name)
+    if name.startswith("watch_"):
+        return _watch_field(name)
     if name.startswith("therapy_"):
         return _therapy_field(name)
     if name in TREND_LABELS:
@@ -121,10 +154,25 @@ class ProtocolSettingsForm(forms.Form):
     def __init__(self, *args: Any, protocol: clinical.Protocol, **kwargs: Any) -> None:
         self.current = current_settings(protocol)
         initial = {**self.current, "fixed_doses_mg": _doses_text(self.current)}
+        for name in self.current:
+            if name.endswith("_questions"):
+                initial[name] = "\n".join(self.current[name])
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         for name in setting_names(protocol):
             self.fields[name] = _setting_field(name)
+
+    def clean(self) -> dict[str, Any]:
+        """A watch questionnaire's lines become its questions; left empty, its questions and
+        its cut-off stay the base version's (a questionnaire always asks something)."""
+        data = super().clean() or {}
+        for name in [n for n in data if n.endswith("_questions")]:
+            lines = [line.strip() for line in str(data[name] or "").splitlines() if line.strip()]
+            data[name] = lines or self.current[name]
+            cut_off = name.replace("_questions", "_positive_at")
+            if data.get(cut_off) is None and cut_off in data:
+                data[cut_off] = self.current[cut_off]
+        return data
 
     def clean_fixed_doses_mg(self) -> list[int]:
         text = self.cleaned_data["fixed_doses_mg"]
@@ -182,6 +230,8 @@ class ProtocolSettingsForm(forms.Form):
         groups.append(("Trend flags", [named[n] for n in named if n.startswith("trend_")]))
         therapy = [named[n] for n in named if n.startswith("therapy_")]
         groups.append(("Therapy alongside the drug", therapy))
+        watch = [named[n] for n in named if n.startswith("watch_")]
+        groups.append(("Long-term safety watch", watch))
         return [(title, fields) for title, fields in groups if fields]
 
 

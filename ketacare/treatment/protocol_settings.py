@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from ketacare import clinical
 from ketacare.clinical.dosing import WEIGHT_BASES
 from ketacare.clinical.errors import require_choice, require_int
+from ketacare.clinical.safety_watch import QUESTION_KINDS
 
 THRESHOLD_NAMES = tuple(item.name for item in dataclasses.fields(clinical.VitalThresholds))
 THRESHOLD_GROUPS = ("pre_dose", "in_session")
@@ -41,6 +42,16 @@ THERAPY_SETTINGS = (
     "therapy_integration_max_hours",
 )
 
+# The long-term safety watch (`clinical.safety_watch`; REFERENCE names the harms only): how
+# often each check is due in maintenance (empty: not scheduled), its cut-off, and the
+# questions of a questionnaire check (a list of strings: one question each).
+WATCH_SETTINGS = tuple(
+    f"watch_{kind}_{name}"
+    for kind in clinical.WATCH_KINDS
+    for name in ("every_weeks", "positive_at", "questions")
+    if name != "questions" or kind in QUESTION_KINDS
+)
+
 
 def setting_names(protocol: clinical.Protocol) -> tuple[str, ...]:
     """Every setting of `protocol` a clinic may change."""
@@ -53,6 +64,7 @@ def setting_names(protocol: clinical.Protocol) -> tuple[str, ...]:
         *MEASURE_SETTINGS,
         *TREND_SETTINGS,
         *THERAPY_SETTINGS,
+        *WATCH_SETTINGS,
     )
 
 
@@ -90,6 +102,10 @@ def current_settings(protocol: clinical.Protocol) -> dict[str, Any]:
     spacing = [rule.every_weeks for rule in protocol.measurement if rule.event == "maintenance"]
     values["measure_maintenance_every_weeks"] = spacing[0] if spacing else 4
     values.update({name: getattr(protocol, name) for name in (*TREND_SETTINGS, *THERAPY_SETTINGS)})
+    for check in protocol.watch:
+        values[f"watch_{check.kind}_every_weeks"] = check.every_weeks
+        values[f"watch_{check.kind}_positive_at"] = check.positive_at
+        values[f"watch_{check.kind}_questions"] = list(check.questions)
     return {name: values[name] for name in setting_names(protocol)}
 
 
@@ -115,6 +131,7 @@ def customised(
             phases=tuple(_phase(phase, values) for phase in base.phases),
             monitoring=_monitoring(base, values),
             measurement=_measurement(values),
+            watch=tuple(_watch_check(kind, values) for kind in clinical.WATCH_KINDS),
             **{name: values[name] for name in (*TREND_SETTINGS, *THERAPY_SETTINGS)},
         )
     except clinical.ClinicalInputError as error:
@@ -169,6 +186,18 @@ def _fixed_doses(doses: Any) -> tuple[int, ...]:
         raise clinical.ClinicalInputError("fixed_doses_mg", "give at least one dose in mg")
     return tuple(
         require_int(f"fixed_doses_mg[{index}]", dose, 1, 2000) for index, dose in enumerate(doses)
+    )
+
+
+def _watch_check(kind: str, values: dict[str, Any]) -> clinical.WatchCheck:
+    questions = values.get(f"watch_{kind}_questions", ())
+    if not isinstance(questions, list | tuple) or not all(isinstance(q, str) for q in questions):
+        raise clinical.ClinicalInputError(f"watch_{kind}_questions", "give a list of questions")
+    return clinical.WatchCheck(
+        kind,
+        every_weeks=values[f"watch_{kind}_every_weeks"],
+        positive_at=values[f"watch_{kind}_positive_at"],
+        questions=tuple(question.strip() for question in questions),
     )
 
 

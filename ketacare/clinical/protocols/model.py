@@ -19,6 +19,7 @@ from ketacare.clinical.measurement_plans import (
     check_plan,
 )
 from ketacare.clinical.routes import Route, check_route
+from ketacare.clinical.safety_watch import DEFAULT_WATCH, WatchCheck, check_watch
 from ketacare.clinical.therapy_rhythm import check_therapy
 from ketacare.clinical.trends import TrendSettings
 from ketacare.clinical.vitals import VitalThresholds
@@ -165,6 +166,9 @@ class Protocol:
     therapy_preparation_rule: Literal["warning", "hard_stop"] = "warning"
     therapy_integration_min_hours: int | None = None
     therapy_integration_max_hours: int | None = None
+    # The long-term safety watch in maintenance (`safety_watch`): each check's schedule,
+    # questions and cut-off are the clinic's (the reference names the harms only).
+    watch: tuple[WatchCheck, ...] = DEFAULT_WATCH
 
     def __post_init__(self) -> None:
         check_route(self.route)
@@ -175,6 +179,7 @@ class Protocol:
             require_int("trend_rise_points", self.trend_rise_points, 1, 60)
         require_int("version", self.version, 1)
         check_therapy(self)
+        check_watch(self.watch)
         if not self.phases:
             raise ClinicalInputError("phases", "a protocol needs at least one phase")
         codes = [phase.code for phase in self.phases]

@@ -211,3 +211,30 @@ def test_esketamine_has_no_weight_age_setting(world: World) -> None:
     with pytest.raises(ValidationError) as refused:
         protocol_version_create(actor=world.ada, base=trd, weight_max_age_days=7)
     assert "weight_max_age_days" in refused.value.message_dict
+
+
+def test_a_clinic_schedules_its_safety_watch_with_its_own_questions_and_cut_offs(
+    world: World,
+) -> None:
+    base = builtin(world.harbor, "iv_ketamine_twice_weekly")
+    url = f"/protocols/{base.public_id}/new-version/"
+    data = {"name": "Harbor IV", "dose_mg_per_kg": "0.5", "weight_basis": "actual"}
+    data |= {"phase_induction_sessions_per_week": "2", "watch_blood_pressure_every_weeks": "8"}
+    refused = client_for(world.ada).post(url, data)
+    assert refused.status_code == 200
+    assert "set the cut-off of a scheduled check" in refused.content.decode()
+    data |= {
+        "watch_blood_pressure_positive_at": "20",
+        "watch_bladder_every_weeks": "4",
+        "watch_bladder_questions": "Any pain passing urine?\nAny blood in your urine?",
+        "watch_bladder_positive_at": "2",
+    }
+    assert client_for(world.ada).post(url, data).status_code == 302
+    version = ProtocolVersion.objects.get(name="Harbor IV")
+    page = client_for(world.nina).get(f"/protocols/{version.public_id}/").content.decode()
+    assert "Bladder and urinary symptoms" in page
+    assert "every 4 weeks" in page
+    assert "Any blood in your urine?" in page
+    assert "2 yes answers or more" in page
+    assert "a systolic rise of 20 mmHg or more" in page
+    assert "not checked: the clinic sets how often" in page  # memory, misuse, liver
