@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "ketacare.dosing",
     "ketacare.rems",
     "ketacare.measurement",
+    "ketacare.watch",
     "ketacare.therapy",
     "ketacare.directory",
     "ketacare.reports",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("ketacare.therapy.urls")),
     path("", include("ketacare.directory.urls")),
     path("controlled-substances/", include("ketacare.inventory.urls")),
+    path("safety-watch/", include("ketacare.watch.urls")),
     path("reports/", include("ketacare.reports.urls")),
     path("demo/", include("ketacare.demo.urls")),
     path("api/v1/", api.urls),

@@ -61,6 +61,8 @@ from ketacare.treatment.models import PlannedSession, TreatmentCourse
 from ketacare.treatment.queries import open_course
 from ketacare.treatment.services import course_pause
 from ketacare.treatment.tests.builders import builtin, signed_eligible, started_course
+from ketacare.watch.models import WatchResult
+from ketacare.watch.services import watch_record
 from tests.factories import SETUP, staff
 
 pytestmark = pytest.mark.django_db
@@ -179,6 +181,10 @@ def _url(endpoint: Endpoint, world: World, user: Persona, other_clinic: bool) ->
         samples.setdefault("kind", "progress")  # a note's kind; a chart entry's is set above
     if "token" in endpoint.params:
         samples["token"] = "not-a-signed-invitation"
+    if "check" in endpoint.params:
+        samples["check"] = "bladder"  # a safety-watch check the built-in protocols ask
+    if "result_id" in endpoint.params:
+        samples["result_id"] = _watch_result(world, other_clinic).public_id
     if "credential_id" in endpoint.params:
         samples["credential_id"] = _credential(world, other_clinic).public_id
     if {"stock_id", "location_id", "count_id"} & set(endpoint.params):
@@ -297,6 +303,20 @@ def _course(world: World, other_clinic: bool, code: str = "") -> TreatmentCourse
             patient, nurse=nurse, prescriber=prescriber, code=code or "iv_ketamine_twice_weekly"
         )
     return course
+
+
+def _watch_result(world: World, other_clinic: bool) -> WatchResult:
+    """A positive safety-watch check of the patient's course, waiting for a review."""
+    course = _course(world, other_clinic)
+    found = WatchResult.objects.filter(course=course).first()
+    nurse, _ = _nurse_and_patient(world, other_clinic)
+    return found or watch_record(
+        actor=nurse,
+        course=course,
+        kind="bladder",
+        done_at=timezone.now() - dt.timedelta(minutes=5),
+        answers=(True, False, False),
+    )
 
 
 def _session(world: World, other_clinic: bool) -> PlannedSession:
@@ -466,7 +486,7 @@ def test_pages_answer_each_persona_as_their_rule_says(endpoint: Endpoint, world:
     uses_patient = bool(
         (
             {"patient_id", "protocol_id", "planned_id", "dosing_id", "alert_id", "credential_id"}
-            | {"stock_id", "location_id", "count_id"}
+            | {"stock_id", "location_id", "count_id", "course_id", "result_id"}
         )
         & set(endpoint.params)
     )

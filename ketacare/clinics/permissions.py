@@ -75,6 +75,9 @@ class Perm(StrEnum):
     STOCK_RECORD = "stock.record"
     STOCK_WITNESS = "stock.witness"
     STOCK_RESOLVE = "stock.resolve"
+    WATCH_VIEW = "watch.view"
+    WATCH_RECORD = "watch.record"
+    WATCH_REVIEW = "watch.review"
 
     @property
     def label(self) -> str:
@@ -138,6 +141,9 @@ PERM_LABELS = {
     Perm.STOCK_RECORD: "receive, move, count and return controlled stock",
     Perm.STOCK_WITNESS: "witness a waste, return, destruction or count adjustment",
     Perm.STOCK_RESOLVE: "resolve a count discrepancy",
+    Perm.WATCH_VIEW: "see the long-term safety watch: checks due and positive results",
+    Perm.WATCH_RECORD: "record a safety-watch check",
+    Perm.WATCH_REVIEW: "review a positive safety-watch check",
 }
 
 
@@ -200,6 +206,9 @@ _NOTES_READ = {Perm.THERAPY_NOTE_READ}
 # deliveries; any of them witnesses another's waste. A count discrepancy is resolved by a
 # prescriber or the admin (the registrant's side), never by front desk or a therapist.
 _STOCK = {Perm.STOCK_VIEW, Perm.STOCK_RECORD, Perm.STOCK_WITNESS}
+# The long-term safety watch (REFERENCE §1.9): nurses and prescribers ask and record the
+# checks, the clinic admin sees what is due; a positive one is reviewed by a prescriber.
+_WATCH = {Perm.WATCH_VIEW, Perm.WATCH_RECORD}
 
 GRANTS: dict[str, frozenset[Perm]] = {
     Role.CLINIC_ADMIN: frozenset(
@@ -220,6 +229,7 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.CREDENTIALS_MANAGE,  # DESIGN: "staff and their credentials"
             Perm.REVIEWS_REPLY,  # the reply is shown once the admin confirms it
             Perm.STOCK_RESOLVE,
+            Perm.WATCH_VIEW,
         }
         | _ALERTS_SEEN
         | _STOCK
@@ -240,7 +250,9 @@ GRANTS: dict[str, frozenset[Perm]] = {
             Perm.OUTCOMES_VIEW,
             Perm.CARE_TEAM_MANAGE,
             Perm.STOCK_RESOLVE,
+            Perm.WATCH_REVIEW,
         }
+        | _WATCH
         | _THERAPY_BOOKING
         | _NOTES_READ
         | _SESSION_CHAIR
@@ -260,6 +272,7 @@ GRANTS: dict[str, frozenset[Perm]] = {
         | _THERAPY_BOOKING
         | _NOTES_READ
         | _STOCK
+        | _WATCH
         | {Perm.CHART_RECORD, Perm.REMS_ENROLL, Perm.PORTAL_MANAGE, Perm.CARE_TEAM_MANAGE}
     ),
     Role.THERAPIST: frozenset(

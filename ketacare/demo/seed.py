@@ -36,6 +36,7 @@ from ketacare.demo.portal import seed_portal
 from ketacare.demo.reviews import seed_reviews
 from ketacare.demo.therapy import seed_therapy
 from ketacare.demo.today import lay_out_today
+from ketacare.demo.watch import seed_watch_protocol, seed_watch_result
 from ketacare.patients import services as patients
 from ketacare.patients.models import Patient
 from ketacare.screening import services as screening
@@ -166,6 +167,8 @@ def seed(progress: Callable[[str], None] = print) -> bool:
             seed_reviews(spec, clinic, DEMO_PASSWORD)
             # Counted when all is done: one small shortfall at Northside stays open.
             count_stock(clinic, nurse, discrepancy=spec is CLINICS[0])
+            if spec.slug == "lakeshore":
+                seed_watch_result(clinic, nurse)
     return True
 
 
@@ -392,7 +395,8 @@ def _admin(spec: DemoClinic) -> StaffActor:
 
 
 def _seed_protocols(clinic: Clinic, spec: DemoClinic) -> None:
-    """The built-in library, and at Northside a clinic version with its vital-sign limits."""
+    """The built-in library; at Northside a clinic version with its vital-sign limits, at
+    Lakeshore one with its long-term safety watch."""
     admin = _admin(spec)
     if spec.slug == "northside":
         base = ProtocolVersion.objects.get(clinic=clinic, code="iv_ketamine_twice_weekly")
@@ -407,6 +411,8 @@ def _seed_protocols(clinic: Clinic, spec: DemoClinic) -> None:
             **{f"in_session_{name}": value for name, value in limits.items()},
             **start,
         )
+    if spec.slug == "lakeshore":
+        seed_watch_protocol(clinic, admin)
 
 
 def _seed_treatment(patient: Patient, number: int, nurse: Actor, prescriber: Actor) -> None:

@@ -39,6 +39,10 @@ def test_every_check_names_its_reference_section_and_says_its_content_is_the_cli
     for check in DEFAULT_WATCH:
         assert "REFERENCE §1." in check.source
         assert "the clinic's setting" in check.source
+    assert [check.title for check in DEFAULT_WATCH][:2] == [
+        "Bladder and urinary symptoms",
+        "Memory and concentration",
+    ]
 
 
 def test_a_check_is_due_its_weeks_after_maintenance_began_then_after_the_last_one_done() -> None:

@@ -35,6 +35,8 @@ from ketacare.reports.ledger import reconciliation
 from ketacare.screening.models import EligibilityDecision, Intake
 from ketacare.therapy.models import CareTeamMember, TherapyNote, TherapySession
 from ketacare.treatment.models import PlannedSession, ProtocolVersion, TreatmentCourse
+from ketacare.watch.models import WatchResult
+from ketacare.watch.queries import courses_watched
 
 pytestmark = pytest.mark.django_db
 
@@ -156,6 +158,17 @@ def test_one_small_count_discrepancy_is_open_at_northside_and_every_other_count_
     assert StockCount.objects.exclude(pk=short.pk).filter(counted=F("expected")).count() == (
         StockCount.objects.count() - 1
     )
+
+
+def test_lakeshores_watch_has_a_positive_bladder_check_waiting_for_the_prescriber(
+    seeded: None,
+) -> None:
+    lakeshore = Clinic.objects.get(slug="lakeshore")
+    (result,) = WatchResult.objects.filter(clinic=lakeshore)
+    assert (result.kind, result.positive, result.reviewed_at) == ("bladder", True, None)
+    watched = courses_watched(lakeshore, lakeshore.today())
+    assert [w.positives for w in watched if w.positives] == [[result]]
+    assert not WatchResult.objects.filter(clinic__slug="northside").exists()
 
 
 def test_seeding_again_the_same_day_changes_nothing(seeded: None) -> None:
