@@ -11,8 +11,9 @@ until the clinic sets how often (`every_weeks`).
 
 - A questionnaire check (bladder, cognition, misuse) is positive when at least `positive_at`
   of its questions are answered yes.
-- The blood-pressure trend is positive when the mean of the latest `TREND_READINGS` pre-dose
-  systolic readings is at least `positive_at` mmHg above the mean of the first ones.
+- The blood-pressure trend is positive when the mean of the latest `readings` sessions'
+  pre-dose systolic pressures is at least `positive_at` mmHg above the mean of the first ones
+  (both the clinic's settings, with no default).
 - Liver tests are positive when the ALT entered is above `positive_at` U/L.
 """
 
@@ -31,7 +32,6 @@ __all__ = [
     "QUESTION_KINDS",
     "STARTING_QUESTIONS",
     "TITLES",
-    "TREND_READINGS",
     "WATCH_KINDS",
     "WatchCheck",
     "WatchDue",
@@ -76,24 +76,25 @@ STARTING_QUESTIONS: dict[str, tuple[str, ...]] = {
         "Have you had cravings for ketamine, or wished for doses sooner or larger?",
     ),
 }
-# The pre-dose systolic readings averaged at each end of the blood-pressure trend.
-TREND_READINGS = 3
 # Bounds against a slip of the keyboard, not clinical limits.
 MAX_EVERY_WEEKS = 52
 MAX_QUESTIONS = 20
 CUT_OFF_BOUNDS = {"blood_pressure": (1, 100), "liver": (1, 2000)}
+MAX_TREND_READINGS = 10
 
 
 @dataclass(frozen=True, slots=True)
 class WatchCheck:
     """One check of the watch: due every `every_weeks` weeks of maintenance (None: the clinic
     has not set it, so it is not scheduled), positive at `positive_at` (yes answers, a rise in
-    mmHg, or ALT in U/L, as the kind counts)."""
+    mmHg, or ALT in U/L, as the kind counts); the blood-pressure trend averages `readings`
+    sessions at each end."""
 
     kind: str
     every_weeks: int | None = None
     positive_at: int | None = None
     questions: tuple[str, ...] = ()
+    readings: int | None = None
 
     def __post_init__(self) -> None:
         require_choice("kind", self.kind, WATCH_KINDS)
@@ -104,11 +105,16 @@ class WatchCheck:
             _check_questions(field, self.questions, self.positive_at)
         elif self.questions:
             raise ClinicalInputError(f"{field}_questions", "this check asks no questions")
-        elif self.positive_at is not None:
-            low, high = CUT_OFF_BOUNDS[self.kind]
-            require_int(f"{field}_positive_at", self.positive_at, low, high)
-        elif self.every_weeks is not None:
-            raise ClinicalInputError(f"{field}_positive_at", "set the cut-off of a scheduled check")
+        else:
+            _check_cut_off(self)
+        if self.readings is not None:
+            if self.kind != "blood_pressure":
+                raise ClinicalInputError(
+                    f"{field}_readings", "only the blood-pressure trend averages"
+                )
+            require_int(f"{field}_readings", self.readings, 1, MAX_TREND_READINGS)
+        elif self.kind == "blood_pressure" and self.every_weeks is not None:
+            raise ClinicalInputError(f"{field}_readings", "set how many sessions each end averages")
 
     @property
     def title(self) -> str:
@@ -117,6 +123,15 @@ class WatchCheck:
     @property
     def source(self) -> str:
         return f"{SOURCES[self.kind]}; {CLINIC_SETTING}"
+
+
+def _check_cut_off(check: WatchCheck) -> None:
+    field = f"watch_{check.kind}_positive_at"
+    if check.positive_at is not None:
+        low, high = CUT_OFF_BOUNDS[check.kind]
+        require_int(field, check.positive_at, low, high)
+    elif check.every_weeks is not None:
+        raise ClinicalInputError(field, "set the cut-off of a scheduled check")
 
 
 def _check_questions(field: str, questions: tuple[str, ...], positive_at: int | None) -> None:
@@ -169,13 +184,14 @@ def watch_due(
     return WatchDue(check.kind, due_on, overdue=due_on < today)
 
 
-def sbp_rise(readings: Sequence[int]) -> float | None:
-    """How far the mean of the latest `TREND_READINGS` systolic readings (oldest first) stands
-    above the mean of the first ones; None until there are twice that many."""
-    if len(readings) < 2 * TREND_READINGS:
+def sbp_rise(readings: Sequence[int], count: int) -> float | None:
+    """How far the mean of the latest `count` systolic pressures (one per session, oldest
+    first) stands above the mean of the first `count`; None until there are twice that many."""
+    require_int("readings", count, 1, MAX_TREND_READINGS)
+    if len(readings) < 2 * count:
         return None
-    first, latest = readings[:TREND_READINGS], readings[-TREND_READINGS:]
-    return round(sum(latest) / TREND_READINGS - sum(first) / TREND_READINGS, 1)
+    first, latest = readings[:count], readings[-count:]
+    return round(sum(latest) / count - sum(first) / count, 1)
 
 
 def watch_positive(check: WatchCheck, *, answers: Sequence[bool] = (), value: float = 0) -> bool:

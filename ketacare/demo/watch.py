@@ -14,13 +14,15 @@ from ketacare.treatment.models import CourseStatus, ProtocolVersion, TreatmentCo
 from ketacare.watch.services import watch_record
 
 # Lakeshore's choices: bladder and misuse questions monthly, memory each quarter, the
-# blood-pressure trend every two months, positive at a systolic rise of 20 mmHg.
+# blood-pressure trend every two months, positive at a systolic rise of 20 mmHg between the
+# first three sessions and the latest three.
 SETTINGS = {
     "watch_bladder_every_weeks": 4,
     "watch_misuse_every_weeks": 4,
     "watch_cognition_every_weeks": 12,
     "watch_blood_pressure_every_weeks": 8,
     "watch_blood_pressure_positive_at": 20,
+    "watch_blood_pressure_readings": 3,
 }
 
 

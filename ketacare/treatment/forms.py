@@ -96,6 +96,10 @@ def _watch_field(name: str) -> forms.Field:
             "The clinic's setting (the reference gives no schedule). Empty: not checked."
         )
         return field
+    if name == "watch_blood_pressure_readings":
+        field = _number(f"{WATCH_TITLES['blood_pressure']}: sessions averaged at each end", True)
+        field.help_text = "The clinic's setting: the first and the latest sessions compared."
+        return field
     if name.endswith("_questions"):
         kind = name.removeprefix("watch_").removesuffix("_questions")
         return forms.CharField(

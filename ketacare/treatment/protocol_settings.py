@@ -44,12 +44,16 @@ THERAPY_SETTINGS = (
 
 # The long-term safety watch (`clinical.safety_watch`; REFERENCE names the harms only): how
 # often each check is due in maintenance (empty: not scheduled), its cut-off, and the
-# questions of a questionnaire check (a list of strings: one question each).
-WATCH_SETTINGS = tuple(
-    f"watch_{kind}_{name}"
-    for kind in clinical.WATCH_KINDS
-    for name in ("every_weeks", "positive_at", "questions")
-    if name != "questions" or kind in QUESTION_KINDS
+# questions of a questionnaire check (a list of strings: one question each), and how many
+# sessions each end of the blood-pressure trend averages.
+WATCH_SETTINGS = (
+    *(
+        f"watch_{kind}_{name}"
+        for kind in clinical.WATCH_KINDS
+        for name in ("every_weeks", "positive_at", "questions")
+        if name != "questions" or kind in QUESTION_KINDS
+    ),
+    "watch_blood_pressure_readings",
 )
 
 
@@ -106,6 +110,7 @@ def current_settings(protocol: clinical.Protocol) -> dict[str, Any]:
         values[f"watch_{check.kind}_every_weeks"] = check.every_weeks
         values[f"watch_{check.kind}_positive_at"] = check.positive_at
         values[f"watch_{check.kind}_questions"] = list(check.questions)
+        values[f"watch_{check.kind}_readings"] = check.readings
     return {name: values[name] for name in setting_names(protocol)}
 
 
@@ -198,6 +203,7 @@ def _watch_check(kind: str, values: dict[str, Any]) -> clinical.WatchCheck:
         every_weeks=values[f"watch_{kind}_every_weeks"],
         positive_at=values[f"watch_{kind}_positive_at"],
         questions=tuple(question.strip() for question in questions),
+        readings=values.get(f"watch_{kind}_readings"),
     )
 
 

@@ -8,10 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from ketacare import clinical
+from ketacare.clinical.safety_watch import TITLES
 from ketacare.clinics.models import Clinic
 from ketacare.dosing.models import Checkpoint, VitalsReading
 from ketacare.patients.models import Patient
@@ -31,8 +32,8 @@ def watch_check(course: TreatmentCourse, kind: str) -> clinical.WatchCheck:
     checks = {check.kind: check for check in protocol.watch}
     check = checks.get(kind)
     if check is None:
-        allowed = ", ".join(clinical.WATCH_KINDS)
-        raise ValidationError({"kind": f"Choose one of: {allowed}."})
+        allowed = "; ".join(TITLES[name].lower() for name in clinical.WATCH_KINDS)
+        raise ValidationError({"kind": f"Choose one of the watch's checks: {allowed}."})
     if check.positive_at is None:
         message = (
             f"This protocol sets no cut-off for {check.title.lower()}: the clinic sets it first."
@@ -42,14 +43,21 @@ def watch_check(course: TreatmentCourse, kind: str) -> clinical.WatchCheck:
 
 
 def pre_dose_sbp(course: TreatmentCourse) -> list[int]:
-    """The course's pre-dose systolic readings, oldest first (entered-in-error ones left out)."""
+    """One systolic pressure per dosing session of the course, oldest session first: its last
+    pre-dose reading (a re-measure before one dose stands for that dose; entered-in-error
+    readings left out)."""
     readings = VitalsReading.objects.filter(
         session__planned_session__course=course,
         checkpoint=Checkpoint.PRE_DOSE,
         entered_in_error=False,
         sbp__isnull=False,
     ).order_by("measured_at", "pk")
-    return [sbp for sbp in readings.values_list("sbp", flat=True) if sbp is not None]
+    last: dict[int, int] = {}
+    for session, sbp in readings.values_list("session", "sbp"):
+        if sbp is not None:
+            last.pop(session, None)  # kept in the order of the session's last reading
+            last[session] = sbp
+    return list(last.values())
 
 
 @dataclass
@@ -82,12 +90,14 @@ def courses_watched(
     clinic: Clinic, today: dt.date, patient: Patient | None = None
 ) -> list[CourseWatch]:
     """Every course of the clinic (or of one patient) with a check due within `AHEAD` or a
-    positive result waiting, soonest due first. A paused course has nothing due, but its
-    positive results still wait."""
+    positive result waiting, soonest due first. A paused or ended course has nothing due, but
+    its positive results still wait for a review."""
+    waiting_anywhere = WatchResult.objects.filter(
+        clinic=clinic, positive=True, reviewed_at__isnull=True, entered_in_error=False
+    ).values("course")
     found = (
-        TreatmentCourse.objects.filter(
-            clinic=clinic, status__in=[CourseStatus.ACTIVE, CourseStatus.PAUSED]
-        )
+        TreatmentCourse.objects.filter(clinic=clinic)
+        .filter(Q(status=CourseStatus.ACTIVE) | Q(pk__in=waiting_anywhere))
         .select_related("patient", "protocol_version", "prescriber")
         .prefetch_related("sessions")
     )
@@ -99,12 +109,15 @@ def courses_watched(
     }
     waiting = _waiting(results.filter(positive=True, reviewed_at__isnull=True))
     zone = zoneinfo.ZoneInfo(clinic.timezone)
+    # Each protocol version read once, however many of its courses are watched.
+    versions = {c.protocol_version_id: c.protocol_version.definition for c in courses}
+    protocols = {pk: protocol_from_dict(definition) for pk, definition in versions.items()}
     watched = []
     for course in courses:
         entry = CourseWatch(course, positives=waiting.get(course.pk, []))
         active = course.status == CourseStatus.ACTIVE
         started = _maintenance_from(course, today) if active else None
-        for check in protocol_from_dict(course.protocol_version.definition).watch:
+        for check in protocols[course.protocol_version_id].watch:
             done = last.get((course.pk, check.kind))
             done_on = timezone.localtime(done, zone).date() if done is not None else None
             due = clinical.watch_due(check, started, done_on, today)

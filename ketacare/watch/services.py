@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from ketacare import clinical
-from ketacare.clinical.safety_watch import TREND_READINGS
 from ketacare.clinics.actors import Actor, person_of
 from ketacare.clinics.permissions import Perm
 from ketacare.core import audit
@@ -42,10 +41,8 @@ def watch_record(
     trend of the course's pre-dose readings (computed here, not typed), or an ALT result."""
     actor.demand(Perm.WATCH_RECORD, course.clinic)
     check_effective_time("done_at", done_at)
-    if course.status == CourseStatus.ENDED:
-        raise ValidationError({"kind": "This course has ended: the watch is over."})
-    check = watch_check(course, kind)
-    measured = _measured(course, check, value)
+    check = recordable(course, kind)
+    measured = _rise(course, check) if kind == "blood_pressure" else _alt(check, value)
     try:
         positive = clinical.watch_positive(check, answers=answers, value=float(measured or 0))
     except clinical.ClinicalInputError as error:
@@ -81,23 +78,38 @@ def watch_record(
         return result
 
 
-def _measured(
-    course: TreatmentCourse, check: clinical.WatchCheck, value: Decimal | None
-) -> Decimal | None:
-    if check.kind == "blood_pressure":
-        readings = pre_dose_sbp(course)
-        rise = clinical.sbp_rise(readings)
-        if rise is None:
-            wanted, have = 2 * TREND_READINGS, len(readings)
-            message = f"The trend needs {wanted} pre-dose blood pressures; the course has {have}."
-            raise ValidationError({"kind": message})
-        return Decimal(str(rise))
-    if check.kind == "liver":
-        low, high = ALT_RANGE
-        if value is None or not low <= value <= high:
-            raise ValidationError({"value": f"Give the ALT in U/L, from {low} to {high}."})
-        return value
-    return None
+def recordable(course: TreatmentCourse, kind: str) -> clinical.WatchCheck:
+    """The check as the course's protocol asks it, if it can be recorded now: refused for an
+    ended course, a check without its cut-off, or a trend without its sessions yet."""
+    if course.status == CourseStatus.ENDED:
+        raise ValidationError({"kind": "This course has ended: the watch is over."})
+    check = watch_check(course, kind)
+    if kind == "blood_pressure":
+        _rise(course, check)
+    return check
+
+
+def _rise(course: TreatmentCourse, check: clinical.WatchCheck) -> Decimal:
+    count = check.readings or 1  # a scheduled trend always has its count (the core checks)
+    sessions = pre_dose_sbp(course)
+    rise = clinical.sbp_rise(sessions, count)
+    if rise is None:
+        wanted, have = 2 * count, len(sessions)
+        message = (
+            f"The trend compares {wanted} sessions' blood pressures before the dose; "
+            f"the course has {have} so far."
+        )
+        raise ValidationError({"kind": message})
+    return Decimal(str(rise))
+
+
+def _alt(check: clinical.WatchCheck, value: Decimal | None) -> Decimal | None:
+    if check.kind != "liver":
+        return None
+    low, high = ALT_RANGE
+    if value is None or not low <= value <= high:
+        raise ValidationError({"value": f"Give the ALT in U/L, from {low} to {high}."})
+    return value
 
 
 def watch_review(*, actor: Actor, result: WatchResult, note: str) -> WatchResult:

@@ -15,7 +15,11 @@ NOTICE_TASK = "Tell the prescriber of a positive safety-watch check"
 
 @background(NOTICE_TASK)
 def positive_notice(*, clinic: str, result: str) -> None:
-    row = WatchResult.objects.select_related("clinic", "course__prescriber").get(public_id=result)
+    row = WatchResult.objects.select_related("clinic", "course__prescriber").get(
+        public_id=result, clinic__public_id=clinic
+    )
+    if not row.awaiting_review:
+        return  # reviewed or struck out before the job ran (a retry): nobody needs telling
     reviewers = members_with(row.clinic, Perm.WATCH_REVIEW)
     people = [row.course.prescriber] if row.course.prescriber in reviewers else reviewers
     for person in people:

@@ -7,7 +7,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from ketacare import clinical
@@ -18,7 +18,8 @@ from ketacare.clinics.services import access_denied
 from ketacare.core import audit
 from ketacare.core.forms import apply_errors
 from ketacare.patients.models import Patient
-from ketacare.patients.services import entry_mark_error
+from ketacare.patients.services import entry_mark_error, patient_chart_read
+from ketacare.treatment.models import TreatmentCourse
 from ketacare.treatment.queries import course_for
 from ketacare.watch import queries, services
 from ketacare.watch.forms import CheckForm, ErrorForm, ReviewForm
@@ -38,18 +39,21 @@ def watch_list(request: StaffRequest) -> HttpResponse:
         "watched": watched,
         "can_record": request.actor.can(Perm.WATCH_RECORD, clinic),
         "can_review": request.actor.can(Perm.WATCH_REVIEW, clinic),
-        "review_form": ReviewForm(),
     }
     return render(request, "watch/list.html", context)
 
 
 @staff_view(Perm.WATCH_RECORD)
 def record(request: StaffRequest, course_id: uuid.UUID, check: str) -> HttpResponse:
+    if check not in clinical.WATCH_KINDS:
+        raise Http404("No such check.")
     course = course_for(request.actor, course_id, Perm.WATCH_RECORD)
+    _read(request, course.patient)
     try:
-        asked = queries.watch_check(course, check)
+        asked = services.recordable(course, check)
     except ValidationError as error:
-        return _refused(request, course.patient, error)
+        context = {"course": course, "patient": course.patient, "problems": error.messages}
+        return render(request, "watch/not_now.html", context, status=409)
     form = CheckForm(request.POST or None, check=asked)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -74,26 +78,19 @@ def record(request: StaffRequest, course_id: uuid.UUID, check: str) -> HttpRespo
         "check": asked,
         "course": course,
         "patient": course.patient,
-        "rise": _rise(course) if check == "blood_pressure" else None,
+        "rise": _rise(course, asked) if check == "blood_pressure" else None,
     }
-    _read(request, course.patient)
     return render(request, "watch/record.html", context)
 
 
 def _read(request: StaffRequest, patient: Patient) -> None:
-    """A page showing one patient's watch: its read audited, naming them."""
-    read = audit.list_read_entry(LIST_OBJECT, patient.clinic, [patient.public_id], via="web")
-    audit.record_now(read, request.actor)
+    """A page showing one patient's watch: read as their chart is, so it shows under who
+    viewed the record."""
+    patient_chart_read(actor=request.actor, patient=patient, via="safety_watch")
 
 
-def _rise(course: object) -> float | None:
-    return clinical.sbp_rise(queries.pre_dose_sbp(course))  # type: ignore[arg-type]
-
-
-def _refused(request: StaffRequest, patient: Patient, error: ValidationError) -> HttpResponse:
-    for message in error.messages:
-        messages.error(request, message)
-    return redirect("patients:chart", patient_id=patient.public_id)
+def _rise(course: TreatmentCourse, check: clinical.WatchCheck) -> float | None:
+    return clinical.sbp_rise(queries.pre_dose_sbp(course), check.readings or 1)
 
 
 def _result(request: StaffRequest, result_id: uuid.UUID, perm: Perm) -> WatchResult:

@@ -6,7 +6,6 @@ from ketacare.clinical import PROTOCOLS, ClinicalInputError, WatchCheck, customi
 from ketacare.clinical.safety_watch import (
     DEFAULT_WATCH,
     STARTING_QUESTIONS,
-    TREND_READINGS,
     check_watch,
     sbp_rise,
     watch_due,
@@ -70,10 +69,14 @@ def test_a_questionnaire_is_positive_at_the_clinics_number_of_yes_answers() -> N
     assert refused.value.field == "answers"
 
 
-def test_the_blood_pressure_trend_compares_the_latest_readings_with_the_first() -> None:
-    assert sbp_rise([120] * (2 * TREND_READINGS - 1)) is None
-    assert sbp_rise([120, 122, 118, 130, 141, 139, 140]) == 20.0
-    check = WatchCheck("blood_pressure", every_weeks=8, positive_at=20)
+def test_the_blood_pressure_trend_compares_the_latest_sessions_with_the_first() -> None:
+    assert sbp_rise([120] * 5, 3) is None
+    assert sbp_rise([120, 122, 118, 130, 141, 139, 140], 3) == 20.0
+    assert sbp_rise([120, 150], 1) == 30.0
+    with pytest.raises(ClinicalInputError) as refused:
+        sbp_rise([120, 150], 0)
+    assert refused.value.field == "readings"
+    check = WatchCheck("blood_pressure", every_weeks=8, positive_at=20, readings=3)
     assert watch_positive(check, value=20.0)
     assert not watch_positive(check, value=19.9)
 
@@ -111,6 +114,15 @@ def test_a_check_without_a_cut_off_cannot_be_judged() -> None:
         (lambda: WatchCheck("liver", questions=("a?",)), "watch_liver_questions"),
         (lambda: WatchCheck("liver", positive_at=0), "watch_liver_positive_at"),
         (lambda: WatchCheck("blood_pressure", every_weeks=8), "watch_blood_pressure_positive_at"),
+        (
+            lambda: WatchCheck("blood_pressure", every_weeks=8, positive_at=20),
+            "watch_blood_pressure_readings",
+        ),
+        (
+            lambda: WatchCheck("blood_pressure", positive_at=20, readings=11),
+            "watch_blood_pressure_readings",
+        ),
+        (lambda: WatchCheck("liver", readings=3), "watch_liver_readings"),
     ],
 )
 def test_a_check_the_clinic_cannot_apply_is_refused_by_its_setting(

@@ -225,6 +225,7 @@ def test_a_clinic_schedules_its_safety_watch_with_its_own_questions_and_cut_offs
     assert "set the cut-off of a scheduled check" in refused.content.decode()
     data |= {
         "watch_blood_pressure_positive_at": "20",
+        "watch_blood_pressure_readings": "3",
         "watch_bladder_every_weeks": "4",
         "watch_bladder_questions": "Any pain passing urine?\nAny blood in your urine?",
         "watch_bladder_positive_at": "2",

@@ -26,6 +26,7 @@ def watch_card(context: dict[str, Any], patient: Patient) -> dict[str, Any]:
     recent = list(WatchResult.objects.filter(patient=patient).select_related("recorded_by")[:5])
     return {
         "watched": watched,
+        "waiting": any(w.positives for w in watched),
         "recent": recent,
         "can_record": bool(can.get("watch_record")),
         "can_review": bool(can.get("watch_review")),

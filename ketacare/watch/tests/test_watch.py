@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from conftest import Clock, World, client_for
 from ketacare.core.models import AuditEvent
-from ketacare.treatment.services import course_pause
+from ketacare.treatment.services import course_end, course_pause
 from ketacare.watch.models import WatchResult
 from ketacare.watch.queries import courses_watched
 from ketacare.watch.services import watch_record, watch_review
@@ -116,7 +116,7 @@ def test_liver_tests_need_the_alt_and_a_trend_needs_its_readings(
     assert "sets no cut-off" in str(refused.value.message_dict["kind"])  # not set by Harbor
     with pytest.raises(ValidationError) as refused:
         watch_record(actor=world.nina, course=course, kind="kidney", done_at=at)
-    assert "bladder, cognition, misuse, blood_pressure, liver" in str(refused.value)
+    assert "bladder and urinary symptoms; memory and concentration" in str(refused.value)
     with pytest.raises(ValidationError) as refused:
         _bladder(world, course, True)
     assert "answer all 3 questions" in str(refused.value.message_dict["answers"])
@@ -144,6 +144,28 @@ def test_a_check_recorded_on_its_page_asks_the_protocols_questions_and_keeps_wha
     assert client_for(world.fran).get(url).status_code == 403  # front desk records no check
 
 
+def test_a_check_the_watch_does_not_know_is_404_and_one_of_an_ended_course_is_refused(
+    world: World, clock: Clock
+) -> None:
+    course = watched_course(world, clock)
+    nurse = client_for(world.nina)
+    assert nurse.get(reverse("watch:record", args=[course.public_id, "kidney"])).status_code == 404
+    course_end(actor=world.pia, course=course, reason="Course completed")
+    refused = nurse.get(reverse("watch:record", args=[course.public_id, "bladder"]))
+    assert refused.status_code == 409
+    assert "This course has ended: the watch is over." in refused.content.decode()
+
+
+def test_a_positive_result_still_waits_for_its_review_after_the_course_ends(
+    world: World, clock: Clock
+) -> None:
+    course = watched_course(world, clock)
+    result = _bladder(world, course, True, True, True)
+    course_end(actor=world.pia, course=course, reason="Moved away")
+    (watched,) = courses_watched(world.harbor, MAINTENANCE + dt.timedelta(weeks=3))
+    assert (watched.due, watched.positives) == ([], [result])
+
+
 def test_another_clinics_course_or_result_answers_404(world: World, clock: Clock) -> None:
     course = watched_course(world, clock)
     result = _bladder(world, course, False, False, False)
@@ -155,7 +177,7 @@ def test_another_clinics_course_or_result_answers_404(world: World, clock: Clock
 def test_the_watch_list_takes_the_same_queries_however_many_results(
     world: World, clock: Clock
 ) -> None:
-    course = watched_course(world, clock)
+    course = watched_course(world, clock, others=3)
     pia = client_for(world.pia)
 
     def queries() -> int:
@@ -167,4 +189,6 @@ def test_the_watch_list_takes_the_same_queries_however_many_results(
     few = queries()
     for _ in range(6):
         _bladder(world, course, True, True, False)
+    page = pia.get(reverse("watch:list")).content.decode()
+    assert page.count("Bladder and urinary symptoms: ") == 3  # the others' checks overdue
     assert queries() == few
