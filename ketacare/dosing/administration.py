@@ -367,7 +367,8 @@ def given_units(record: Administration) -> Decimal:
         return dose_units(lot, record.dose_mg, len(used))
     given = record.dose_mg
     if record.stopped_at is not None and record.infusion_minutes:
-        running = _running_minutes(record, record.stopped_at)
+        # Past its time the infusion gave its dose, however long the session stayed open.
+        running = min(_running_minutes(record, record.stopped_at), record.infusion_minutes)
         infused = clinical.infused_mg(float(record.dose_mg), record.infusion_minutes, running)
         given = min(Decimal(str(infused)), record.dose_mg)
     return dose_units(lot, given, record.devices_planned)

@@ -112,7 +112,8 @@ class ReverseForm(WitnessedForm):
         super().__init__(*args, **kwargs)
         unit = stock.lot.unit_name
         self.fields["entry"].choices = [  # type: ignore[attr-defined]
-            (str(e.public_id), _entry_label(e, unit)) for e in entries
+            ("", "Choose the entry"),
+            *((str(e.public_id), _entry_label(e, unit)) for e in entries),
         ]
 
 

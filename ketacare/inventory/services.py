@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from ketacare.accounts.models import User
@@ -79,9 +79,12 @@ def _local_day(clinic: Clinic, moment: dt.datetime) -> dt.date:
 
 
 def balance(stock: Stock, at: dt.datetime | None = None) -> Decimal:
-    """The running balance of a stock: the sum of its entries' changes (those that happened
-    by `at`, when given)."""
-    entries = stock.entries.all() if at is None else stock.entries.filter(occurred_at__lte=at)
+    """The running balance of a stock: the sum of its entries' changes (as of `at`, when
+    given: the entries that happened by then, less those reversed since, as a reversal
+    undoes its entry where it stood, so a count is never adjusted for it a second time)."""
+    happened = Q(occurred_at__lte=at) & ~Q(kind=Kind.REVERSAL)
+    undone = Q(kind=Kind.REVERSAL, reverses__occurred_at__lte=at)
+    entries = stock.entries.all() if at is None else stock.entries.filter(happened | undone)
     total = entries.aggregate(total=Sum("change"))["total"]
     return Decimal(total or 0)
 

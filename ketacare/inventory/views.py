@@ -236,11 +236,18 @@ def resolve(request: StaffRequest, count_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             form.sign(request)
-            services.discrepancy_resolve(actor=request.actor, count=found, **form.cleaned_data)
+            resolved = services.discrepancy_resolve(
+                actor=request.actor, count=found, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, "Discrepancy resolved; the books now match the count.")
+            done = (
+                "the books now match the count."
+                if resolved.adjustment is not None
+                else "no adjustment: the books already agree, or a later count settles them."
+            )
+            messages.success(request, f"Discrepancy resolved; {done}")
             return redirect("inventory:ledger")
     lot = found.stock.lot
     context = {

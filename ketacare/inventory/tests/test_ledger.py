@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from conftest import World
+from conftest import Clock, World
 from ketacare.core.models import AuditEvent
 from ketacare.dosing.administration import (
     dose_remainder,
@@ -414,3 +414,34 @@ def test_a_dose_from_a_ledger_lot_refuses_a_lot_number_typed_beside_it(world: Wo
         _dose(world, stock, lot_number="SPR-7")
     assert "leave the typed lot empty" in str(refused.value.message_dict["lot_number"])
     assert balance(stock) == Decimal(10)
+
+
+def test_a_count_after_a_wrong_receipt_is_not_adjusted_again_once_the_receipt_is_reversed(
+    world: World,
+) -> None:
+    stock = delivered(world.nina, spray_lot(world.harbor))  # booked, never came
+    (count,) = location_count(
+        actor=world.nina, location=stock.location, counted={stock: Decimal(0)}, counted_at=ago(20)
+    )
+    assert count.open
+    entry_reverse(
+        actor=world.nina,
+        entry=stock.entries.get(kind=Kind.RECEIVED),
+        reason="Booked to the wrong clinic",
+        witness=world.pia.user,
+    )
+    resolved = discrepancy_resolve(
+        actor=world.pia, count=count, reason="The receipt was wrong", witness=world.nina.user
+    )
+    assert resolved.adjustment is None
+    assert balance(stock) == 0
+
+
+def test_an_infusion_left_open_for_days_and_then_aborted_gave_its_dose(
+    world: World, clock: Clock
+) -> None:
+    stock = delivered(world.nina, vial_lot(world.harbor))
+    record = _dose(world, stock, drawn_quantity=Decimal("1.0"))
+    clock.advance(days=8)
+    session_abort(actor=world.nina, session=record.session, reason="Left open by mistake")
+    assert dose_remainder(Administration.objects.get(pk=record.pk)) == Decimal("0.2")
